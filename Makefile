@@ -1,0 +1,38 @@
+# The two commands of the README: `make serve` (install, index seeds/, serve the page) and
+# `make test` (install with test tools and Chromium, run the suite). Both work on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install install-test browser serve test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+
+# Browser tests drive Debian's Chromium (Playwright cannot download a browser here).
+browser:
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi dejavu || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; }
+
+serve: install
+	$(BIN)/search serve --host $(HOST) --port $(PORT)
+
+test: install-test browser
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) index *.egg-info .pytest_cache

@@ -1,0 +1,223 @@
+"""The `search` command: index | query | extract | serve.
+
+Errors a user can cause (no index yet, a path that does not exist, a bad option) end as one
+readable line on stderr and a non-zero exit, never a traceback. Exit status of `search index`:
+0 all files indexed, 1 nothing changed (error), 3 indexed but some files were skipped.
+"""
+
+import html
+import json
+import logging
+import os
+import re
+import sys
+from datetime import datetime
+
+import click
+
+from search import corpus, index, query
+from search.extract import extract
+
+EXIT_SKIPPED = 3
+_MARK = re.compile(r"<mark>(.*?)</mark>")
+
+
+def index_dir_option(function):
+    return click.option(
+        "--index",
+        "index_dir",
+        envvar="SEARCH_INDEX_DIR",
+        default=index.DEFAULT_INDEX_DIR,
+        show_default=True,
+        metavar="DIR",
+        help="Index folder (or set SEARCH_INDEX_DIR).",
+    )(function)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log what each stage does.")
+def main(verbose: bool) -> None:
+    """Full-text search for scraped Vietnamese (and English) news articles."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, type=click.Path())
+@index_dir_option
+def index_command(paths: tuple[str, ...], index_dir: str) -> None:
+    """Build the index from PATHS (files or folders; default: seeds/).
+
+    The new index is written beside the old one and replaces it only when complete.
+    """
+    paths = paths or (index.DEFAULT_CORPUS,)
+    missing = [path for path in paths if not os.path.exists(path)]
+    if len(missing) == len(paths):
+        raise click.ClickException(
+            f"no such file or folder: {', '.join(missing)}. Name the folders of pages to index."
+        )
+    files, _ = corpus.find_files(paths)
+    show_progress = sys.stderr.isatty() and len(files) > 1
+    try:
+        with click.progressbar(
+            length=len(files), label="Indexing", file=sys.stderr, hidden=not show_progress
+        ) as bar:
+            report = index.build_index(paths, index_dir, on_file=lambda _: bar.update(1))
+    except index.NothingIndexed as error:
+        _echo_skipped(error.skipped)
+        raise click.ClickException(
+            f"{error}: no file under {', '.join(paths)} held an article; the old index is kept."
+        ) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write the index at {index_dir}/: {error}") from None
+    rate = report.indexed / report.seconds if report.seconds else 0
+    click.echo(
+        f"Indexed {report.indexed} document{'s' if report.indexed != 1 else ''} into "
+        f"{index_dir}/ in {report.seconds:.1f} s ({rate:.0f} documents/s)."
+    )
+    if report.skipped:
+        _echo_skipped(report.skipped)
+        sys.exit(EXIT_SKIPPED)
+
+
+def _echo_skipped(skipped: list[corpus.Skipped]) -> None:
+    if skipped:
+        click.echo(f"Skipped {len(skipped)} file{'s' if len(skipped) != 1 else ''}:", err=True)
+        for item in skipped:
+            click.echo(f"  {item.path}: {item.reason}", err=True)
+
+
+def _date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2025-03-31") from None
+
+
+@main.command("query")
+@click.argument("text")
+@index_dir_option
+@click.option("--limit", default=query.DEFAULT_PAGE_SIZE, show_default=True,
+              type=click.IntRange(1, query.MAX_PAGE_SIZE), help="Results per page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1, 10_000),
+              help="Page of results.")
+@click.option("--sort", type=click.Choice(query.SORTS), default="relevance", show_default=True)
+@click.option("--site", help="Only articles from this site.")
+@click.option("--from", "date_from", metavar="DATE", help="Only articles on or after DATE.")
+@click.option("--to", "date_to", metavar="DATE", help="Only articles on or before DATE.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def query_command(text, index_dir, limit, page, sort, site, date_from, date_to, as_json) -> None:
+    """Search the index for TEXT.
+
+    \b
+    TEXT is words (all must match; accents optional), "a phrase", -excluded,
+    a OR b, title:word and prefix*.
+    """
+    try:
+        searchable = index.open_index(index_dir)
+    except index.IndexNotFound as error:
+        raise click.ClickException(str(error)) from None
+    with searchable.searcher() as searcher:
+        result = query.search(
+            searcher, text, page=page, limit=limit, sort=sort, site=site,
+            date_from=_date(date_from), date_to=_date(date_to),
+        )
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        return
+    _print_page(result)
+
+
+def _print_page(result: query.Page) -> None:
+    if result.notice:
+        click.secho(result.notice, fg="yellow", err=True)
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}?")
+    if not result.results:
+        click.echo(f"No results for {result.query!r} ({result.took_ms:.0f} ms).")
+        return
+    first = (result.page - 1) * len(result.results) + 1
+    for rank, hit in enumerate(result.results, start=first):
+        click.echo(click.style(f"{rank}. ", bold=True) + _terminal(hit.title_html, bold=True))
+        details = [hit.path] + [str(v) for v in (hit.site, hit.date and hit.date.date()) if v]
+        click.secho("   " + " · ".join(details), dim=True)
+        click.echo("   " + _terminal(hit.snippet))
+        click.echo()
+    click.echo(
+        f"{result.total} result{'s' if result.total != 1 else ''}, page {result.page} of "
+        f"{result.pages} ({result.took_ms:.0f} ms)."
+    )
+
+
+def _terminal(marked: str, bold: bool = False) -> str:
+    """Turn <mark> into terminal colour (click drops it when not a terminal) and unescape."""
+    parts = _MARK.split(marked)  # odd items are the marked words
+    return "".join(
+        click.style(html.unescape(part), fg="yellow", bold=True, underline=True)
+        if number % 2
+        else click.style(html.unescape(part), bold=bold)
+        for number, part in enumerate(parts)
+        if part
+    )
+
+
+@main.command("extract")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of articles.")
+@click.option("--explain", is_flag=True, help="Show each dropped line and why.")
+def extract_command(paths: tuple[str, ...], as_json: bool, explain: bool) -> None:
+    """Show what the extractor keeps of each page in PATHS (files or folders)."""
+    articles, failed = [], []
+    for item in corpus.read_documents(paths):
+        if isinstance(item, corpus.Skipped):
+            failed.append(item)
+            continue
+        article = extract(item)
+        if article is None:
+            failed.append(corpus.Skipped(item.path, "no article text found"))
+        else:
+            articles.append(article)
+    if as_json:
+        click.echo(json.dumps([a.to_json(explain) for a in articles], ensure_ascii=False, indent=1))
+    else:
+        for article in articles:
+            _print_article(article, explain)
+    _echo_skipped(failed)
+    if failed:
+        sys.exit(1)
+
+
+def _print_article(article, explain: bool) -> None:
+    click.secho(f"== {article.path}", dim=True)
+    click.secho(article.title, bold=True)
+    meta = [f"{k}: {v}" for k, v in (("site", article.site), ("date", article.date),
+                                    ("byline", article.byline), ("url", article.url)) if v]
+    if meta:
+        click.secho(" · ".join(meta), dim=True)
+    click.echo()
+    for paragraph in article.body:
+        click.echo(paragraph + "\n")
+    for caption in article.captions:
+        click.secho(f"[caption] {caption}", italic=True)
+    if explain and article.dropped:
+        click.secho(f"\nDropped {len(article.dropped)} lines:", bold=True)
+        for dropped in article.dropped:
+            click.secho(f"  - {dropped.reason}: ", fg="red", nl=False)
+            click.echo(dropped.line[:120])
+    click.echo()
+
+
+@main.command("serve")
+@index_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--debug", is_flag=True, help="Flask's development server with its reloader.")
+def serve_command(index_dir: str, host: str, port: int, debug: bool) -> None:
+    """Serve the search page and JSON API."""
+    from web.server import serve  # search never imports web at module level
+
+    serve(index_dir=index_dir, host=host, port=port, debug=debug)

@@ -1,0 +1,214 @@
+"""SCHEMA, and building, swapping and opening the index on disk.
+
+Input: paths of corpus files and folders. Output: a Whoosh index in a folder (default `index/`).
+The folder holds generations (`gen-*`) and a `CURRENT` file naming the live one. A rebuild is
+written into a new generation and `CURRENT` is replaced atomically only once it is complete, so a
+failed or interrupted rebuild leaves the old index answering.
+"""
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+
+from search.analysis import EXACT, FOLDED, PAIRS
+from search.corpus import Skipped, read_documents
+from search.extract import Article, extract
+
+LOGGER = logging.getLogger(__name__)
+
+DEFAULT_INDEX_DIR = "index"
+DEFAULT_CORPUS = "seeds"
+CURRENT = "CURRENT"
+META = "meta.json"
+# Memory Whoosh may use for its indexing pool before it spills a segment to disk.
+WRITER_LIMIT_MB = 256
+
+# Each text field comes twice: folded (unaccented queries match) and exact (accented queries
+# can rank exact forms first). `pairs` holds folded syllable bigrams of title and body.
+SCHEMA = Schema(
+    doc_id=ID(stored=True, unique=True),
+    path=ID(stored=True, unique=True),
+    content_hash=ID(stored=True),
+    title=TEXT(analyzer=FOLDED, stored=True),
+    title_exact=TEXT(analyzer=EXACT),
+    body=TEXT(analyzer=FOLDED, stored=True),
+    body_exact=TEXT(analyzer=EXACT),
+    captions=TEXT(analyzer=FOLDED, stored=True),
+    captions_exact=TEXT(analyzer=EXACT),
+    pairs=TEXT(analyzer=PAIRS, phrase=False),
+    date=DATETIME(stored=True, sortable=True),
+    site=ID(stored=True),
+    byline=STORED,
+    url=STORED,
+)
+
+
+class IndexNotFound(Exception):
+    """No index at the folder given; the message says how to build one."""
+
+
+class NothingIndexed(Exception):
+    """A build found no article to index; the old index, if any, is kept."""
+
+    def __init__(self, message: str, skipped: list[Skipped]):
+        super().__init__(message)
+        self.skipped = skipped
+
+
+@dataclass
+class BuildReport:
+    indexed: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+    index_dir: str = ""
+
+
+def doc_id(path: str) -> str:
+    """A short stable id for a document, used in article URLs."""
+    return hashlib.blake2b(path.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def to_fields(article: Article, content_hash: str) -> dict:
+    """The fields one article is indexed with."""
+    captions = "\n".join(article.captions)
+    fields = {
+        "doc_id": doc_id(article.path),
+        "path": article.path,
+        "content_hash": content_hash,
+        "title": article.title,
+        "title_exact": article.title,
+        "body": article.text,
+        "body_exact": article.text,
+        "captions": captions,
+        "captions_exact": captions,
+        "pairs": article.title + "\n" + article.text,
+        "byline": article.byline,
+        "url": article.url,
+    }
+    if article.date:
+        fields["date"] = article.date
+    if article.site:
+        fields["site"] = article.site
+    return fields
+
+
+def build_index(
+    paths: Iterable[str | Path],
+    index_dir: str | Path = DEFAULT_INDEX_DIR,
+    on_file: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Index every article under the paths into a new generation and make it the live one.
+
+    `on_file` is called with each file's path as it is read (for a progress bar). Raises
+    NothingIndexed, leaving any old index in place, when no file held an article.
+    """
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    report = BuildReport(index_dir=str(index_dir))
+    # Names sort by creation time: older generations are the ones a finished build removes.
+    generation = index_dir / f"gen-{time.time_ns():020d}-{os.getpid()}"
+    generation.mkdir()
+    try:
+        writer = whoosh_index.create_in(generation, SCHEMA).writer(limitmb=WRITER_LIMIT_MB)
+        try:
+            for item in read_documents(paths):
+                if on_file:
+                    on_file(item.path)
+                if isinstance(item, Skipped):
+                    report.skipped.append(item)
+                    continue
+                article = extract(item)
+                if article is None:
+                    report.skipped.append(Skipped(item.path, "no article text found"))
+                    continue
+                writer.add_document(**to_fields(article, item.content_hash))
+                report.indexed += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        if report.indexed == 0:
+            writer.cancel()
+            raise NothingIndexed("no article found to index", report.skipped)
+        writer.commit()
+        report.seconds = time.perf_counter() - started
+        _write_meta(generation, paths, report)
+        _make_current(index_dir, generation)
+    finally:
+        if not _is_current(index_dir, generation):
+            shutil.rmtree(generation, ignore_errors=True)
+    _remove_old_generations(index_dir)
+    return report
+
+
+def open_index(index_dir: str | Path = DEFAULT_INDEX_DIR) -> whoosh_index.Index:
+    """Open the live generation, or raise IndexNotFound saying how to build one."""
+    generation = current_generation(index_dir)
+    try:
+        return whoosh_index.open_dir(generation)
+    except (whoosh_index.EmptyIndexError, OSError) as error:
+        raise IndexNotFound(
+            f"the index at {index_dir}/ is damaged ({error}); rebuild it with `search index`"
+        ) from None
+
+
+def current_generation(index_dir: str | Path) -> Path:
+    index_dir = Path(index_dir)
+    try:
+        name = (index_dir / CURRENT).read_text().strip()
+    except OSError:
+        raise IndexNotFound(
+            f"no index at {index_dir}/ yet; build one with `search index"
+            + ("`" if str(index_dir) == DEFAULT_INDEX_DIR else f" --index {index_dir}`")
+        ) from None
+    return index_dir / name
+
+
+def index_info(index_dir: str | Path) -> dict:
+    """What the index holds: documents, when built, from which paths (empty if unknown)."""
+    try:
+        return json.loads((current_generation(index_dir) / META).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_meta(generation: Path, paths: Iterable[str | Path], report: BuildReport) -> None:
+    meta = {
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "paths": [str(path) for path in paths],
+        "documents": report.indexed,
+        "skipped": len(report.skipped),
+    }
+    (generation / META).write_text(json.dumps(meta, indent=1))
+
+
+def _make_current(index_dir: Path, generation: Path) -> None:
+    pending = index_dir / (CURRENT + ".new")
+    pending.write_text(generation.name + "\n")
+    os.replace(pending, index_dir / CURRENT)  # atomic: readers see the old or the new name
+
+
+def _is_current(index_dir: Path, generation: Path) -> bool:
+    try:
+        return (index_dir / CURRENT).read_text().strip() == generation.name
+    except OSError:
+        return False
+
+
+def _remove_old_generations(index_dir: Path) -> None:
+    """Delete generations older than the live one. Open readers keep their files (POSIX);
+    a newer one may be another build still being written."""
+    live = current_generation(index_dir).name
+    for old in index_dir.glob("gen-*"):
+        if old.name < live and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)

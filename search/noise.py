@@ -1,0 +1,79 @@
+"""Rules that tell a site's navigation from its article, kept as data (no logic here).
+
+extract.py and extract_html.py read these lists; adding a wording a new site uses is a one-line
+change here. Headings are compared after `heading_key()` in extract.py: canonical Vietnamese,
+lower case, trailing ":" and "»" removed, spaces collapsed.
+"""
+
+import re
+
+# A line that is only one of these opens a navigation section: related or most-read lists,
+# multimedia teasers, share and comment widgets. Everything after it, to the end of the page,
+# is navigation (scraped dumps put the article first and the site's rails after it).
+SECTION_HEADINGS = {
+    # Vietnamese
+    "tin bài liên quan", "các tin bài khác", "tin liên quan", "bài liên quan", "tin khác",
+    "các tin khác", "tin cùng chuyên mục", "bài cùng chuyên mục", "cùng chuyên mục",
+    "tin tức liên quan", "bài viết liên quan", "các bài viết liên quan", "bài viết khác",
+    "đọc nhiều", "đọc nhiều nhất", "tin đọc nhiều", "bài đọc nhiều", "xem nhiều", "xem nhiều nhất",
+    "đọc thêm", "xem thêm", "tin mới", "tin mới nhất", "mới nhất", "tin nổi bật", "nổi bật",
+    "tin tiêu điểm", "tiêu điểm", "tin nóng", "tin hot", "có thể bạn quan tâm",
+    "bạn có thể quan tâm", "có thể bạn chưa đọc", "đừng bỏ lỡ", "tin cùng sự kiện",
+    "dòng sự kiện", "chủ đề", "từ khóa", "từ khoá", "thẻ", "tags", "tag",
+    "chia sẻ", "chia sẻ bài viết", "bình luận", "ý kiến", "ý kiến bạn đọc", "gửi bình luận",
+    "viết bình luận", "ý kiến của bạn", "bạn đọc bình luận", "multimedia", "video", "videos",
+    "infographic", "infographics", "ảnh", "podcast", "emagazine", "e-magazine", "longform",
+    "tin ảnh", "phóng sự ảnh", "theo dòng sự kiện", "tin mới cập nhật",
+    # English
+    "related", "related articles", "related news", "related posts", "related stories",
+    "related content", "read more", "read also", "see also", "more from", "more news",
+    "more stories", "more on this story", "most viewed", "most read", "most popular", "popular",
+    "trending", "trending now", "latest", "latest news", "recommended", "recommended for you",
+    "you may also like", "you might also like", "you may be interested", "editor's picks",
+    "editors' picks", "don't miss", "top stories", "share", "share this", "share this article",
+    "share this story", "reactions", "comments", "leave a comment", "leave a reply", "topics",
+    "keywords", "follow us", "newsletter", "sign up for our newsletter", "advertisement",
+}
+
+# Whole lines that are site chrome wherever they stand (login, social, copyright, paging).
+UI_LINES = {
+    "log in", "login", "sign in", "sign up", "register", "subscribe", "log out", "search",
+    "menu", "home", "print", "email", "facebook", "twitter", "zalo", "youtube", "linkedin",
+    "đăng nhập", "đăng ký", "đăng xuất", "tìm kiếm", "trang chủ", "in bài", "gửi bài",
+    "lưu bài", "quay lại", "về đầu trang", "lên đầu trang", "back to top", "top", "rss",
+    "like", "tweet", "copy link", "sao chép liên kết", "chia sẻ facebook", "chia sẻ zalo",
+}
+
+# `[Video] title`: a teaser for another story, never part of the article.
+MEDIA_TAG = re.compile(
+    r"^\[(video|videos|clip|infographics?|inforgraphics?|ảnh|photos?|gallery|podcast|audio|"
+    r"emagazine|e-magazine|longform|interactive|live|trực tiếp|phóng sự ảnh)\]",
+    re.I,
+)
+
+# Markdown images and links as HTML-to-text converters leave them.
+IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+LINK = re.compile(r"(?<!!)\[[^\]]*\]\([^)]*\)")
+
+COPYRIGHT = re.compile(
+    r"^(©|\(c\)\s|copyright\b|bản quyền\b|all rights reserved|giấy phép\b|"
+    r"ghi rõ nguồn|không được sao chép|license\b|tổng biên tập\s*:)",
+    re.I,
+)
+
+# "Theo TTXVN", "Nguồn: VnExpress", "By Jane Doe", "Bài và ảnh: Minh Anh": kept as the byline.
+BYLINE = re.compile(
+    r"^(?:theo|nguồn|source|by|tác giả|bài(?: và ảnh)?|ảnh|phóng viên|pv|written by|"
+    r"reported by|story by)\s*[:\-]?\s+(?P<name>[^.!?]{2,60})$",
+    re.I,
+)
+
+# A breadcrumb: short items joined by ">", "»", "›" or "/" ("Trang chủ > Thế giới > Châu Âu").
+BREADCRUMB = re.compile(r"^[^>»›/|]{1,30}(?:\s+[>»›/|]\s+[^>»›/|]{1,30}){1,5}$")
+
+# Words in a line at most this many is a "short" line: a menu entry or a heading, not prose.
+SHORT_LINE_WORDS = 4
+# A run of at least this many short lines without end punctuation is a menu.
+MENU_RUN = 3
+# Lines searched for the title: banners and menus before it are rarely longer than this.
+TITLE_SEARCH_LINES = 12

@@ -1,0 +1,57 @@
+"""Shared fixtures: the test corpus (seeds + tests/data), an index built from it once per
+session in a temporary folder, and a CLI runner. No test touches the real index/."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from search.index import build_index, open_index
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(tmp_path_factory) -> Path:
+    corpus = tmp_path_factory.mktemp("corpus")
+    shutil.copytree(SEEDS, corpus / "seeds")
+    shutil.copytree(DATA / "vi", corpus / "vi")
+    shutil.copytree(DATA / "en", corpus / "en")
+    return corpus
+
+
+@pytest.fixture(scope="session")
+def index_dir(corpus_dir, tmp_path_factory) -> Path:
+    index_dir = tmp_path_factory.mktemp("index")
+    report = build_index([corpus_dir], index_dir)
+    assert not report.skipped, report.skipped
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def searcher(index_dir):
+    with open_index(index_dir).searcher() as searcher:
+        yield searcher
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def bad_files(tmp_path) -> Path:
+    """A folder of files that hold no article, beside one good page."""
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "blank.txt").write_text("  \n\n \n")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (folder / "controls.txt").write_bytes(bytes(range(1, 32)) * 40 + b"abc")
+    (folder / "undecodable.txt").write_bytes(b"Tin t\x81c \x8a\x8d\x8e\x8f m\x90i \x9d\x9e")
+    (folder / "empty.html").write_text("<html><head><title></title></head><body></body></html>")
+    shutil.copy(DATA / "vi" / "ca-bien.txt", folder / "good.txt")
+    return folder

@@ -1,0 +1,85 @@
+"""The `search` command as a user runs it (click's CliRunner)."""
+
+import json
+
+from conftest import DATA, SEEDS
+from search.cli import EXIT_SKIPPED, main
+
+
+def test_index_then_query_human_and_json(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("SEARCH_INDEX_DIR", str(tmp_path / "ix"))
+    result = runner.invoke(main, ["index", str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 5 documents" in result.output
+
+    human = runner.invoke(main, ["query", "hop tac"])
+    assert human.exit_code == 0
+    assert "1. Tăng cường hợp tác giao lưu nhân dân" in human.output
+    assert "000_50ba9309579d981d.txt" in human.output and "hợp tác" in human.output
+    assert "3 results, page 1 of 1" in human.output
+
+    data = json.loads(runner.invoke(main, ["query", "hợp tác", "--json"]).output)
+    assert set(data) >= {"query", "total", "page", "pages", "took_ms", "results"}
+    assert data["query"] == "hợp tác" and data["total"] == 3
+    first = data["results"][0]
+    assert set(first) >= {"path", "title", "score", "snippet"}
+    assert first["path"] == str(SEEDS / "000_50ba9309579d981d.txt")
+    assert "<mark>hợp tác</mark>" in first["snippet"]
+
+
+def test_navigation_words_find_nothing(runner, tmp_path):
+    runner.invoke(main, ["index", str(SEEDS), "--index", str(tmp_path / "ix")])
+    for word in ["Kaluga", "Bunpimay"]:
+        result = runner.invoke(main, ["query", word, "--index", str(tmp_path / "ix"), "--json"])
+        assert json.loads(result.output)["total"] == 0
+
+
+def test_missing_index_is_one_line_and_nonzero(runner, tmp_path):
+    result = runner.invoke(main, ["query", "x", "--index", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"Error: no index at {tmp_path / 'none'}/ yet; build one with "
+        f"`search index --index {tmp_path / 'none'}`"
+    )
+
+
+def test_bad_option_and_bad_path(runner, tmp_path):
+    result = runner.invoke(main, ["query", "x", "--limit", "0"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    result = runner.invoke(main, ["index", str(tmp_path / "nope"), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 1 and "no such file or folder" in result.output
+
+
+def test_skipped_files_are_listed_and_change_the_exit_status(runner, bad_files, tmp_path):
+    result = runner.invoke(main, ["index", str(bad_files), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == EXIT_SKIPPED
+    assert "Indexed 1 document into" in result.output
+    assert "binary.txt: binary file" in result.output
+    assert "undecodable.txt: undecodable" in result.output
+
+
+def test_nothing_to_index_keeps_the_old_index(runner, tmp_path):
+    ix = str(tmp_path / "ix")
+    runner.invoke(main, ["index", str(DATA / "en"), "--index", ix])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "a.txt").write_bytes(b"\x00\x01")
+    result = runner.invoke(main, ["index", str(empty), "--index", ix])
+    assert result.exit_code == 1 and "old index is kept" in result.output
+    assert json.loads(runner.invoke(main, ["query", "ferry", "--index", ix, "--json"]).output)["total"] == 1
+
+
+def test_extract_json_and_explain(runner):
+    result = runner.invoke(main, ["extract", str(SEEDS / "000_50ba9309579d981d.txt"), "--json"])
+    assert result.exit_code == 0
+    [article] = json.loads(result.output)
+    assert article["title"].startswith("Tăng cường hợp tác")
+    assert "\n" in article["body"] and "Kaluga" not in article["body"]
+    explained = runner.invoke(main, ["extract", str(SEEDS / "000_50ba9309579d981d.txt"), "--explain"])
+    assert 'navigation section "Tin bài liên quan"' in explained.output
+
+
+def test_extract_several_files_is_one_list(runner):
+    result = runner.invoke(main, ["extract", str(SEEDS), str(DATA / "en"), "--json"])
+    assert [a["path"].rsplit("/", 1)[1] for a in json.loads(result.output)][-1] == "ferry.html"
+    assert len(json.loads(result.output)) == 6

@@ -1,0 +1,69 @@
+"""Reading files: encodings, newlines, and bad files reported with a reason."""
+
+import pytest
+
+from conftest import DATA
+from search.corpus import Skipped, decode, find_files, read_document, read_documents, UnreadableFile
+
+
+@pytest.mark.parametrize(
+    "name, encoding",
+    [
+        ("xe-buyt-cp1258.txt", "cp1258"),
+        ("hoi-an-utf16.txt", "utf-16"),
+        ("gom-bat-trang-bom-crlf.txt", "utf-8-sig"),
+        ("hoc-sinh-nfd.txt", "utf-8"),
+    ],
+)
+def test_encodings_are_detected(name, encoding):
+    document = read_document(DATA / "vi" / name)
+    assert document.encoding == encoding
+    assert "\r" not in document.text and "\ufeff" not in document.text
+
+
+def test_windows_1258_text_decodes_to_vietnamese():
+    from search.normalize import nfc
+
+    text = nfc(read_document(DATA / "vi" / "xe-buyt-cp1258.txt").text)
+    assert text.startswith("Đà Nẵng khai trương tuyến xe buýt điện ven biển\n")
+
+
+def test_html_meta_charset_is_honoured():
+    page = '<html><head><meta charset="windows-1258"></head><body>Vi\u1ec7t</body></html>'
+    import unicodedata
+
+    data = unicodedata.normalize("NFD", page).replace("e\u0323\u0302", "\u00ea\u0323")
+    text, encoding = decode(data.encode("cp1258"), html=True)
+    assert encoding == "cp1258" and "Vi" in text
+
+
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("empty.txt", "empty file"),
+        ("blank.txt", "empty file"),
+        ("binary.txt", "binary file"),
+        ("undecodable.txt", "undecodable"),
+    ],
+)
+def test_bad_files_are_skipped_with_a_reason(bad_files, name, reason):
+    with pytest.raises(UnreadableFile, match=reason):
+        read_document(bad_files / name)
+
+
+def test_unreadable_file_is_reported_not_raised(bad_files, monkeypatch):
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("pathlib.Path.read_bytes", denied)
+    items = list(read_documents([bad_files / "good.txt"]))
+    assert items == [Skipped(str(bad_files / "good.txt"), "cannot be read (Permission denied)")]
+
+
+def test_folders_are_searched_recursively_and_missing_paths_reported(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "page.html").write_text("<p>x</p>")
+    (tmp_path / "a" / "notes.md").write_text("not a page")
+    files, missing = find_files([tmp_path / "a", tmp_path / "nope"])
+    assert [f.name for f in files] == ["page.html"]
+    assert missing == [Skipped(str(tmp_path / "nope"), "no such file or folder")]

@@ -1,0 +1,111 @@
+"""Extraction on real pages: titles right, navigation dropped, article kept."""
+
+import pytest
+
+from conftest import DATA, SEEDS
+from search.corpus import RawDocument, read_document
+from search.extract import extract, extract_text
+
+SEED_TITLES = {
+    "000_50ba9309579d981d.txt": "Tăng cường hợp tác giao lưu nhân dân với Thành phố St.Petersburg (Nga)",
+    "001_ec38f1ed4e5e52b5.txt": "Hoạt động đối ngoại nhân dân là hết sức quan trọng trong phát triển quan hệ Việt-Nga",
+    "002_2bb4afd9009d19aa.txt": "Đại sứ quán Việt Nam tại Nga thúc đẩy ngoại giao nhân dân trong bối cảnh mới",
+    "003_55de8e22ca8d70ff.txt": "Cần Thơ kỷ niệm 75 năm thiết lập quan hệ ngoại giao Việt Nam - Liên bang Nga",
+    "004_e36508980c17ee32.txt": "The 5th meeting of Hanoi Vietnam – Russia Friendship Association",
+}
+# Strings found only in each seed's navigation, and strings of its article.
+MUST_DROP = {
+    "000_50ba9309579d981d.txt": ["Kaluga", "Bunpimay", "Tin bài liên quan", "[Video]", "Đọc nhiều",
+                                 "Romesh Chandra", "Multimedia"],
+    "001_ec38f1ed4e5e52b5.txt": ["Tinh hoa ballet Cuba", "Abyei", "thoidai.com.vn", "Halloween", "![",
+                                 "Bunpimay"],
+    "002_2bb4afd9009d19aa.txt": ["Morocco", "Lương Cường gặp gỡ", "Trường Sa", "Wipha", "[Infographic]"],
+    "003_55de8e22ca8d70ff.txt": ["Trần Thanh Mẫn dự Hội nghị", "JICA", "Trương Cảnh Tuyên", "Fukuoka",
+                                 "ICCPR", "Bắc Bling"],
+    "004_e36508980c17ee32.txt": ["14TH NATIONAL CONGRESS", "Log in", "Reactions", "Trending",
+                                 "digital leap", "ASEAN youth", "Lunar New Year"],
+}
+MUST_KEEP = {
+    "000_50ba9309579d981d.txt": ["Chiều ngày 30/11, tại Moscow", "Hội chợ sách", "10 năm thiết lập"],
+    "001_ec38f1ed4e5e52b5.txt": ["ngày 23/5/1950", "tạp chí Bạch Dương"],
+    "002_2bb4afd9009d19aa.txt": ["Moskva", "Uống nước nhớ nguồn", "Nikolai Kolesnik"],
+    "003_55de8e22ca8d70ff.txt": ["1,82 triệu USD", "Sadykov Timur Sirozhevich"],
+    "004_e36508980c17ee32.txt": ["On August 26 in Hanoi", "K.V.Vnukov", "Do Manh Hai"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEED_TITLES))
+def test_seed_title_body_and_navigation(name):
+    article = extract(read_document(SEEDS / name))
+    assert article.title == SEED_TITLES[name]
+    body = article.text
+    for kept in MUST_KEEP[name]:
+        assert kept in body, kept
+    for dropped in MUST_DROP[name]:
+        assert dropped not in body and all(dropped not in c for c in article.captions), dropped
+
+
+def test_photo_captions_are_kept_apart_from_the_body():
+    article = extract(read_document(SEEDS / "000_50ba9309579d981d.txt"))
+    assert article.captions == ["Quang cảnh buổi tiếp.", "Các đại biểu chụp ảnh lưu niệm."]
+    assert "Quang cảnh buổi tiếp" not in article.text
+
+
+def test_duplicated_caption_line_is_one_caption():
+    article = extract(read_document(SEEDS / "004_e36508980c17ee32.txt"))
+    assert article.captions == ["The overview of the meeting.", "The new Steering Committee."]
+
+
+def test_every_dropped_line_says_why():
+    article = extract(read_document(SEEDS / "001_ec38f1ed4e5e52b5.txt"))
+    reasons = {d.line: d.reason for d in article.dropped}
+    assert reasons["Tin bài liên quan"] == 'navigation section "Tin bài liên quan"'
+    assert reasons["Halloween: ứng xử thế nào cho đúng?"].startswith("navigation section (after")
+
+
+def test_html_page_metadata_and_body():
+    article = extract(read_document(DATA / "vi" / "gia-vang.html"))
+    assert article.title == "Giá vàng hôm nay tăng mạnh, vượt mốc 90 triệu đồng"
+    assert article.site == "Báo Kinh Tế Mẫu"
+    assert article.url == "https://kinhtemau.vn/gia-vang-hom-nay-123.html"
+    assert article.date.isoformat() == "2025-03-04T08:15:00"
+    assert article.byline == "Minh Anh"
+    assert "tích trữ & chờ giá lên" in article.text  # entities decoded
+    assert "ngân hàng trung ương" in article.text  # the part after the related box is kept
+    assert article.captions == ["Người dân xếp hàng mua vàng miếng tại Hà Nội sáng 4/3."]
+    for noise in ["Trang chủ", "Chia sẻ", "Giá bạc giảm sâu", "Zanzibaria", "Quokkaville",
+                  "Giấy phép", "Xylophonia", "Báo Kinh Tế Mẫu"]:
+        assert noise not in article.text, noise
+
+
+def test_english_html_title_suffix_cookie_banner_and_rails_dropped():
+    article = extract(read_document(DATA / "en" / "ferry.html"))
+    assert article.title == "New ferry route links Hai Phong and Cat Ba"
+    assert article.date.date().isoformat() == "2024-06-18"
+    assert len(article.body) == 3
+    for noise in ["cookies", "Quarnleigh", "Brindlewick", "Copyright", "Home"]:
+        assert noise not in article.text, noise
+
+
+def test_text_is_nfc_with_the_authors_tone_placement():
+    article = extract(read_document(DATA / "vi" / "hoa-binh-new-style.txt"))
+    assert article.title == "Thuỷ thủ tàu hoà bình thăm Khánh Hoà"
+    nfd = extract(read_document(DATA / "vi" / "hoc-sinh-nfd.txt"))
+    assert nfd.title == "Học sinh miền núi đến trường bằng thuyền"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "\n\n\n", "Tin bài liên quan\nĐọc nhiều\n", "![]() |\n[Video] Một đoạn phim\n",
+     "<html><body></body></html>"],
+)
+def test_pages_without_article_give_none(text):
+    kind = "html" if text.startswith("<") else "text"
+    assert extract(RawDocument("x", text, kind, "utf-8", "h")) is None
+
+
+def test_banner_lines_before_the_title_are_dropped():
+    article = extract_text("x", "BÁO ĐIỆN TỬ CỦA MỘT TỈNH LỚN\nĐăng nhập\nThời sự\n\n"
+                                "Mưa lớn gây ngập nhiều tuyến phố\nSáng nay mưa lớn kéo dài.\n")
+    assert article.title == "Mưa lớn gây ngập nhiều tuyến phố"
+    assert article.body == ["Sáng nay mưa lớn kéo dài."]

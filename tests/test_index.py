@@ -1,0 +1,74 @@
+"""Building, swapping and opening the index."""
+
+import pytest
+
+from conftest import DATA
+from search.index import (
+    IndexNotFound,
+    NothingIndexed,
+    build_index,
+    current_generation,
+    index_info,
+    open_index,
+)
+
+
+def test_build_reports_documents_and_metadata(tmp_path):
+    report = build_index([DATA / "vi"], tmp_path / "ix")
+    assert report.indexed == 8 and report.skipped == []
+    assert index_info(tmp_path / "ix")["documents"] == 8
+    assert open_index(tmp_path / "ix").doc_count() == 8
+
+
+def test_bad_files_are_skipped_and_the_rest_indexed(bad_files, tmp_path):
+    report = build_index([bad_files], tmp_path / "ix")
+    assert report.indexed == 1
+    reasons = {path.rsplit("/", 1)[1]: reason for path, reason in
+               ((s.path, s.reason) for s in report.skipped)}
+    assert reasons == {
+        "binary.txt": "binary file (contains NUL bytes)",
+        "controls.txt": "binary file (mostly control characters)",
+        "blank.txt": "empty file",
+        "empty.html": "no article text found",
+        "empty.txt": "empty file",
+        "undecodable.txt": "undecodable: not UTF-8, UTF-16 or Windows-1258 text",
+    }
+
+
+def test_missing_index_says_how_to_build_one(tmp_path):
+    with pytest.raises(IndexNotFound, match="search index --index"):
+        open_index(tmp_path / "nowhere")
+
+
+def test_rebuild_with_nothing_to_index_keeps_the_old_index(bad_files, tmp_path):
+    index_dir = tmp_path / "ix"
+    build_index([DATA / "en"], index_dir)
+    (bad_files / "good.txt").unlink()
+    with pytest.raises(NothingIndexed) as raised:
+        build_index([bad_files], index_dir)
+    assert len(raised.value.skipped) == 6
+    assert open_index(index_dir).doc_count() == 1
+
+
+def test_interrupted_rebuild_keeps_the_old_index_answering(tmp_path):
+    index_dir = tmp_path / "ix"
+    build_index([DATA / "en"], index_dir)
+    before = current_generation(index_dir)
+
+    def interrupt(path):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_index([DATA / "vi"], index_dir, on_file=interrupt)
+    assert current_generation(index_dir) == before
+    assert [p.name for p in index_dir.glob("gen-*")] == [before.name]
+    with open_index(index_dir).searcher() as searcher:
+        assert searcher.doc_count() == 1
+
+
+def test_rebuild_replaces_the_old_generation(tmp_path):
+    index_dir = tmp_path / "ix"
+    build_index([DATA / "en"], index_dir)
+    build_index([DATA / "vi"], index_dir)
+    assert len(list(index_dir.glob("gen-*"))) == 1
+    assert open_index(index_dir).doc_count() == 8

@@ -1,0 +1,113 @@
+"""Queries through the library: accents, snippets, navigation words, odd syntax."""
+
+import pytest
+
+from search.query import parse, search
+
+
+def paths(page):
+    return [hit.path.rsplit("/", 2)[-2] + "/" + hit.path.rsplit("/", 1)[-1] for hit in page.results]
+
+
+def test_unaccented_and_accented_queries_find_the_same_articles(searcher):
+    plain = search(searcher, "hop tac")
+    accented = search(searcher, "hợp tác")
+    assert plain.total == accented.total >= 3
+    assert set(paths(plain)) == set(paths(accented))
+    assert "seeds/000_50ba9309579d981d.txt" in paths(plain)
+
+
+def test_snippets_keep_accents_and_mark_matches(searcher):
+    page = search(searcher, "hop tac")
+    assert "<mark>hợp tác</mark>" in page.results[0].snippet
+    assert page.results[0].title_html.count("<mark>") == 1
+
+
+@pytest.mark.parametrize("word", ["Kaluga", "Bunpimay", "Halloween", "Wipha", "Trending",
+                                  "Zanzibaria", "Brindlewick", "Xylophonia", "cookies"])
+def test_words_only_in_navigation_find_nothing(searcher, word):
+    assert search(searcher, word).total == 0
+
+
+def test_nfd_old_and_new_tone_placement_queries_agree(searcher):
+    import unicodedata
+
+    expected = {"vi/hoa-binh-new-style.txt"}
+    for text in ["hòa bình thủy thủ", "hoà bình thuỷ thủ", unicodedata.normalize("NFD", "hòa bình"),
+                 "hoa binh thuy thu"]:
+        assert set(paths(search(searcher, text))) >= expected, text
+
+
+def test_cp1258_utf16_and_nfd_pages_are_searchable(searcher):
+    assert paths(search(searcher, "xe buýt điện")) == ["vi/xe-buyt-cp1258.txt"]
+    assert paths(search(searcher, "đèn lồng")) == ["vi/hoi-an-utf16.txt"]
+    assert paths(search(searcher, "thuyen")) == ["vi/hoc-sinh-nfd.txt"]
+
+
+def test_cyrillic_query_finds_the_transliterated_name(searcher):
+    assert paths(search(searcher, "Москва")) == paths(search(searcher, "Moskva")) != []
+
+
+def test_english_articles_are_searchable(searcher):
+    assert paths(search(searcher, "ferry catamarans")) == ["en/ferry.html"]
+
+
+def test_exact_accents_rank_first(searcher):
+    page = search(searcher, "cá")
+    assert paths(page)[0] == "vi/ca-bien.txt"
+    assert "vi/ca-phe.txt" in paths(page)  # "cà", "ca" still match, lower
+
+
+def test_snippet_escapes_html_from_documents(tmp_path):
+    from search.index import build_index, open_index
+
+    page = tmp_path / "x.txt"
+    page.write_text('Cảnh báo mã độc <script>alert("x")</script> trên mạng\n'
+                    'Chuyên gia cảnh báo đoạn mã <script>alert(1)</script> & nhiều trang giả mạo.\n')
+    build_index([page], tmp_path / "ix")
+    with open_index(tmp_path / "ix").searcher() as searcher:
+        hit = search(searcher, "script canh bao").results[0]
+    assert "<script>" not in hit.snippet and "&lt;<mark>script</mark>&gt;" in hit.snippet
+    assert "<script>" not in hit.title_html and "&amp;" in hit.snippet
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["AND OR (", '"', "-", "title:", "*", "a*", "((hợp tác", "NOT", "OR hợp", '"""', "-hợp",
+     "title:\"", "\x00", "🙂", "x" * 5000, "hợp " * 300],
+)
+def test_user_text_never_raises(searcher, text):
+    page = search(searcher, text)
+    assert page.total >= 0
+
+
+def test_or_fallback_is_announced(searcher):
+    page = search(searcher, "ferry Kaluga")
+    assert page.total == 1 and page.notice
+
+
+def test_phrase_exclusion_or_title_and_prefix(searcher):
+    assert paths(search(searcher, '"cà phê"')) == ["vi/ca-phe.txt"]
+    assert "vi/ca-phe.txt" not in paths(search(searcher, "cá -phê"))
+    either = paths(search(searcher, "ferry OR lồng"))
+    assert {"en/ferry.html", "vi/hoi-an-utf16.txt"} <= set(either)
+    assert "seeds/004_e36508980c17ee32.txt" in either  # "Long Bien": "lồng" folds to "long"
+    assert paths(search(searcher, "title:vàng")) == ["vi/gia-vang.html"]
+    assert "en/ferry.html" in paths(search(searcher, "catamar*"))
+
+
+def test_paging(searcher):
+    first = search(searcher, "nga", limit=2)
+    second = search(searcher, "nga", limit=2, page=2)
+    assert first.total == second.total == 4 and first.pages == second.pages
+    assert not set(paths(first)) & set(paths(second))
+    assert search(searcher, "nga", limit=2, page=999).results == []
+
+
+def test_parse_reads_syntax():
+    parsed = parse('hợp tác "Việt Nam" OR Nga -Mỹ title:vàng gi*')
+    assert [[c.syllables for c in unit] for unit in parsed.units] == [
+        [["hợp"]], [["tác"]], [["việt", "nam"], ["nga"]], [["vàng"]], [["gi"]]
+    ]
+    assert parsed.units[3][0].fields == ("title",) and parsed.units[4][0].prefix
+    assert [c.syllables for c in parsed.negated] == [["mỹ"]]
