@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -212,3 +213,36 @@ def _remove_old_generations(index_dir: Path) -> None:
     for old in index_dir.glob("gen-*"):
         if old.name < live and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
+
+
+class LiveIndex:
+    """The live generation of an index folder, followed across rebuilds.
+
+    A server keeps one of these: the index is opened once (not per request), each thread reuses
+    its own searcher, and a rebuild that swaps in a new generation is picked up on the next
+    request. Whoosh searchers are not shared between threads.
+    """
+
+    def __init__(self, index_dir: str | Path = DEFAULT_INDEX_DIR):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._opened: tuple[str, whoosh_index.Index] | None = None
+        self._local = threading.local()
+
+    def searcher(self):
+        """This thread's searcher on the live generation; raises IndexNotFound."""
+        generation = current_generation(self.index_dir)
+        cached = getattr(self._local, "searcher", None)
+        if cached and cached[0] == generation.name:
+            return cached[1]
+        with self._lock:
+            if self._opened is None or self._opened[0] != generation.name:
+                self._opened = (generation.name, open_index(self.index_dir))
+            searcher = self._opened[1].searcher()
+        if cached:
+            cached[1].close()
+        self._local.searcher = (generation.name, searcher)
+        return searcher
+
+    def info(self) -> dict:
+        return index_info(self.index_dir)
