@@ -7,11 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.paths import DATA, SEEDS
 from search.index import build_index, open_index
-
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="session")

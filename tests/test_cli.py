@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import DATA, SEEDS
+from tests.paths import DATA, SEEDS
 from search.cli import EXIT_SKIPPED, main
 
 

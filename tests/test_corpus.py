@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import DATA
+from tests.paths import DATA
 from search.corpus import Skipped, decode, find_files, read_document, read_documents, UnreadableFile
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import DATA, SEEDS
+from tests.paths import DATA, SEEDS
 from search.corpus import RawDocument, read_document
 from search.extract import extract, extract_text
 

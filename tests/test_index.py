@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import DATA
+from tests.paths import DATA
 from search.index import (
     IndexNotFound,
     NothingIndexed,

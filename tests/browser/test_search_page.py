@@ -1,10 +1,8 @@
 """A reader's path through the real page in Chromium: search without accents, see accented
 results highlighted, page through them, open an article; at desktop width and at 360 px."""
 
-from browser.conftest import screenshot
 
-
-def test_search_without_accents_page_through_and_open_an_article(page, live_server):
+def test_search_without_accents_page_through_and_open_an_article(page, live_server, screenshot):
     page.goto(live_server + "/")
     page.fill("#q", "nga")
     page.keyboard.press("Enter")
@@ -49,7 +47,7 @@ def test_keyboard_reaches_the_search_box_and_results(page, live_server):
     assert page.locator(".result h2").inner_text() == "New ferry route links Hai Phong and Cat Ba"
 
 
-def test_narrow_screen_has_no_sideways_scroll(browser, live_server):
+def test_narrow_screen_has_no_sideways_scroll(browser, live_server, screenshot):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
     page = context.new_page()
     for url, name in [("/?q=hop+tac", "results-360"), ("/", "home-360")]:

@@ -1,0 +1,7 @@
+"""Where the test corpus lives (imported by tests; conftest.py holds the fixtures)."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DATA = Path(__file__).resolve().parent / "data"
