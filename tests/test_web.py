@@ -118,7 +118,7 @@ def test_missing_index_page_says_how_to_build_one(tmp_path):
 
 
 def test_a_rebuild_is_picked_up_without_restart(tmp_path):
-    from paths import DATA
+    from tests.paths import DATA
     from search.index import build_index
 
     build_index([DATA / "en"], tmp_path / "ix")
