@@ -4,7 +4,8 @@ Three views of the same text:
 - EXACT:   canonical syllables, lower-case, accents kept ("hòa", "thủy", "cá");
 - FOLDED:  the same syllables folded to ASCII ("hoa", "thuy", "ca");
 - PAIRS:   folded syllable bigrams ("hop_tac"), which rank adjacent syllables (Vietnamese words
-           are one to four syllables written apart) and have far shorter posting lists.
+           are one to four syllables written apart) and have far shorter posting lists;
+- EXACT_PAIRS: accented bigrams ("hợp_tác"), counted for "did you mean".
 
 Every syllable is a term: no minimum length (ý, ở, ô are words), no stop list, no stemming.
 The schema stores these analyzers, and Whoosh pickles them into the index, so the filters live
@@ -64,6 +65,9 @@ def _tokenizer() -> RegexTokenizer:
 EXACT = _tokenizer() | NormalizeFilter()
 FOLDED = _tokenizer() | NormalizeFilter() | FoldFilter()
 PAIRS = _tokenizer() | NormalizeFilter() | FoldFilter() | ShingleFilter(2, PAIR_JOINER)
+# Accented syllable pairs: never searched, only counted, so "did you mean" can tell that the
+# corpus writes "giá vàng" far more often than "gia vàng".
+EXACT_PAIRS = _tokenizer() | NormalizeFilter() | ShingleFilter(2, PAIR_JOINER)
 
 
 def terms(analyzer, text: str) -> list[str]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from search.analysis import EXACT, FOLDED, PAIRS
+from search.analysis import EXACT, EXACT_PAIRS, FOLDED, PAIRS
 from search.corpus import Skipped, read_documents
 from search.extract import Article, extract
 
@@ -47,6 +47,7 @@ SCHEMA = Schema(
     captions=TEXT(analyzer=FOLDED, stored=True),
     captions_exact=TEXT(analyzer=EXACT),
     pairs=TEXT(analyzer=PAIRS, phrase=False),
+    pairs_exact=TEXT(analyzer=EXACT_PAIRS, phrase=False),
     date=DATETIME(stored=True, sortable=True),
     site=ID(stored=True),
     byline=STORED,
@@ -93,6 +94,7 @@ def to_fields(article: Article, content_hash: str) -> dict:
         "captions": captions,
         "captions_exact": captions,
         "pairs": article.title + "\n" + article.text,
+        "pairs_exact": article.title + "\n" + article.text,
         "byline": article.byline,
         "url": article.url,
     }

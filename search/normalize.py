@@ -89,3 +89,36 @@ def fold_text(text: str) -> str:
 def has_accents(word: str) -> bool:
     """Tell whether a word carries anything folding would remove (tone, hat, đ, non-Latin)."""
     return fold(word) != word.lower()
+
+
+# Letters an unaccented syllable may stand for: the base letters with hats, breves and horns.
+_BASE_VARIANTS = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư", "i": "i", "y": "y", "d": "dđ"}
+_VOWELS = set("aăâeêioôơuưy")
+# Vietnamese syllables have at most three vowels and seven letters ("nghiêng"); longer words are
+# foreign, and their variants would be thousands of useless guesses.
+_MAX_SYLLABLE = 7
+
+
+def accent_variants(folded: str) -> list[str]:
+    """Every Vietnamese spelling an accent-free syllable may stand for (one tone mark at most).
+
+    >>> len(accent_variants("ca")), {"cá", "cà", "cả", "cạ", "cấ", "cặ"} < set(accent_variants("ca"))
+    (18, True)
+    >>> "đường" in accent_variants("duong")
+    True
+    """
+    if len(folded) > _MAX_SYLLABLE or not folded.isalpha() or not folded.isascii():
+        return [folded]
+    bases = [""]
+    for letter in folded:
+        bases = [base + variant for base in bases for variant in _BASE_VARIANTS.get(letter, letter)]
+    variants = []
+    for base in bases:
+        vowels = [at for at, letter in enumerate(base) if letter in _VOWELS]
+        if len(vowels) > 3:
+            return [folded]
+        variants.append(base)
+        for at in vowels:
+            for mark in TONE_MARKS:
+                variants.append(nfc(base[: at + 1] + mark + base[at + 1 :]))
+    return variants

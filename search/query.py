@@ -20,6 +20,7 @@ from whoosh.searching import Searcher
 from search.analysis import EXACT, PAIR_JOINER, fold_term, terms
 from search.normalize import has_accents
 from search.snippets import Terms, highlight, snippet
+from search.suggest import suggest
 
 LOGGER = logging.getLogger(__name__)
 
@@ -251,6 +252,7 @@ def search(
         if hits.total:
             result.notice = "No article has all the words; showing articles with any of them."
 
+    result.suggestion = _suggestion(searcher, parsed)
     terms_to_mark = parsed.highlight_terms()
     result.total = hits.total
     result.pages = math.ceil(hits.total / limit)
@@ -271,6 +273,14 @@ def search(
         )
     result.took_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+def _suggestion(searcher: Searcher, parsed: ParsedQuery) -> str | None:
+    """"Did you mean" for queries of plain words and phrases (operators are left as typed)."""
+    clauses = parsed.positive()
+    if parsed.negated or any(c.prefix or c.fields != tuple(FIELD_BOOSTS) for c in clauses):
+        return None
+    return suggest(searcher.reader(), [s for c in clauses for s in c.syllables])
 
 
 def _filter(site: str | None, date_from: datetime | None, date_to: datetime | None):
