@@ -221,3 +221,35 @@ def serve_command(index_dir: str, host: str, port: int, debug: bool) -> None:
     from web.server import serve  # search never imports web at module level
 
     serve(index_dir=index_dir, host=host, port=port, debug=debug)
+
+
+@main.group("evaluate")
+def evaluate_group() -> None:
+    """Measure result and extraction quality on labelled data (tests/data)."""
+
+
+@evaluate_group.command("relevance")
+@click.option("--set", "relevance_set", default="tests/data/relevance.tsv", show_default=True,
+              type=click.Path(exists=True, dir_okay=False), help="Queries and expected articles.")
+@click.option("--corpus", multiple=True, type=click.Path(exists=True),
+              default=["seeds", "tests/data/vi", "tests/data/en"], show_default=True)
+@click.option("--verbose", "-v", "show_all", is_flag=True, help="List every query, not only misses.")
+def evaluate_relevance_command(relevance_set: str, corpus: tuple[str, ...], show_all: bool) -> None:
+    """MRR@10 of the relevance set; queries that must find nothing are checked too."""
+    from search.evaluate import evaluate_relevance
+
+    report = evaluate_relevance(relevance_set, list(corpus))
+    for judgement in report.judgements:
+        if show_all or not judgement.ok:
+            where = f"rank {judgement.rank}" if judgement.rank else "not in top 10"
+            if not judgement.expected:
+                where = f"{judgement.total} results (expected none)"
+            mark = "ok  " if judgement.ok else "MISS"
+            click.echo(f"{mark} {judgement.query!r}: {where}; first: {judgement.top}")
+    ranked = report.ranked
+    click.echo(
+        f"MRR@10 {report.mrr:.3f} over {len(ranked)} queries "
+        f"({sum(j.rank == 1 for j in ranked)} first, {sum(j.rank is None for j in ranked)} missed); "
+        f"navigation-only queries empty: {len(report.judgements) - len(ranked) - len(report.empty_failures)}"
+        f"/{len(report.judgements) - len(ranked)}"
+    )

@@ -34,8 +34,11 @@ FIELD_BOOSTS = {"title": 3.0, "body": 1.0, "captions": 0.5}
 # A syllable typed with accents that matches exactly outweighs several folded-only matches: the
 # user who types "cá" means fish, not "cà phê" or "ca sĩ".
 EXACT_BOOST = 4.0
-# Bonus for query syllables found next to each other, in the order typed.
+# Bonus for query syllables found next to each other, in the order typed, and a larger one for
+# all of them in a row: Vietnamese words are several syllables, and "ủy ban nhân dân" as one
+# run is what the reader means, not "ủy ban" here and "nhân dân" ten times elsewhere.
 PAIR_BOOST = 2.0
+RUN_BOOST = 8.0
 SORTS = ("relevance", "date")
 
 _PIECE = re.compile(
@@ -169,12 +172,16 @@ def parse(text: str) -> ParsedQuery:
 
 
 def to_whoosh(parsed: ParsedQuery, any_unit: bool = False) -> wq.Query:
-    """The Whoosh query for a parsed query; `any_unit` relaxes AND to OR (the fallback)."""
-    units = [_or([_clause_query(c) for c in unit]) for unit in parsed.units]
+    """The Whoosh query for a parsed query.
+
+    `any_unit` is the fallback: any of the words may match, but a word typed with accents
+    must then match them exactly ("Bắc Bling" must not fall back to every "Bác sĩ").
+    """
+    units = [_or([_clause_query(c, strict=any_unit) for c in unit]) for unit in parsed.units]
     main = wq.Or(units) if any_unit else wq.And(units)
-    pairs = _pair_terms(parsed)
-    if pairs:
-        main = wq.AndMaybe(main, wq.Or(pairs))
+    bonus = _pair_terms(parsed) + _run_phrases(parsed)
+    if bonus:
+        main = wq.AndMaybe(main, wq.Or(bonus))
     if parsed.negated:
         main = wq.AndNot(main, wq.Or([_clause_query(c, scoring=False) for c in parsed.negated]))
     return main
@@ -184,24 +191,29 @@ def _or(queries: list[wq.Query]) -> wq.Query:
     return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
-def _clause_query(clause: Clause, scoring: bool = True) -> wq.Query:
+def _clause_query(clause: Clause, scoring: bool = True, strict: bool = False) -> wq.Query:
     folded = clause.folded
+    accented = any(map(has_accents, clause.syllables))
     if clause.prefix:
         return wq.Or([wq.Prefix(name, folded[0], boost=FIELD_BOOSTS[name]) for name in clause.fields])
     if clause.phrase:
         alternatives = [wq.Phrase(name, folded, boost=FIELD_BOOSTS[name]) for name in clause.fields]
-        if scoring and any(map(has_accents, clause.syllables)):
+        if strict and accented:
+            alternatives = []
+        if scoring and accented:
             alternatives += [
                 wq.Phrase(name + "_exact", clause.syllables, boost=FIELD_BOOSTS[name] * EXACT_BOOST)
                 for name in clause.fields
             ]
         return wq.Or(alternatives)
     syllable = clause.syllables[0]
-    if clause.negated and has_accents(syllable):
+    if clause.negated and accented:
         # "-cá" excludes fish, not every "ca".
         return wq.Or([wq.Term(name + "_exact", syllable) for name in clause.fields])
     alternatives = [wq.Term(name, folded[0], boost=FIELD_BOOSTS[name]) for name in clause.fields]
-    if scoring and has_accents(syllable):
+    if strict and accented:
+        alternatives = []
+    if scoring and accented:
         alternatives += [
             wq.Term(name + "_exact", syllable, boost=FIELD_BOOSTS[name] * EXACT_BOOST)
             for name in clause.fields
@@ -217,6 +229,16 @@ def _pair_terms(parsed: ParsedQuery) -> list[wq.Query]:
         wq.Term("pairs", first + PAIR_JOINER + second, boost=PAIR_BOOST)
         for first, second in zip(syllables, syllables[1:])
     ]
+
+
+def _run_phrases(parsed: ParsedQuery) -> list[wq.Query]:
+    """All typed syllables in a row, as a phrase in the title or body, for the run bonus."""
+    syllables = [s for c in parsed.positive() if not c.prefix and "title" in c.fields
+                 for s in c.folded]
+    if len(syllables) < 3:
+        return []  # two syllables in a row are already the pair bonus
+    return [wq.Phrase(name, syllables, boost=RUN_BOOST * FIELD_BOOSTS[name])
+            for name in ("title", "body")]
 
 
 def search(

@@ -15,9 +15,9 @@ from search.index import (
 
 def test_build_reports_documents_and_metadata(tmp_path):
     report = build_index([DATA / "vi"], tmp_path / "ix")
-    assert report.indexed == 8 and report.skipped == []
-    assert index_info(tmp_path / "ix")["documents"] == 8
-    assert open_index(tmp_path / "ix").doc_count() == 8
+    assert report.indexed == 12 and report.skipped == []
+    assert index_info(tmp_path / "ix")["documents"] == 12
+    assert open_index(tmp_path / "ix").doc_count() == 12
 
 
 def test_bad_files_are_skipped_and_the_rest_indexed(bad_files, tmp_path):
@@ -47,7 +47,7 @@ def test_rebuild_with_nothing_to_index_keeps_the_old_index(bad_files, tmp_path):
     with pytest.raises(NothingIndexed) as raised:
         build_index([bad_files], index_dir)
     assert len(raised.value.skipped) == 6
-    assert open_index(index_dir).doc_count() == 1
+    assert open_index(index_dir).doc_count() == 3
 
 
 def test_interrupted_rebuild_keeps_the_old_index_answering(tmp_path):
@@ -63,7 +63,7 @@ def test_interrupted_rebuild_keeps_the_old_index_answering(tmp_path):
     assert current_generation(index_dir) == before
     assert [p.name for p in index_dir.glob("gen-*")] == [before.name]
     with open_index(index_dir).searcher() as searcher:
-        assert searcher.doc_count() == 1
+        assert searcher.doc_count() == 3
 
 
 def test_rebuild_replaces_the_old_generation(tmp_path):
@@ -71,4 +71,4 @@ def test_rebuild_replaces_the_old_generation(tmp_path):
     build_index([DATA / "en"], index_dir)
     build_index([DATA / "vi"], index_dir)
     assert len(list(index_dir.glob("gen-*"))) == 1
-    assert open_index(index_dir).doc_count() == 8
+    assert open_index(index_dir).doc_count() == 12

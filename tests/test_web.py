@@ -12,7 +12,7 @@ def client(index_dir):
 
 def test_empty_query_shows_corpus_figures(client):
     page = client.get("/").get_data(as_text=True)
-    assert "Chỉ mục có <strong>14</strong> bài viết" in page
+    assert "Chỉ mục có <strong>20</strong> bài viết" in page
     assert 'autofocus' in page
 
 
