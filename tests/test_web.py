@@ -127,3 +127,20 @@ def test_a_rebuild_is_picked_up_without_restart(tmp_path):
     build_index([DATA / "vi"], tmp_path / "ix")
     assert client.get("/api/search?q=ferry").get_json()["total"] == 0
     assert client.get("/api/search?q=vang").get_json()["total"] >= 1
+
+
+def test_a_document_quoting_script_shows_it_as_text(tmp_path):
+    from search.index import build_index
+
+    page = tmp_path / "xss.txt"
+    page.write_text('Mã độc <script>alert("tiêu đề")</script> lan trên mạng\n'
+                    'Chuyên gia cảnh báo đoạn mã <script>alert(1)</script> và <img src=x onerror=alert(2)> '
+                    'được chèn vào trang giả mạo.\n')
+    build_index([page], tmp_path / "ix")
+    client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    results = client.get("/?q=ma+doc").get_data(as_text=True)
+    assert "<script>" not in results and "&lt;script&gt;" in results
+    doc_id = client.get("/api/search?q=ma+doc").get_json()["results"][0]["id"]
+    article = client.get(f"/articles/{doc_id}?q=script").get_data(as_text=True)
+    assert "<script>" not in article and "<img" not in article
+    assert "&lt;<mark>script</mark>&gt;alert(1)" in article
