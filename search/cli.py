@@ -17,6 +17,7 @@ import click
 
 from search import corpus, index, query
 from search.extract import extract
+from search.template import learn_template
 
 EXIT_SKIPPED = 3
 _MARK = re.compile(r"<mark>(.*?)</mark>")
@@ -170,13 +171,18 @@ def _terminal(marked: str, bold: bool = False) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of articles.")
 @click.option("--explain", is_flag=True, help="Show each dropped line and why.")
 def extract_command(paths: tuple[str, ...], as_json: bool, explain: bool) -> None:
-    """Show what the extractor keeps of each page in PATHS (files or folders)."""
-    articles, failed = [], []
-    for item in corpus.read_documents(paths):
-        if isinstance(item, corpus.Skipped):
-            failed.append(item)
-            continue
-        article = extract(item)
+    """Show what the extractor keeps of each page in PATHS (files or folders).
+
+    Several pages of one site (one folder) are read as a corpus: lines the site repeats on
+    its pages are dropped as template.
+    """
+    items = list(corpus.read_documents(paths))
+    failed = [item for item in items if isinstance(item, corpus.Skipped)]
+    documents = [item for item in items if isinstance(item, corpus.RawDocument)]
+    template = learn_template(documents)
+    articles = []
+    for item in documents:
+        article = extract(item, template)
         if article is None:
             failed.append(corpus.Skipped(item.path, "no article text found"))
         else:
@@ -252,4 +258,28 @@ def evaluate_relevance_command(relevance_set: str, corpus: tuple[str, ...], show
         f"({sum(j.rank == 1 for j in ranked)} first, {sum(j.rank is None for j in ranked)} missed); "
         f"navigation-only queries empty: {len(report.judgements) - len(ranked) - len(report.empty_failures)}"
         f"/{len(report.judgements) - len(ranked)}"
+    )
+
+
+@evaluate_group.command("extraction")
+@click.option("--data", default="tests/data", show_default=True,
+              type=click.Path(exists=True, file_okay=False), help="extraction.tsv and labels/.")
+@click.option("--seeds", default="seeds", show_default=True,
+              type=click.Path(exists=True, file_okay=False))
+@click.option("--verbose", "-v", "show_all", is_flag=True, help="List every check, not only misses.")
+def evaluate_extraction_command(data: str, seeds: str, show_all: bool) -> None:
+    """Precision and recall of kept lines and strings on labelled pages; titles."""
+    from search.evaluate import evaluate_extraction
+
+    report = evaluate_extraction(data, seeds)
+    for check in report.checks:
+        if show_all or not check.ok:
+            what = "kept" if check.kept else "dropped"
+            click.echo(f"{'ok  ' if check.ok else 'MISS'} {check.page}: {what} {check.text[:80]!r}")
+    for page, wanted, got in report.wrong_titles:
+        click.echo(f"TITLE {page}: {got!r}, not {wanted!r}")
+    click.echo(
+        f"precision {report.precision:.3f}, recall {report.recall:.3f} over {len(report.checks)} "
+        f"labelled lines and strings; titles right: "
+        f"{len(report.titles) - len(report.wrong_titles)}/{len(report.titles)}"
     )

@@ -75,3 +75,84 @@ def evaluate_relevance(relevance_set: str | Path, corpus: list[str | Path]) -> R
                     Judgement(text, expected, rank, page.total, paths[0][1:] if paths else None)
                 )
     return report
+
+
+@dataclass
+class Check:
+    page: str
+    text: str
+    wanted: bool  # the article should keep it
+    kept: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.wanted == self.kept
+
+
+@dataclass
+class ExtractionReport:
+    checks: list[Check] = field(default_factory=list)
+    titles: list[tuple[str, str, str | None]] = field(default_factory=list)  # page, want, got
+
+    @property
+    def precision(self) -> float:
+        kept = [c for c in self.checks if c.kept]
+        return sum(c.wanted for c in kept) / len(kept) if kept else 0.0
+
+    @property
+    def recall(self) -> float:
+        wanted = [c for c in self.checks if c.wanted]
+        return sum(c.kept for c in wanted) / len(wanted) if wanted else 0.0
+
+    @property
+    def wrong_titles(self) -> list[tuple[str, str, str | None]]:
+        return [t for t in self.titles if t[1] != t[2]]
+
+
+def evaluate_extraction(data_dir: str | Path, seeds_dir: str | Path) -> ExtractionReport:
+    """Precision and recall of what the extractor keeps, on the labelled pages.
+
+    Pages under data_dir/extraction.tsv are checked by their must-keep and must-drop strings;
+    the seeds by line labels in data_dir/labels/<seed>.tsv (T title, K keep, D drop).
+    """
+    from search.corpus import RawDocument, read_documents
+    from search.extract import clean_line, extract
+    from search.template import learn_template
+
+    data_dir, seeds_dir = Path(data_dir), Path(seeds_dir)
+    documents = [
+        item for item in read_documents([data_dir / "vi", data_dir / "en", seeds_dir])
+        if isinstance(item, RawDocument)
+    ]
+    template = learn_template(documents)
+    articles = {Path(doc.path).resolve(): extract(doc, template) for doc in documents}
+    report = ExtractionReport()
+
+    def kept_text(path: Path) -> tuple[str | None, str]:
+        article = articles.get(path.resolve())
+        if article is None:
+            return None, ""
+        return article.title, "\n".join([article.title, *article.body, *article.captions])
+
+    for line in (data_dir / "extraction.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        page, title, keep, drop = (line.split("\t") + ["", "", ""])[:4]
+        got_title, text = kept_text(data_dir / page)
+        report.titles.append((page, title, got_title))
+        for wanted, strings in ((True, keep), (False, drop)):
+            for string in filter(None, (s.strip() for s in strings.split(" | "))):
+                report.checks.append(Check(page, string, wanted, string in text))
+
+    for labels in sorted((data_dir / "labels").glob("*.tsv")):
+        page = labels.stem + ".txt"
+        got_title, text = kept_text(seeds_dir / page)
+        kept_lines = set(text.split("\n"))
+        for row in labels.read_text(encoding="utf-8").splitlines():
+            label, _, source = row.partition("\t")
+            if label == "T":
+                report.titles.append((page, source, got_title))
+                continue
+            line = clean_line(source).strip("| ").strip()
+            report.checks.append(Check(page, line, label == "K", line in kept_lines))
+    return report

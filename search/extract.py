@@ -11,11 +11,15 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from search import noise
 from search.corpus import RawDocument
 from search.normalize import canonical, nfc
+
+if TYPE_CHECKING:
+    from search.template import Template
 
 LOGGER = logging.getLogger(__name__)
 
@@ -60,14 +64,18 @@ class Article:
         return record
 
 
-def extract(document: RawDocument) -> Article | None:
-    """Extract the article of one page, or None (with the reason logged) if it holds none."""
+def extract(document: RawDocument, template: "Template | None" = None) -> Article | None:
+    """Extract the article of one page, or None (with the reason logged) if it holds none.
+
+    `template` (from template.learn_template over the corpus) marks the lines the page's site
+    repeats on its other pages.
+    """
     if document.kind == "html":
         from search.extract_html import extract_html
 
         article = extract_html(document.path, document.text)
     else:
-        article = extract_text(document.path, document.text)
+        article = extract_text(document.path, document.text, template)
     if article is None or not article.body:
         LOGGER.info("%s: no article text", document.path)
         return None
@@ -90,6 +98,7 @@ _DATE_DMY_WORDS = re.compile(
     r"\b(\d{1,2})\s+(" + "|".join(name[:3] for name in _MONTHS.split()) + r")[a-z]*,?\s+(\d{4})",
     re.I,
 )
+_TIME = re.compile(r"\b([01]?\d|2[0-3])[:h]([0-5]\d)\b")
 # A dateline is short; a date inside a body sentence ("ngày 30/11/2021, tại ...") is not one.
 DATELINE_MAX_WORDS = 10
 _URL = re.compile(r"https?://([^/\s)\]]+)")
@@ -106,13 +115,20 @@ def clean_line(line: str) -> str:
     return _SPACES.sub(" ", nfc(line)).strip()
 
 
-def extract_text(path: str, text: str) -> Article | None:
+REPEATED = "repeated on other pages of the site"
+
+
+def extract_text(path: str, text: str, template: "Template | None" = None) -> Article | None:
     """Extract an article from a line-based text dump (one paragraph or widget per line)."""
     lines = [clean_line(line) for line in text.split("\n")]
     labels: list[str | None] = [line_label(line) for line in lines]
+    if template is not None:
+        for at, line in enumerate(lines):
+            if line and labels[at] is None and template.has(path, line):
+                labels[at] = REPEATED
     _label_duplicates(lines, labels)
 
-    title_at = _find_title(lines, labels)
+    title_at = _find_title(lines, labels, path, template)
     if title_at is None:
         return None
     article = Article(path=path, title=lines[title_at], body=[], site=_site_of(text))
@@ -131,7 +147,7 @@ def extract_text(path: str, text: str) -> Article | None:
             continue
         if section:
             label = f'navigation section (after "{section}")'
-        elif label == "section heading" and article.body:
+        elif article.body and (label == "section heading" or _is_site_heading(line, label)):
             section = line
             label = f'navigation section "{line}"'
         if label is None:
@@ -145,6 +161,16 @@ def extract_text(path: str, text: str) -> Article | None:
         else:
             article.dropped.append(Dropped(line, label))
     return article
+
+
+def _is_site_heading(line: str, label: str | None) -> bool:
+    """A short line the site repeats on every page, after the body, heads one of its rails
+    ("Bài cùng tác giả", "Tin mới đăng"), even in a wording noise.py does not list."""
+    return (
+        label == REPEATED
+        and len(line.split()) <= noise.SHORT_LINE_WORDS + 2
+        and not _END_PUNCTUATION.search(line.rstrip(":"))
+    )
 
 
 def line_label(line: str) -> str | None:
@@ -167,6 +193,8 @@ def line_label(line: str) -> str | None:
         return "site chrome"
     if noise.COPYRIGHT.match(key):
         return "copyright"
+    if noise.SOCIAL.match(line):
+        return "social widget"
     words = len(line.split())
     if words <= DATELINE_MAX_WORDS and parse_date(line):
         return "dateline"
@@ -192,9 +220,19 @@ def _label_duplicates(lines: list[str], labels: list[str | None]) -> None:
         previous = at
 
 
-def _find_title(lines: list[str], labels: list[str | None]) -> int | None:
-    """The title is the first article-like line, after any banner, login link or menu."""
-    candidates = [at for at, line in enumerate(lines) if line and labels[at] is None]
+def _find_title(
+    lines: list[str], labels: list[str | None], path: str, template: "Template | None"
+) -> int | None:
+    """The title is the first article-like line, after any banner, login link or menu.
+
+    A line the site repeats elsewhere may still be this page's title (other pages link to
+    it); one it repeats at the top of its pages is a banner.
+    """
+    candidates = [
+        at for at, line in enumerate(lines)
+        if line and (labels[at] is None or labels[at] == REPEATED)
+        and not (template and template.is_banner(path, line))
+    ]
     early = candidates[: noise.TITLE_SEARCH_LINES]
     for at in early:
         line = lines[at]
@@ -245,6 +283,8 @@ def parse_date(text: str) -> datetime | None:
             month, hour, minute = _MONTH_NUMBER[month_name[:3].lower()], 0, 0
         else:
             return None
+        if hour is None and (clock := _TIME.search(text)):
+            hour, minute = clock.groups()  # "Cập nhật 10:15 ngày 12/09/2025"
         return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
     except ValueError:
         return None

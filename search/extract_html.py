@@ -28,15 +28,24 @@ STRIP_TAGS = [
     "dialog", "menu",
 ]
 # class/id words of widgets: related and most-read boxes, share and comment blocks, menus,
-# cookie banners, ads. Matched as whole words of the class or id ("box-related", "share_bar").
-WIDGET_WORDS = re.compile(
-    r"(?:^|[\s_-])(related|relate|share|sharing|social|comments?|binh-?luan|menu|navbar|nav|"
-    r"sidebar|breadcrumbs?|cookies?|consent|gdpr|banner|adv?s?|advert\w*|quang-?cao|promo\w*|"
-    r"newsletter|subscribe|popup|modal|tags?|keywords?|most-?read|most-?viewed|trending|"
-    r"recommend\w*|read-?more|readmore|doc-?them|tin-?lien-?quan|lien-?quan|footer|header|"
-    r"widget|login|signin|toolbar|pagination|author-?box|box-?tin|xem-?them)(?:$|[\s_-])",
+# cookie banners, ads. Strong words count anywhere in a class ("jp-relatedposts"); short
+# ones only as whole words ("nav", not "canvas").
+WIDGET_ANYWHERE = re.compile(
+    r"related|relate|sharing|share|social|comment|binhluan|binh-luan|sidebar|breadcrumb|"
+    r"cookie|consent|gdpr|advert|quangcao|quang-cao|newsletter|subscribe|popup|modal|"
+    r"most-?read|most-?viewed|mostpopular|trending|recommend|readmore|read-more|widget|"
+    r"tinlienquan|lienquan|lien-quan|xemthem|xem-them|doc-them|box-tin|author-box|pagination",
     re.I,
 )
+WIDGET_WORDS = re.compile(
+    r"(?:^|[\s_-])(menu|navbar|nav|navigation|banner|ads?|promo|tags?|keywords?|footer|header|"
+    r"login|signin|toolbar|masthead|colophon|topbar)(?:$|[\s_-])",
+    re.I,
+)
+# Photo captions and the lead paragraph ("sapo"), which sites often set outside the body.
+CAPTION_HINTS = re.compile(r"caption|(?:^|[\s_-])(image|photo|pic|img)(?:$|[\s_-])", re.I)
+LEAD_HINTS = re.compile(r"sapo|description|(?:^|[\s_-])(lead|summary|chapeau|excerpt|standfirst)", re.I)
+AUTHOR_HINTS = re.compile(r"author|byline|tac-?gia", re.I)
 BODY_HINTS = re.compile(
     r"articlebody|article-?body|article-?content|post-?content|entry-?content|story-?body|"
     r"detail-?content|content-?detail|fck_detail|news-?content|main-?content|singular-?content",
@@ -45,7 +54,7 @@ BODY_HINTS = re.compile(
 BLOCKS = ["p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dd"]
 # A block whose text is mostly link text is a list of other stories, not prose.
 MAX_LINK_DENSITY = 0.5
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»]\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—»]|::?)\s+")
 
 
 def extract_html(path: str, html: str) -> Article | None:
@@ -65,17 +74,27 @@ def extract_html(path: str, html: str) -> Article | None:
     if date is None and (time := soup.find("time")):
         date = parse_date(time.get("datetime") or time.get_text(" "))
 
+    article_dropped = []
     for element in soup(STRIP_TAGS):
         element.decompose()
     for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
         comment.extract()
     for element in soup.find_all(_is_widget):
+        if element.decomposed:  # inside a widget removed already
+            continue
+        article_dropped.append(Dropped(clean_line(element.get_text(" "))[:200],
+                                       f"widget ({_names(element).strip() or element.name})"))
         element.decompose()
 
     root = _article_root(soup)
     if root is None or not title:
         return None
-    article = Article(path=path, title=title, body=[], date=date, site=site, url=url)
+    article = Article(path=path, title=title, body=[], date=date, site=site, url=url,
+                      dropped=[d for d in article_dropped if d.line])
+    lead = soup.find(lambda tag: tag.name in ("p", "h2", "div") and LEAD_HINTS.search(_names(tag)))
+    if lead is not None and not any(parent is root for parent in lead.parents) \
+            and not any(parent is lead for parent in root.parents):
+        _take_block(article, ("p", lead.get_text(" "), 0.0, ""))
     for block in _blocks(root):
         _take_block(article, block)
     return article
@@ -127,9 +146,17 @@ def _is_widget(tag: Tag) -> bool:
         return False
     if tag.find(["article", "h1"]):  # a page wrapper named "has-sidebar", not a widget
         return False
-    names = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "")
+    names = _names(tag)
     role = tag.get("role") or ""
-    return bool(WIDGET_WORDS.search(names)) or role in ("navigation", "banner", "complementary")
+    return (
+        bool(WIDGET_ANYWHERE.search(names) or WIDGET_WORDS.search(names))
+        or role in ("navigation", "banner", "complementary")
+    )
+
+
+def _names(tag: Tag) -> str:
+    """A tag's class and id, the words sites name their blocks with."""
+    return " ".join(tag.get("class") or []) + " " + (tag.get("id") or "")
 
 
 def _article_root(soup: BeautifulSoup) -> Tag | None:
@@ -153,28 +180,44 @@ def _article_root(soup: BeautifulSoup) -> Tag | None:
     return soup.body or soup
 
 
-def _blocks(root: Tag) -> list[tuple[str, str, float]]:
-    """(tag name, text, link density) of each outermost block of the root, in order."""
+def _blocks(root: Tag) -> list[tuple[str, str, float, str]]:
+    """(tag name, text, link density, role) of each outermost block of the root, in order;
+    role is "caption" or "byline" where the block's or its parents' class says so."""
     found = root.find_all(BLOCKS)
     outermost = [block for block in found if not block.find_parent(BLOCKS)]
     if not outermost:
         # Text in bare <div>s separated by <br>: one paragraph per line.
-        return [("p", line, 0.0) for line in root.get_text("\n").split("\n")]
+        return [("p", line, 0.0, "") for line in root.get_text("\n").split("\n")]
     blocks = []
     for block in outermost:
         text = clean_line(block.get_text(" "))
         links = sum(len(clean_line(link.get_text(" "))) for link in block.find_all("a"))
-        blocks.append((block.name, text, links / len(text) if text else 0.0))
+        blocks.append((block.name, text, links / len(text) if text else 0.0, _role(block, root)))
     return blocks
 
 
-def _take_block(article: Article, block: tuple[str, str, float]) -> None:
-    name, text, link_density = block
+def _role(block: Tag, root: Tag) -> str:
+    for tag in [block, *block.parents]:
+        if tag is root or tag is None:
+            break
+        names = _names(tag)
+        if tag.name == "figcaption" or CAPTION_HINTS.search(names):
+            return "caption"
+        if AUTHOR_HINTS.search(names):
+            return "byline"
+    return ""
+
+
+def _take_block(article: Article, block: tuple[str, str, float, str]) -> None:
+    name, text, link_density, role = block
     text = clean_line(text)
-    if not text or text == article.title:
+    if not text or text == article.title or text in article.body:
         return
-    if name == "figcaption":
+    if name == "figcaption" or role == "caption":
         article.captions.append(text)
+        return
+    if role == "byline" and len(text.split()) <= 8:
+        article.byline = article.byline or text
         return
     label = line_label(text)
     if label is None and link_density > MAX_LINK_DENSITY:

@@ -22,8 +22,9 @@ from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from search.analysis import EXACT, EXACT_PAIRS, FOLDED, PAIRS
-from search.corpus import Skipped, read_documents
+from search.corpus import RawDocument, Skipped, read_documents
 from search.extract import Article, extract
+from search.template import learn_template
 
 LOGGER = logging.getLogger(__name__)
 
@@ -123,6 +124,10 @@ def build_index(
     generation = index_dir / f"gen-{time.time_ns():020d}-{os.getpid()}"
     generation.mkdir()
     try:
+        # First pass: what each site repeats on its pages; second pass: extract and index.
+        template = learn_template(
+            item for item in read_documents(paths) if isinstance(item, RawDocument)
+        )
         writer = whoosh_index.create_in(generation, SCHEMA).writer(limitmb=WRITER_LIMIT_MB)
         try:
             for item in read_documents(paths):
@@ -131,7 +136,7 @@ def build_index(
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
                     continue
-                article = extract(item)
+                article = extract(item, template)
                 if article is None:
                     report.skipped.append(Skipped(item.path, "no article text found"))
                     continue

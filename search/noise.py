@@ -23,7 +23,9 @@ SECTION_HEADINGS = {
     "chia sẻ", "chia sẻ bài viết", "bình luận", "ý kiến", "ý kiến bạn đọc", "gửi bình luận",
     "viết bình luận", "ý kiến của bạn", "bạn đọc bình luận", "multimedia", "video", "videos",
     "infographic", "infographics", "ảnh", "podcast", "emagazine", "e-magazine", "longform",
-    "tin ảnh", "phóng sự ảnh", "theo dòng sự kiện", "tin mới cập nhật",
+    "tin ảnh", "phóng sự ảnh", "theo dòng sự kiện", "tin mới cập nhật", "có liên quan",
+    "bài viết mới", "bài mới", "tin mới đăng", "có thể bạn thích", "bài viết cùng chuyên mục",
+    "tin nổi bật khác", "tin khác cùng chuyên mục", "xem tiếp", "tin liên quan khác",
     # English
     "related", "related articles", "related news", "related posts", "related stories",
     "related content", "read more", "read also", "see also", "more from", "more news",
@@ -61,9 +63,16 @@ COPYRIGHT = re.compile(
     re.I,
 )
 
+# "Theo dõi chúng tôi trên Google News", "Follow us on Facebook": social widgets.
+SOCIAL = re.compile(
+    r"^(?:theo dõi|follow|like|subscribe|đăng ký|tải ứng dụng|download).{0,60}"
+    r"\b(?:google news|facebook|zalo|youtube|tiktok|twitter|instagram|telegram|kênh|channel|app)\b",
+    re.I,
+)
+
 # "Theo TTXVN", "Nguồn: VnExpress", "By Jane Doe", "Bài và ảnh: Minh Anh": kept as the byline.
 BYLINE = re.compile(
-    r"^(?:theo|nguồn|source|by|tác giả|bài(?: và ảnh)?|ảnh|phóng viên|pv|written by|"
+    r"^(?:theo(?!\s+dõi)|nguồn|source|by|tác giả|bài(?: và ảnh)?|ảnh|phóng viên|pv|written by|"
     r"reported by|story by)\s*[:\-]?\s+(?P<name>[^.!?]{2,60})$",
     re.I,
 )

@@ -82,5 +82,5 @@ def test_extract_json_and_explain(runner):
 def test_extract_several_files_is_one_list(runner):
     result = runner.invoke(main, ["extract", str(SEEDS), str(DATA / "en"), "--json"])
     names = [a["path"].rsplit("/", 1)[1] for a in json.loads(result.output)]
-    assert names[-3:] == ["coffee-exports.txt", "ferry.html", "russia-students.html"]
-    assert len(names) == 8
+    assert names[-4:] == ["coffee-exports.txt", "div-soup.html", "ferry.html", "russia-students.html"]
+    assert len(names) == 9

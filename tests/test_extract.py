@@ -109,3 +109,77 @@ def test_banner_lines_before_the_title_are_dropped():
                                 "Mưa lớn gây ngập nhiều tuyến phố\nSáng nay mưa lớn kéo dài.\n")
     assert article.title == "Mưa lớn gây ngập nhiều tuyến phố"
     assert article.body == ["Sáng nay mưa lớn kéo dài."]
+
+
+# --- Cross-document evidence -----------------------------------------------------------------
+
+def _site_pages():
+    from search.corpus import read_documents
+
+    return [d for d in read_documents([DATA / "vi" / "baotinh"]) if isinstance(d, RawDocument)]
+
+
+def test_lines_a_site_repeats_are_template_and_an_unknown_heading_ends_the_body():
+    from search.template import learn_template
+
+    pages = _site_pages()
+    template = learn_template(pages)
+    article = extract(pages[1], template)  # lua-gao.txt
+    assert article.title == "Nông dân Cần Giờ trúng mùa lúa thơm"
+    assert article.date.isoformat() == "2025-09-12T10:15:00"
+    assert len(article.body) == 3 and "Google News" not in article.text
+    reasons = {d.line: d.reason for d in article.dropped}
+    assert reasons["BÁO TỈNH MẪU ĐIỆN TỬ"] == "repeated on other pages of the site"
+    assert reasons["Tin mới đăng"] == 'navigation section "Tin mới đăng"'  # not in noise.py
+
+
+def test_template_does_not_depend_on_file_order():
+    from search.template import learn_template
+
+    pages = _site_pages()
+    forward, backward = learn_template(pages), learn_template(reversed(pages))
+    assert forward == backward and forward.repeated
+
+
+def test_a_title_other_pages_link_to_is_still_the_title():
+    from search.template import learn_template
+
+    pages = [read_document(DATA / "vi" / "ca-bien.txt"), read_document(DATA / "vi" / "ca-phe.txt")]
+    article = extract(pages[0], learn_template(pages))
+    assert article.title == "Ngư dân Quảng Ngãi trúng đậm mùa cá ngừ"
+
+
+def test_two_copies_of_one_article_keep_their_body(tmp_path):
+    from search.template import learn_template
+
+    source = (DATA / "vi" / "thuy-dien.txt").read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(source, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(source.replace("© Bản quyền", "Nguồn: Báo Mẫu\n©"), encoding="utf-8")
+    pages = [read_document(tmp_path / "a.txt"), read_document(tmp_path / "b.txt")]
+    template = learn_template(pages)
+    assert [len(extract(page, template).body) for page in pages] == [3, 3]
+
+
+def test_html_widgets_are_explained():
+    article = extract(read_document(DATA / "vi" / "choi-trau-cp1258.html"))
+    reasons = [d.reason for d in article.dropped]
+    assert "widget (jp-relatedposts jp-relatedposts)" in reasons
+    assert article.title == "Lễ hội chọi trâu Đồ Sơn thu hút hàng vạn du khách"
+
+
+def test_lead_outside_the_body_captions_and_author_in_html():
+    article = extract(read_document(DATA / "vi" / "kinh-te-fck.html"))
+    assert article.body[0].startswith("Bảy tháng đầu năm")
+    assert article.captions == ["Thu hoạch lúa ở Đồng Tháp. Ảnh: Hoàng Nam"]
+    assert article.byline == "Hoài Thu"
+
+
+def test_extraction_set_meets_its_targets():
+    from search.evaluate import evaluate_extraction
+
+    report = evaluate_extraction(DATA, SEEDS)
+    assert len(report.checks) >= 400
+    assert report.precision >= 0.98 and report.recall >= 0.98, [
+        (c.page, c.text) for c in report.checks if not c.ok
+    ]
+    assert report.wrong_titles == []

@@ -12,7 +12,11 @@ def client(index_dir):
 
 def test_empty_query_shows_corpus_figures(client):
     page = client.get("/").get_data(as_text=True)
-    assert "Chỉ mục có <strong>20</strong> bài viết" in page
+    from search.corpus import find_files
+    from tests.paths import DATA, SEEDS
+
+    pages = len(find_files([SEEDS, DATA / "vi", DATA / "en"])[0])
+    assert f"Chỉ mục có <strong>{pages}</strong> bài viết" in page
     assert 'autofocus' in page
 
 

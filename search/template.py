@@ -1,0 +1,84 @@
+"""Raw documents of a corpus -> the lines each site repeats on its pages (its template).
+
+A line that stands on two or more different articles of the same site (same folder) is the
+site's chrome: a menu entry, a most-read teaser, a footer, a heading in a wording noise.py does
+not know. Learned over the whole corpus at once, so the result does not depend on file order.
+
+Only the part of a page before its first known navigation heading counts: after it, a page
+lists other articles' titles, and an article's own title must not become template because the
+site links to it from everywhere. Lines repeated among the first lines of pages are banners:
+the title is never one of them. Two copies of one article (scraped twice) are not two articles:
+pages are told apart by their longest line, so their shared body is not mistaken for template.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from search.corpus import RawDocument
+from search.extract import clean_line, heading_key, line_label
+
+# Longer lines are paragraphs: a follow-up story may repeat a background paragraph verbatim,
+# and that is article text. Teasers and chrome are shorter.
+MAX_TEMPLATE_WORDS = 40
+# Lines at the top of a page where site banners, login links and section names stand.
+HEAD_LINES = 5
+_MANY = -1  # marks a line seen on pages of two different articles
+
+
+@dataclass
+class Template:
+    """The repeated lines of each site, as hashes (memory stays small on large corpora)."""
+
+    repeated: set[int] = field(default_factory=set)
+    banners: set[int] = field(default_factory=set)  # repeated among pages' first lines
+
+    def has(self, path: str, line: str) -> bool:
+        """Whether this line of the page at `path` recurs on other pages of its site."""
+        return _key(site_of(path), line) in self.repeated
+
+    def is_banner(self, path: str, line: str) -> bool:
+        return _key(site_of(path), line) in self.banners
+
+
+def site_of(path: str) -> str:
+    """Pages of one site sit in one folder: the folder is the site."""
+    return str(Path(path).parent)
+
+
+def _key(site: str, line: str) -> int:
+    return hash((site, heading_key(line)))
+
+
+def learn_template(documents: Iterable[RawDocument]) -> Template:
+    """Find the lines that recur across different articles of the same site."""
+    anywhere: dict[int, int] = {}
+    at_top: dict[int, int] = {}
+    for document in documents:
+        if document.kind != "text":
+            continue  # HTML chrome is found by structure (extract_html.py)
+        lines = [line for line in map(clean_line, document.text.split("\n")) if line]
+        if not lines:
+            continue
+        page = hash(max(lines, key=len))
+        site = site_of(document.path)
+        for number, line in enumerate(lines):
+            if line_label(line) == "section heading":
+                break
+            if len(line.split()) > MAX_TEMPLATE_WORDS:
+                continue
+            key = _key(site, line)
+            _count(anywhere, key, page)
+            if number < HEAD_LINES:
+                _count(at_top, key, page)
+    return Template(_repeated(anywhere), _repeated(at_top))
+
+
+def _count(pages: dict[int, int], key: int, page: int) -> None:
+    seen = pages.setdefault(key, page)
+    if seen not in (page, _MANY):
+        pages[key] = _MANY
+
+
+def _repeated(pages: dict[int, int]) -> set[int]:
+    return {key for key, page in pages.items() if page == _MANY}
