@@ -1,79 +1,133 @@
 """Whoosh analyzers built from normalize.py: text -> terms, for documents and queries alike.
 
-Three views of the same text:
-- EXACT:   canonical syllables, lower-case, accents kept ("hòa", "thủy", "cá");
-- FOLDED:  the same syllables folded to ASCII ("hoa", "thuy", "ca");
-- PAIRS:   folded syllable bigrams ("hop_tac"), which rank adjacent syllables (Vietnamese words
-           are one to four syllables written apart) and have far shorter posting lists;
-- EXACT_PAIRS: accented bigrams ("hợp_tác"), counted for "did you mean".
+Each syllable is indexed twice at the same position, in one field:
+- folded:  accent-free ASCII ("hop", "tac"), so unaccented queries match every spelling;
+- exact:   canonical, lower case, accents kept ("hợp", "tác"), only where it differs from the
+           folded form, so accented queries can rank exact forms first.
+Pairs of neighbouring syllables go to a second field the same way ("hop_tac" and "hợp_tác"):
+they rank adjacent syllables (Vietnamese words are one to four syllables written apart), have
+far shorter posting lists, and give "did you mean" its statistics.
 
 Every syllable is a term: no minimum length (ý, ở, ô are words), no stop list, no stemming.
-The schema stores these analyzers, and Whoosh pickles them into the index, so the filters live
-here at module level where the unpickler can import them.
+One field for both forms halves what the indexer analyses and stores. The schema stores these
+analyzers and Whoosh pickles them into the index, so they live here at module level.
 """
 
+import functools
 import re
 
-from whoosh.analysis import Filter, RegexTokenizer, ShingleFilter
+from whoosh.analysis import Filter, Token, Tokenizer
 
 from search.normalize import canonical, fold
 
 # A word is a run of letters and digits; combining marks are part of it so that NFD input
-# (U+0301 after a vowel) stays one word until NormalizeFilter composes it.
+# (U+0301 after a vowel) stays one word until it is normalized.
 WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
 PAIR_JOINER = "_"
-
-
-class NormalizeFilter(Filter):
-    """NFC, lookalike letters, canonical tone placement, lower case."""
-
-    def __call__(self, tokens):
-        for token in tokens:
-            token.text = canonical(token.text).lower()
-            yield token
-
-
-class FoldFilter(Filter):
-    """Accent-free ASCII form of each term; drops terms that fold to nothing (emoji, symbols)."""
-
-    def __call__(self, tokens):
-        for token in tokens:
-            folded = fold_term(token.text)
-            if folded:
-                token.text = folded
-                yield token
-
-
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-def fold_term(term: str) -> str:
-    """Fold one normalized term to the ASCII form the FOLDED view indexes.
+@functools.lru_cache(maxsize=500_000)
+def normal_term(word: str) -> str:
+    """NFC, lookalike letters, canonical tone placement, lower case (cached: words repeat).
 
-    >>> fold_term("đường")
-    'duong'
-    >>> fold_term("北京")
-    'beijing'
+    >>> normal_term("Hoà")
+    'hòa'
+    """
+    return canonical(word).lower()
+
+
+@functools.lru_cache(maxsize=500_000)
+def fold_term(term: str) -> str:
+    """The accent-free ASCII form of a normalized term; "" for what folds to nothing (emoji).
+
+    >>> fold_term("đường"), fold_term("北京")
+    ('duong', 'beijing')
     """
     return _NOT_ALNUM.sub("", fold(term))
 
 
-def _tokenizer() -> RegexTokenizer:
-    return RegexTokenizer(WORD)
+@functools.lru_cache(maxsize=16)
+def _words(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(normalized word, start, end) of each word. Cached for the few texts in flight, since
+    one document's text is analysed for two fields in a row."""
+    return tuple((normal_term(m.group()), m.start(), m.end()) for m in WORD.finditer(text))
 
 
-EXACT = _tokenizer() | NormalizeFilter()
-FOLDED = _tokenizer() | NormalizeFilter() | FoldFilter()
-PAIRS = _tokenizer() | NormalizeFilter() | FoldFilter() | ShingleFilter(2, PAIR_JOINER)
-# Accented syllable pairs: never searched, only counted, so "did you mean" can tell that the
-# corpus writes "giá vàng" far more often than "gia vàng".
-EXACT_PAIRS = _tokenizer() | NormalizeFilter() | ShingleFilter(2, PAIR_JOINER)
+class WordTokenizer(Tokenizer):
+    """Words of the text, already normalized (see normal_term)."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, (text, start, end) in enumerate(_words(value) if tokenize else ((value, 0, len(value)),)):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+class FoldedAndExactFilter(Filter):
+    """The folded term, then the exact term at the same position where the two differ."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            exact = token.text
+            folded = fold_term(exact)
+            if folded:
+                token.text = folded
+                yield token
+            if exact != folded:
+                token.text = exact
+                yield token
+
+
+class PairFilter(Filter):
+    """Neighbouring syllables joined, folded and (where it differs) exact."""
+
+    def __call__(self, tokens):
+        previous = None
+        for token in tokens:
+            exact = token.text
+            if previous is not None:
+                pair = previous + PAIR_JOINER + exact
+                folded = fold_term(previous) + PAIR_JOINER + fold_term(exact)
+                token.text = folded
+                yield token
+                if pair != folded:
+                    token.text = pair
+                    yield token
+            previous = exact
+
+
+WORDS = WordTokenizer() | FoldedAndExactFilter()
+PAIRS = WordTokenizer() | PairFilter()
+# Query side: one term per syllable, normalized, accents as typed.
+NORMALIZED = WordTokenizer()
 
 
 def terms(analyzer, text: str) -> list[str]:
     """List the terms an analyzer makes of a text, in order.
 
-    >>> terms(FOLDED, "Hợp tác Việt–Nga")
-    ['hop', 'tac', 'viet', 'nga']
+    >>> terms(WORDS, "Hợp tác Việt–Nga")
+    ['hop', 'hợp', 'tac', 'tác', 'viet', 'việt', 'nga']
+    >>> terms(PAIRS, "Hợp tác Việt")
+    ['hop_tac', 'hợp_tác', 'tac_viet', 'tác_việt']
     """
     return [token.text for token in analyzer(text, mode="query")]
+
+
+def syllables(text: str) -> list[str]:
+    """The normalized syllables of a text, accents as typed.
+
+    >>> syllables("Ðà NẴNG hoà")
+    ['đà', 'nẵng', 'hòa']
+    """
+    return [word for word, _, _ in _words(text)]

@@ -21,7 +21,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from search.analysis import EXACT, EXACT_PAIRS, FOLDED, PAIRS
+from search.analysis import PAIRS, WORDS
 from search.corpus import RawDocument, Skipped, read_documents
 from search.extract import Article, extract
 from search.template import learn_template
@@ -35,20 +35,16 @@ META = "meta.json"
 # Memory Whoosh may use for its indexing pool before it spills a segment to disk.
 WRITER_LIMIT_MB = 256
 
-# Each text field comes twice: folded (unaccented queries match) and exact (accented queries
-# can rank exact forms first). `pairs` holds folded syllable bigrams of title and body.
+# Text fields hold each syllable folded and, where different, exact (see analysis.py);
+# `pairs` holds the syllable pairs of title and body, for adjacency and "did you mean".
 SCHEMA = Schema(
     doc_id=ID(stored=True, unique=True),
     path=ID(stored=True, unique=True),
     content_hash=ID(stored=True),
-    title=TEXT(analyzer=FOLDED, stored=True),
-    title_exact=TEXT(analyzer=EXACT),
-    body=TEXT(analyzer=FOLDED, stored=True),
-    body_exact=TEXT(analyzer=EXACT),
-    captions=TEXT(analyzer=FOLDED, stored=True),
-    captions_exact=TEXT(analyzer=EXACT),
+    title=TEXT(analyzer=WORDS, stored=True),
+    body=TEXT(analyzer=WORDS, stored=True),
+    captions=TEXT(analyzer=WORDS, stored=True),
     pairs=TEXT(analyzer=PAIRS, phrase=False),
-    pairs_exact=TEXT(analyzer=EXACT_PAIRS, phrase=False),
     date=DATETIME(stored=True, sortable=True),
     site=ID(stored=True),
     byline=STORED,
@@ -89,13 +85,9 @@ def to_fields(article: Article, content_hash: str) -> dict:
         "path": article.path,
         "content_hash": content_hash,
         "title": article.title,
-        "title_exact": article.title,
         "body": article.text,
-        "body_exact": article.text,
         "captions": captions,
-        "captions_exact": captions,
         "pairs": article.title + "\n" + article.text,
-        "pairs_exact": article.title + "\n" + article.text,
         "byline": article.byline,
         "url": article.url,
     }

@@ -17,7 +17,7 @@ from datetime import datetime
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from search.analysis import EXACT, PAIR_JOINER, fold_term, terms
+from search.analysis import PAIR_JOINER, fold_term, syllables
 from search.normalize import has_accents
 from search.snippets import Terms, highlight, snippet
 from search.suggest import suggest
@@ -148,14 +148,14 @@ def parse(text: str) -> ParsedQuery:
             continue
         source = phrase if phrase is not None else word
         prefix = phrase is None and word.endswith("*")
-        syllables = terms(EXACT, source)
-        if not syllables:
+        words = syllables(source)
+        if not words:
             continue
-        if prefix and (len(syllables) > 1 or len(fold_term(syllables[0])) < 2):
+        if prefix and (len(words) > 1 or len(fold_term(words[0])) < 2):
             prefix = False  # "a*" would expand to half the vocabulary
         clause = Clause(
-            syllables=syllables,
-            phrase=len(syllables) > 1,
+            syllables=words,
+            phrase=len(words) > 1,
             prefix=prefix,
             negated=bool(piece.group("neg")) or negate_next,
             fields=("title",) if piece.group("field") else tuple(FIELD_BOOSTS),
@@ -192,33 +192,32 @@ def _or(queries: list[wq.Query]) -> wq.Query:
 
 
 def _clause_query(clause: Clause, scoring: bool = True, strict: bool = False) -> wq.Query:
+    """Folded terms match every spelling; exact terms (same fields, see analysis.py) add the
+    boost for accents typed. `strict` (the OR fallback) keeps only the exact ones."""
     folded = clause.folded
-    accented = any(map(has_accents, clause.syllables))
+    exact = [s if has_accents(s) else f for s, f in zip(clause.syllables, folded)]
+    accented = exact != folded
+    boosts = {name: FIELD_BOOSTS[name] for name in clause.fields}
     if clause.prefix:
-        return wq.Or([wq.Prefix(name, folded[0], boost=FIELD_BOOSTS[name]) for name in clause.fields])
-    if clause.phrase:
-        alternatives = [wq.Phrase(name, folded, boost=FIELD_BOOSTS[name]) for name in clause.fields]
-        if strict and accented:
-            alternatives = []
-        if scoring and accented:
-            alternatives += [
-                wq.Phrase(name + "_exact", clause.syllables, boost=FIELD_BOOSTS[name] * EXACT_BOOST)
-                for name in clause.fields
-            ]
-        return wq.Or(alternatives)
-    syllable = clause.syllables[0]
-    if clause.negated and accented:
+        return wq.Or([wq.Prefix(name, folded[0], boost=boost) for name, boost in boosts.items()])
+    if clause.negated:
         # "-cá" excludes fish, not every "ca".
-        return wq.Or([wq.Term(name + "_exact", syllable) for name in clause.fields])
-    alternatives = [wq.Term(name, folded[0], boost=FIELD_BOOSTS[name]) for name in clause.fields]
-    if strict and accented:
-        alternatives = []
+        return wq.Or([_words_query(name, exact, clause.phrase) for name in boosts])
+    alternatives = []
+    if not (strict and accented):
+        alternatives += [_words_query(name, folded, clause.phrase, boost) for name, boost in boosts.items()]
     if scoring and accented:
         alternatives += [
-            wq.Term(name + "_exact", syllable, boost=FIELD_BOOSTS[name] * EXACT_BOOST)
-            for name in clause.fields
+            _words_query(name, exact, clause.phrase, boost * EXACT_BOOST)
+            for name, boost in boosts.items()
         ]
     return wq.Or(alternatives)
+
+
+def _words_query(field: str, words: list[str], phrase: bool, boost: float = 1.0) -> wq.Query:
+    if phrase:
+        return wq.Phrase(field, words, boost=boost)
+    return wq.Term(field, words[0], boost=boost)
 
 
 def _pair_terms(parsed: ParsedQuery) -> list[wq.Query]:

@@ -18,7 +18,7 @@ MAX_CANDIDATES = 6
 # Pair counts decide; single-syllable counts only break ties and rank lone syllables.
 UNIGRAM_WEIGHT = 0.2
 UNSEEN_PAIR = 0.01
-EXACT_FIELDS = ("body_exact", "title_exact")
+EXACT_FIELDS = ("body", "title")
 
 
 def suggest(reader: IndexReader, syllables: list[str]) -> str | None:
@@ -39,7 +39,7 @@ def suggest(reader: IndexReader, syllables: list[str]) -> str | None:
 
 
 def _pair_count(reader: IndexReader, first: str, second: str) -> int:
-    return reader.frequency("pairs_exact", first + PAIR_JOINER + second)
+    return reader.frequency("pairs", first + PAIR_JOINER + second)
 
 
 def _frequency(reader: IndexReader, term: str) -> int:
@@ -75,21 +75,36 @@ def _one_edit(word: str) -> set[str]:
 
 
 def _spellings(reader: IndexReader, folded: str) -> list[tuple[str, int]]:
-    counts = ((variant, _frequency(reader, variant)) for variant in accent_variants(folded))
-    return [(variant, count) for variant, count in counts if count]
+    counts = {variant: _frequency(reader, variant) for variant in accent_variants(folded)}
+    # The index keeps a plain spelling only in its folded term, which counts every spelling.
+    counts[folded] = max(0, counts.get(folded, 0) - sum(c for v, c in counts.items() if v != folded))
+    return [(variant, count) for variant, count in counts.items() if count]
+
+
+def _pair_counts(reader: IndexReader, firsts: list[str], seconds: list[str]) -> dict:
+    """How often the corpus writes each pair; a plain pair ("gia_vang") is stored only as the
+    folded term that counts every spelling, so the accented ones are taken off it."""
+    counts = {(a, b): _pair_count(reader, a, b) for a in firsts for b in seconds}
+    plain = {}
+    for (a, b), count in counts.items():
+        if a == fold_term(a) and b == fold_term(b):
+            spelled = sum(c for (x, y), c in counts.items()
+                          if (x, y) != (a, b) and fold_term(x) == a and fold_term(y) == b)
+            plain[(a, b)] = max(0, count - spelled)
+    return counts | plain
 
 
 def _best_sequence(reader: IndexReader, candidates: list[list[tuple[str, int]]]) -> list[str]:
     """Viterbi over the candidates, scoring adjacent pairs by how often the corpus has them."""
     paths = {word: (UNIGRAM_WEIGHT * math.log1p(count), [word]) for word, count in candidates[0]}
     for options in candidates[1:]:
+        pairs = _pair_counts(reader, list(paths), [word for word, _ in options])
         next_paths = {}
         for word, count in options:
             unigram = UNIGRAM_WEIGHT * math.log1p(count)
             score, path = max(
                 (
-                    previous_score + math.log(_pair_count(reader, previous, word) + UNSEEN_PAIR)
-                    + unigram,
+                    previous_score + math.log(pairs[previous, word] + UNSEEN_PAIR) + unigram,
                     previous_path,
                 )
                 for previous, (previous_score, previous_path) in paths.items()

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from search.analysis import EXACT, FOLDED, PAIRS, terms
+from search.analysis import PAIRS, WORDS, fold_term, syllables, terms
 from search.normalize import canonical, fold, has_accents
 
 OLD_NEW = [
@@ -18,7 +18,8 @@ OLD_NEW = [
 def test_both_tone_placements_are_one_term(old, new):
     for word_old, word_new in [("h" + old, "h" + new), ("H" + old, "H" + new),
                                ("H" + old.upper(), "H" + new.upper())]:
-        assert terms(EXACT, word_old) == terms(EXACT, word_new)
+        assert syllables(word_old) == syllables(word_new)
+        assert terms(WORDS, word_old) == terms(WORDS, word_new)
         assert canonical(word_new) == word_old
 
 
@@ -31,30 +32,32 @@ def test_nfd_input_gives_the_same_terms_as_nfc():
     nfc_text = "Thủ tướng Phạm Minh Chính thăm Đà Nẵng"
     nfd_text = unicodedata.normalize("NFD", nfc_text)
     assert nfd_text != nfc_text
-    assert terms(EXACT, nfd_text) == terms(EXACT, nfc_text)
-    assert terms(FOLDED, nfd_text) == ["thu", "tuong", "pham", "minh", "chinh", "tham", "da", "nang"]
+    assert terms(WORDS, nfd_text) == terms(WORDS, nfc_text)
+    assert [fold_term(s) for s in syllables(nfd_text)] == [
+        "thu", "tuong", "pham", "minh", "chinh", "tham", "da", "nang"
+    ]
 
 
 def test_matching_is_case_insensitive():
-    assert terms(EXACT, "VIỆT NAM") == terms(EXACT, "việt nam") == ["việt", "nam"]
+    assert terms(WORDS, "VIỆT NAM") == terms(WORDS, "việt nam") == ["viet", "việt", "nam"]
 
 
 def test_d_with_stroke_folds_to_d_and_lookalikes_are_d_with_stroke():
-    assert terms(FOLDED, "Đường đi") == ["duong", "di"]
-    assert terms(EXACT, "Ðà Nẵng ðường Ɖông") == ["đà", "nẵng", "đường", "đông"]
+    assert [fold_term(s) for s in syllables("Đường đi")] == ["duong", "di"]
+    assert syllables("Ðà Nẵng ðường Ɖông") == ["đà", "nẵng", "đường", "đông"]
 
 
 def test_one_letter_syllables_are_terms():
-    assert terms(EXACT, "ý kiến ở Ô Môn, à") == ["ý", "kiến", "ở", "ô", "môn", "à"]
-    assert terms(FOLDED, "ý ở ô") == ["y", "o", "o"]
+    assert syllables("ý kiến ở Ô Môn, à") == ["ý", "kiến", "ở", "ô", "môn", "à"]
+    assert terms(WORDS, "ý ở ô") == ["y", "ý", "o", "ở", "o", "ô"]
 
 
 def test_cyrillic_names_transliterate():
-    assert terms(FOLDED, "Москва") == ["moskva"]
+    assert terms(WORDS, "Москва") == ["moskva", "москва"]
 
 
 def test_no_stop_words_and_no_stemming():
-    assert terms(FOLDED, "the meetings of the association") == [
+    assert terms(WORDS, "the meetings of the association") == [
         "the", "meetings", "of", "the", "association"
     ]
 
@@ -71,5 +74,12 @@ def test_accent_detection():
     assert has_accents("cá") and has_accents("đi") and not has_accents("Hanoi")
 
 
-def test_pairs_are_folded_syllable_bigrams():
-    assert terms(PAIRS, "Hợp tác Việt Nam") == ["hop_tac", "tac_viet", "viet_nam"]
+def test_pairs_are_syllable_bigrams_folded_and_exact():
+    assert terms(PAIRS, "Hợp tác Việt Nam") == [
+        "hop_tac", "hợp_tác", "tac_viet", "tác_việt", "viet_nam", "việt_nam"
+    ]
+
+
+def test_folded_and_exact_terms_share_a_position():
+    tokens = [(t.text, t.pos) for t in WORDS("Hợp tác", positions=True)]
+    assert tokens == [("hop", 0), ("hợp", 0), ("tac", 1), ("tác", 1)]
