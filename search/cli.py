@@ -48,10 +48,14 @@ def main(verbose: bool) -> None:
 @main.command("index")
 @click.argument("paths", nargs=-1, type=click.Path())
 @index_dir_option
-def index_command(paths: tuple[str, ...], index_dir: str) -> None:
-    """Build the index from PATHS (files or folders; default: seeds/).
+@click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
+def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool) -> None:
+    """Index PATHS (files or folders; default: seeds/).
 
-    The new index is written beside the old one and replaces it only when complete.
+    \b
+    With an index in place, only new, changed and deleted files are dealt with (by content);
+    files no longer under PATHS leave the index. A rebuild (the first build, or --rebuild) is
+    written beside the old index and replaces it only when complete.
     """
     paths = paths or (index.DEFAULT_CORPUS,)
     missing = [path for path in paths if not os.path.exists(path)]
@@ -65,19 +69,29 @@ def index_command(paths: tuple[str, ...], index_dir: str) -> None:
         with click.progressbar(
             length=len(files), label="Indexing", file=sys.stderr, hidden=not show_progress
         ) as bar:
-            report = index.build_index(paths, index_dir, on_file=lambda _: bar.update(1))
+            report = index.index_corpus(paths, index_dir, rebuild=rebuild,
+                                        on_file=lambda _: bar.update(1))
     except index.NothingIndexed as error:
         _echo_skipped(error.skipped)
         raise click.ClickException(
             f"{error}: no file under {', '.join(paths)} held an article; the old index is kept."
         ) from None
+    except index.IndexBusy as error:
+        raise click.ClickException(f"{error}; try again when it has finished.") from None
     except OSError as error:
         raise click.ClickException(f"cannot write the index at {index_dir}/: {error}") from None
-    rate = report.indexed / report.seconds if report.seconds else 0
-    click.echo(
-        f"Indexed {report.indexed} document{'s' if report.indexed != 1 else ''} into "
-        f"{index_dir}/ in {report.seconds:.1f} s ({rate:.0f} documents/s)."
-    )
+    if report.rebuilt:
+        rate = report.indexed / report.seconds if report.seconds else 0
+        click.echo(
+            f"Indexed {report.indexed} document{'s' if report.indexed != 1 else ''} into "
+            f"{index_dir}/ in {report.seconds:.1f} s ({rate:.0f} documents/s)."
+        )
+    else:
+        click.echo(
+            f"Updated {index_dir}/ in {report.seconds:.1f} s: {report.added} added, "
+            f"{report.changed} changed, {report.removed} removed, {report.unchanged} unchanged; "
+            f"{report.indexed} documents."
+        )
     if report.skipped:
         _echo_skipped(report.skipped)
         sys.exit(EXIT_SKIPPED)

@@ -87,13 +87,28 @@ def read_documents(paths: Iterable[str | Path]) -> Iterator[RawDocument | Skippe
 
 def read_document(path: str | Path) -> RawDocument:
     """Read and decode one file, or raise UnreadableFile with the reason."""
+    return decode_document(path, read_bytes(path))
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes, or UnreadableFile (too large, no permission, gone)."""
     path = Path(path)
     try:
         if path.stat().st_size > MAX_BYTES:
             raise UnreadableFile(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise UnreadableFile(f"cannot be read ({error.strerror or error})") from None
+
+
+def content_hash(data: bytes) -> str:
+    """What tells a changed file from an unchanged one."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def decode_document(path: str | Path, data: bytes) -> RawDocument:
+    """Decode a file's bytes into a RawDocument, or raise UnreadableFile."""
+    path = Path(path)
     kind = "html" if path.suffix.lower() in HTML_SUFFIXES else "text"
     text, encoding = decode(data, html=kind == "html")
     if not text.strip():
@@ -103,7 +118,7 @@ def read_document(path: str | Path) -> RawDocument:
         text=text,
         kind=kind,
         encoding=encoding,
-        content_hash=hashlib.blake2b(data, digest_size=16).hexdigest(),
+        content_hash=content_hash(data),
     )
 
 

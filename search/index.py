@@ -19,12 +19,22 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.index import LockError
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from search.analysis import PAIRS, WORDS
-from search.corpus import RawDocument, Skipped, read_documents
+from search.corpus import (
+    RawDocument,
+    Skipped,
+    UnreadableFile,
+    content_hash,
+    decode_document,
+    find_files,
+    read_bytes,
+    read_documents,
+)
 from search.extract import Article, extract
-from search.template import learn_template
+from search.template import Template, learn_template
 
 LOGGER = logging.getLogger(__name__)
 
@@ -32,6 +42,9 @@ DEFAULT_INDEX_DIR = "index"
 DEFAULT_CORPUS = "seeds"
 CURRENT = "CURRENT"
 META = "meta.json"
+TEMPLATE = "template.json"
+# Bumped when SCHEMA or the analyzers change: an index of another version is rebuilt, not updated.
+SCHEMA_VERSION = 2
 # Memory Whoosh may use for its indexing pool before it spills a segment to disk.
 WRITER_LIMIT_MB = 256
 
@@ -39,8 +52,8 @@ WRITER_LIMIT_MB = 256
 # `pairs` holds the syllable pairs of title and body, for adjacency and "did you mean".
 SCHEMA = Schema(
     doc_id=ID(stored=True, unique=True),
-    path=ID(stored=True, unique=True),
-    content_hash=ID(stored=True),
+    path=ID(stored=True, unique=True, sortable=True),  # columns: updates read them fast
+    content_hash=ID(stored=True, sortable=True),
     title=TEXT(analyzer=WORDS, stored=True),
     body=TEXT(analyzer=WORDS, stored=True),
     captions=TEXT(analyzer=WORDS, stored=True),
@@ -64,12 +77,21 @@ class NothingIndexed(Exception):
         self.skipped = skipped
 
 
+class IndexBusy(Exception):
+    """Another process is writing the index."""
+
+
 @dataclass
 class BuildReport:
-    indexed: int = 0
+    indexed: int = 0  # documents in the index afterwards
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     index_dir: str = ""
+    rebuilt: bool = True  # False: an update of the live index
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
 
 
 def doc_id(path: str) -> str:
@@ -134,6 +156,7 @@ def build_index(
                     continue
                 writer.add_document(**to_fields(article, item.content_hash))
                 report.indexed += 1
+                report.added += 1
         except BaseException:
             writer.cancel()
             raise
@@ -142,6 +165,7 @@ def build_index(
             raise NothingIndexed("no article found to index", report.skipped)
         writer.commit()
         report.seconds = time.perf_counter() - started
+        template.save(generation / TEMPLATE)
         _write_meta(generation, paths, report)
         _make_current(index_dir, generation)
     finally:
@@ -149,6 +173,97 @@ def build_index(
             shutil.rmtree(generation, ignore_errors=True)
     _remove_old_generations(index_dir)
     return report
+
+
+def index_corpus(
+    paths: Iterable[str | Path],
+    index_dir: str | Path = DEFAULT_INDEX_DIR,
+    rebuild: bool = False,
+    on_file: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Update the live index to match the files under paths, or build one if there is none
+    (or it is of an older schema, or `rebuild` is asked for)."""
+    paths = list(paths)
+    if not rebuild and index_info(index_dir).get("schema") == SCHEMA_VERSION:
+        return update_index(paths, index_dir, on_file)
+    return build_index(paths, index_dir, on_file)
+
+
+def update_index(
+    paths: Iterable[str | Path],
+    index_dir: str | Path = DEFAULT_INDEX_DIR,
+    on_file: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Re-index new and changed files (by content hash) and remove deleted ones, in place.
+
+    Whoosh commits atomically: searchers see the old index until the update is complete. The
+    template learned at the last full build is reused; `search index --rebuild` relearns it.
+    """
+    started = time.perf_counter()
+    generation = current_generation(index_dir)
+    searchable = open_index(index_dir)
+    template = Template.load(generation / TEMPLATE)
+    indexed = _indexed_hashes(searchable)
+    files, missing = find_files(paths)
+    report = BuildReport(index_dir=str(index_dir), rebuilt=False, skipped=list(missing))
+    try:
+        writer = searchable.writer(limitmb=WRITER_LIMIT_MB)
+    except LockError:
+        raise IndexBusy(f"another process is writing the index at {index_dir}/") from None
+    try:
+        seen = set()
+        for path in map(str, files):
+            seen.add(path)
+            if on_file:
+                on_file(path)
+            try:
+                data = read_bytes(path)
+                if indexed.get(path) == content_hash(data):
+                    report.unchanged += 1
+                    continue
+                article = extract(decode_document(path, data), template)
+                if article is None:
+                    raise UnreadableFile("no article text found")
+            except UnreadableFile as error:
+                report.skipped.append(Skipped(path, str(error)))
+                if path in indexed:
+                    writer.delete_by_term("path", path)
+                    report.removed += 1
+                continue
+            writer.update_document(**to_fields(article, content_hash(data)))
+            if path in indexed:
+                report.changed += 1
+            else:
+                report.added += 1
+        for path in indexed.keys() - seen:
+            writer.delete_by_term("path", path)
+            report.removed += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    if len(indexed) + report.added - report.removed == 0:
+        writer.cancel()  # pointing at the wrong folder must not empty a working index
+        raise NothingIndexed("no article found to index", report.skipped)
+    if report.added or report.changed or report.removed:
+        writer.commit()
+    else:
+        writer.cancel()
+    report.indexed = open_index(index_dir).doc_count()
+    report.seconds = time.perf_counter() - started
+    _write_meta(generation, paths, report)
+    return report
+
+
+def _indexed_hashes(searchable: whoosh_index.Index) -> dict[str, str]:
+    """Path -> content hash of every live document, read from columns (not stored fields)."""
+    with searchable.reader() as reader:
+        paths = reader.column_reader("path")
+        hashes = reader.column_reader("content_hash")
+        return {
+            paths[docnum]: hashes[docnum]
+            for docnum in range(reader.doc_count_all())
+            if not reader.is_deleted(docnum)
+        }
 
 
 def open_index(index_dir: str | Path = DEFAULT_INDEX_DIR) -> whoosh_index.Index:
@@ -178,13 +293,14 @@ def index_info(index_dir: str | Path) -> dict:
     """What the index holds: documents, when built, from which paths (empty if unknown)."""
     try:
         return json.loads((current_generation(index_dir) / META).read_text())
-    except (OSError, ValueError):
+    except (IndexNotFound, OSError, ValueError):
         return {}
 
 
 def _write_meta(generation: Path, paths: Iterable[str | Path], report: BuildReport) -> None:
     meta = {
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "schema": SCHEMA_VERSION,
         "paths": [str(path) for path in paths],
         "documents": report.indexed,
         "skipped": len(report.skipped),
@@ -233,7 +349,9 @@ class LiveIndex:
         generation = current_generation(self.index_dir)
         cached = getattr(self._local, "searcher", None)
         if cached and cached[0] == generation.name:
-            return cached[1]
+            if not cached[1].up_to_date():  # an update committed in place
+                self._local.searcher = (generation.name, cached[1].refresh())
+            return self._local.searcher[1]
         with self._lock:
             if self._opened is None or self._opened[0] != generation.name:
                 self._opened = (generation.name, open_index(self.index_dir))

@@ -11,6 +11,8 @@ the title is never one of them. Two copies of one article (scraped twice) are no
 pages are told apart by their longest line, so their shared body is not mistaken for template.
 """
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +42,18 @@ class Template:
     def is_banner(self, path: str, line: str) -> bool:
         return _key(site_of(path), line) in self.banners
 
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps({"repeated": sorted(self.repeated), "banners": sorted(self.banners)}))
+
+    @classmethod
+    def load(cls, path: Path) -> "Template":
+        """The template saved with an index; an empty one if there is none."""
+        try:
+            data = json.loads(path.read_text())
+            return cls(set(data["repeated"]), set(data["banners"]))
+        except (OSError, ValueError, KeyError):
+            return cls()
+
 
 def site_of(path: str) -> str:
     """Pages of one site sit in one folder: the folder is the site."""
@@ -47,7 +61,9 @@ def site_of(path: str) -> str:
 
 
 def _key(site: str, line: str) -> int:
-    return hash((site, heading_key(line)))
+    """A stable 64-bit key (Python's hash() changes between runs; the index stores these)."""
+    digest = hashlib.blake2b(f"{site}\n{heading_key(line)}".encode("utf-8"), digest_size=8)
+    return int.from_bytes(digest.digest(), "little")
 
 
 def learn_template(documents: Iterable[RawDocument]) -> Template:
@@ -60,7 +76,7 @@ def learn_template(documents: Iterable[RawDocument]) -> Template:
         lines = [line for line in map(clean_line, document.text.split("\n")) if line]
         if not lines:
             continue
-        page = hash(max(lines, key=len))
+        page = _key("", max(lines, key=len))
         site = site_of(document.path)
         for number, line in enumerate(lines):
             if line_label(line) == "section heading":

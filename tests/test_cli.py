@@ -84,3 +84,17 @@ def test_extract_several_files_is_one_list(runner):
     names = [a["path"].rsplit("/", 1)[1] for a in json.loads(result.output)]
     assert names[-4:] == ["coffee-exports.txt", "div-soup.html", "ferry.html", "russia-students.html"]
     assert len(names) == 9
+
+
+def test_second_run_updates_and_says_what_it_did(runner, tmp_path):
+    import shutil
+
+    shutil.copytree(DATA / "en", tmp_path / "corpus")
+    ix = str(tmp_path / "ix")
+    runner.invoke(main, ["index", str(tmp_path / "corpus"), "--index", ix])
+    (tmp_path / "corpus" / "ferry.html").unlink()
+    result = runner.invoke(main, ["index", str(tmp_path / "corpus"), "--index", ix])
+    assert result.exit_code == 0
+    assert "0 added, 0 changed, 1 removed, 3 unchanged; 3 documents." in result.output
+    rebuilt = runner.invoke(main, ["index", str(tmp_path / "corpus"), "--index", ix, "--rebuild"])
+    assert "Indexed 3 documents" in rebuilt.output

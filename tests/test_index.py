@@ -76,3 +76,47 @@ def test_rebuild_replaces_the_old_generation(tmp_path):
     build_index([DATA / "vi"], index_dir)
     assert len(list(index_dir.glob("gen-*"))) == 1
     assert open_index(index_dir).doc_count() == VI_PAGES
+
+
+def test_update_deals_only_with_new_changed_and_deleted_files(tmp_path):
+    import shutil
+
+    from search.index import index_corpus
+
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "ix"
+    shutil.copytree(DATA / "en", corpus)
+    first = index_corpus([corpus], index_dir)
+    assert first.rebuilt and first.indexed == EN_PAGES
+    generation = current_generation(index_dir)
+
+    same = index_corpus([corpus], index_dir)
+    assert not same.rebuilt and same.unchanged == EN_PAGES and same.added == same.changed == 0
+
+    (corpus / "ferry.html").write_text(
+        (corpus / "ferry.html").read_text().replace("Cat Ba island", "Cat Ba island and Lan Ha bay"))
+    (corpus / "div-soup.html").unlink()
+    shutil.copy(DATA / "vi" / "ca-bien.txt", corpus / "ca-bien.txt")
+    (corpus / "broken.txt").write_bytes(b"\x00\x01")
+    update = index_corpus([corpus], index_dir)
+    assert (update.added, update.changed, update.removed, update.unchanged) == (1, 1, 1, EN_PAGES - 2)
+    assert [s.reason for s in update.skipped] == ["binary file (contains NUL bytes)"]
+    assert current_generation(index_dir) == generation  # updated in place
+    with open_index(index_dir).searcher() as searcher:
+        from search.query import search
+
+        assert search(searcher, "Lan Ha bay").total == 1
+        assert search(searcher, "night market").total == 0
+        assert search(searcher, "cá ngừ").total == 1
+        assert searcher.doc_count() == EN_PAGES
+
+
+def test_rebuild_flag_and_old_schema_rebuild(tmp_path):
+    import json
+
+    from search.index import META, index_corpus
+
+    index_corpus([DATA / "en"], tmp_path / "ix")
+    assert index_corpus([DATA / "en"], tmp_path / "ix", rebuild=True).rebuilt
+    meta = current_generation(tmp_path / "ix") / META
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "schema": 1}))
+    assert index_corpus([DATA / "en"], tmp_path / "ix").rebuilt

@@ -148,3 +148,18 @@ def test_a_document_quoting_script_shows_it_as_text(tmp_path):
     article = client.get(f"/articles/{doc_id}?q=script").get_data(as_text=True)
     assert "<script>" not in article and "<img" not in article
     assert "&lt;<mark>script</mark>&gt;alert(1)" in article
+
+
+def test_an_update_in_place_is_picked_up_without_restart(tmp_path):
+    import shutil
+
+    from search.index import index_corpus
+    from tests.paths import DATA
+
+    shutil.copytree(DATA / "en", tmp_path / "corpus")
+    index_corpus([tmp_path / "corpus"], tmp_path / "ix")
+    client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    assert client.get("/api/search?q=ferry").get_json()["total"] == 1
+    (tmp_path / "corpus" / "ferry.html").unlink()
+    assert not index_corpus([tmp_path / "corpus"], tmp_path / "ix").rebuilt
+    assert client.get("/api/search?q=ferry").get_json()["total"] == 0
