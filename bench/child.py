@@ -62,7 +62,7 @@ def query_ours(index_dir: Path, queries: list[str]) -> list[float]:
     live = LiveIndex(index_dir)
 
     def one(text: str) -> None:
-        search(live.searcher(), text)
+        search(live.searcher(), text, pairs=live.pair_counts())
 
     return _timed(one, queries)
 

@@ -4,9 +4,9 @@ Each syllable is indexed twice at the same position, in one field:
 - folded:  accent-free ASCII ("hop", "tac"), so unaccented queries match every spelling;
 - exact:   canonical, lower case, accents kept ("hợp", "tác"), only where it differs from the
            folded form, so accented queries can rank exact forms first.
-Pairs of neighbouring syllables go to a second field the same way ("hop_tac" and "hợp_tác"):
-they rank adjacent syllables (Vietnamese words are one to four syllables written apart), have
-far shorter posting lists, and give "did you mean" its statistics.
+Pairs of neighbouring syllables go to a second field, folded ("hop_tac"): they rank adjacent
+syllables (Vietnamese words are one to four syllables written apart) and have far shorter
+posting lists. Accented pairs are only counted (stats.py), for "did you mean".
 
 Every syllable is a term: no minimum length (ý, ở, ô are words), no stop list, no stemming.
 One field for both forms halves what the indexer analyses and stores. The schema stores these
@@ -90,21 +90,31 @@ class FoldedAndExactFilter(Filter):
 
 
 class PairFilter(Filter):
-    """Neighbouring syllables joined, folded and (where it differs) exact."""
+    """Neighbouring syllables joined, folded ("hop_tac")."""
 
     def __call__(self, tokens):
         previous = None
         for token in tokens:
-            exact = token.text
+            folded = fold_term(token.text)
             if previous is not None:
-                pair = previous + PAIR_JOINER + exact
-                folded = fold_term(previous) + PAIR_JOINER + fold_term(exact)
-                token.text = folded
+                token.text = previous + PAIR_JOINER + folded
                 yield token
-                if pair != folded:
-                    token.text = pair
-                    yield token
-            previous = exact
+            previous = folded
+
+
+def exact_pairs(text: str) -> list[str]:
+    """Neighbouring syllables joined, accents kept, where that differs from the folded pair:
+    counted apart from the index (search/stats.py) for "did you mean".
+
+    >>> exact_pairs("Hợp tác kinh tế")
+    ['hợp_tác', 'tác_kinh', 'kinh_tế']
+    """
+    words = [word for word, _, _ in _words(text)]
+    return [
+        first + PAIR_JOINER + second
+        for first, second in zip(words, words[1:])
+        if not (first + second).isascii()
+    ]
 
 
 WORDS = WordTokenizer() | FoldedAndExactFilter()
@@ -119,7 +129,7 @@ def terms(analyzer, text: str) -> list[str]:
     >>> terms(WORDS, "Hợp tác Việt–Nga")
     ['hop', 'hợp', 'tac', 'tác', 'viet', 'việt', 'nga']
     >>> terms(PAIRS, "Hợp tác Việt")
-    ['hop_tac', 'hợp_tác', 'tac_viet', 'tác_việt']
+    ['hop_tac', 'tac_viet']
     """
     return [token.text for token in analyzer(text, mode="query")]
 

@@ -140,6 +140,7 @@ def query_command(text, index_dir, limit, page, sort, site, date_from, date_to, 
         result = query.search(
             searcher, text, page=page, limit=limit, sort=sort, site=site,
             date_from=_date(date_from), date_to=_date(date_to),
+            pairs=index.pair_counts(index_dir),
         )
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))

@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from search.index import build_index, open_index
+from search.index import build_index, open_index, pair_counts
 from search.query import search
 
 CUTOFF = 10  # MRR@10: an expected article below rank 10 counts as not found
@@ -62,9 +62,10 @@ def evaluate_relevance(relevance_set: str | Path, corpus: list[str | Path]) -> R
     report = RelevanceReport()
     with tempfile.TemporaryDirectory() as index_dir:
         build_index(corpus, index_dir)
+        pairs = pair_counts(index_dir)
         with open_index(index_dir).searcher() as searcher:
             for text, expected in read_relevance_set(relevance_set):
-                page = search(searcher, text, limit=CUTOFF)
+                page = search(searcher, text, limit=CUTOFF, pairs=pairs)
                 paths = ["/" + hit.path.replace("\\", "/") for hit in page.results]
                 rank = next(
                     (at for at, path in enumerate(paths, 1)

@@ -6,6 +6,7 @@ written into a new generation and `CURRENT` is replaced atomically only once it 
 failed or interrupted rebuild leaves the old index answering.
 """
 
+import functools
 import hashlib
 import json
 import logging
@@ -34,6 +35,7 @@ from search.corpus import (
     read_documents,
 )
 from search.extract import Article, extract
+from search.stats import PairCounts
 from search.template import Template, learn_template
 
 LOGGER = logging.getLogger(__name__)
@@ -44,18 +46,20 @@ CURRENT = "CURRENT"
 META = "meta.json"
 TEMPLATE = "template.json"
 # Bumped when SCHEMA or the analyzers change: an index of another version is rebuilt, not updated.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Memory Whoosh may use for its indexing pool before it spills a segment to disk.
 WRITER_LIMIT_MB = 256
 
-# Text fields hold each syllable folded and, where different, exact (see analysis.py);
-# `pairs` holds the syllable pairs of title and body, for adjacency and "did you mean".
+# Text fields hold each syllable folded and, where different, exact (see analysis.py). `text`
+# (title and body) is what queries match; `title` and `captions` weigh matches up and down;
+# `pairs` holds folded syllable pairs of title and body, for adjacency.
 SCHEMA = Schema(
     doc_id=ID(stored=True, unique=True),
     path=ID(stored=True, unique=True, sortable=True),  # columns: updates read them fast
     content_hash=ID(stored=True, sortable=True),
     title=TEXT(analyzer=WORDS, stored=True),
-    body=TEXT(analyzer=WORDS, stored=True),
+    text=TEXT(analyzer=WORDS),
+    body=STORED,
     captions=TEXT(analyzer=WORDS, stored=True),
     pairs=TEXT(analyzer=PAIRS, phrase=False),
     date=DATETIME(stored=True, sortable=True),
@@ -107,6 +111,7 @@ def to_fields(article: Article, content_hash: str) -> dict:
         "path": article.path,
         "content_hash": content_hash,
         "title": article.title,
+        "text": article.title + "\n" + article.text,
         "body": article.text,
         "captions": captions,
         "pairs": article.title + "\n" + article.text,
@@ -143,6 +148,7 @@ def build_index(
             item for item in read_documents(paths) if isinstance(item, RawDocument)
         )
         writer = whoosh_index.create_in(generation, SCHEMA).writer(limitmb=WRITER_LIMIT_MB)
+        pair_counts = PairCounts()
         try:
             for item in read_documents(paths):
                 if on_file:
@@ -155,6 +161,7 @@ def build_index(
                     report.skipped.append(Skipped(item.path, "no article text found"))
                     continue
                 writer.add_document(**to_fields(article, item.content_hash))
+                pair_counts.add(article.title + "\n" + article.text)
                 report.indexed += 1
                 report.added += 1
         except BaseException:
@@ -166,6 +173,7 @@ def build_index(
         writer.commit()
         report.seconds = time.perf_counter() - started
         template.save(generation / TEMPLATE)
+        pair_counts.save(generation)
         _write_meta(generation, paths, report)
         _make_current(index_dir, generation)
     finally:
@@ -363,3 +371,17 @@ class LiveIndex:
 
     def info(self) -> dict:
         return index_info(self.index_dir)
+
+    def pair_counts(self) -> PairCounts:
+        """Accented pair counts of the live generation, for "did you mean"."""
+        return pair_counts(self.index_dir)
+
+
+def pair_counts(index_dir: str | Path) -> PairCounts:
+    """Accented pair counts saved with the live generation (loaded once per generation)."""
+    return _pair_counts(current_generation(index_dir))
+
+
+@functools.lru_cache(maxsize=4)
+def _pair_counts(generation: Path) -> PairCounts:
+    return PairCounts.load(generation)

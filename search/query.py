@@ -1,10 +1,11 @@
 """User text -> a ranked Page of Hits with highlighted snippets.
 
 The query language: words (all required), "quoted phrases", -excluded, a OR b, title:word,
-prefix*. Each syllable is looked up in the folded view, so `hop tac` finds `hợp tác`; a syllable
-typed with accents is also looked up in the exact view with a strong boost, so exact forms rank
-first. Adjacent syllables add a bonus through the folded bigram field. User text never raises:
-syntax that makes no sense degrades to a plain query over its words.
+prefix*. Each syllable must match its folded term in the article's text or captions, so
+`hop tac` finds `hợp tác`. Everything else only adds to the score of what matched, and costs
+nothing for documents that did not: exact accents typed (so "cá" ranks fish first), the title,
+and the query's syllables side by side (the pairs field). User text never raises: syntax that
+makes no sense degrades to a plain query over its words.
 """
 
 import logging
@@ -18,8 +19,9 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from search.analysis import PAIR_JOINER, fold_term, syllables
-from search.normalize import has_accents
+from search.normalize import has_accents, spelling_pattern
 from search.snippets import Terms, highlight, snippet
+from search.stats import PairCounts
 from search.suggest import suggest
 
 LOGGER = logging.getLogger(__name__)
@@ -28,17 +30,20 @@ LOGGER = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 500
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 10
-# Field weights: a word in the title says more about the article than one in its body; a word in
-# a photo caption says less.
-FIELD_BOOSTS = {"title": 3.0, "body": 1.0, "captions": 0.5}
+# Where a match counts, and how much: title and body ("text"), photo captions less. A word in the
+# title says more about the article: matching it there adds TITLE_BOOST on top.
+MATCH_FIELDS = {"text": 1.0, "captions": 0.5}
+TITLE_BOOST = 3.0
 # A syllable typed with accents that matches exactly outweighs several folded-only matches: the
 # user who types "cá" means fish, not "cà phê" or "ca sĩ".
 EXACT_BOOST = 4.0
-# Bonus for query syllables found next to each other, in the order typed, and a larger one for
-# all of them in a row: Vietnamese words are several syllables, and "ủy ban nhân dân" as one
-# run is what the reader means, not "ủy ban" here and "nhân dân" ten times elsewhere.
-PAIR_BOOST = 2.0
-RUN_BOOST = 8.0
+# Bonus for each pair of query syllables found side by side, in the order typed: Vietnamese words
+# are several syllables, and "ủy ban nhân dân" in a row is what the reader means, not "ủy ban"
+# here and "nhân dân" ten times elsewhere.
+PAIR_BOOST = 6.0
+# ... and among the first RERANK_DEPTH hits, all of them in one run multiplies the score.
+RERANK_DEPTH = 30
+RUN_FACTOR = 1.5
 SORTS = ("relevance", "date")
 
 _PIECE = re.compile(
@@ -55,7 +60,7 @@ class Clause:
     phrase: bool = False
     prefix: bool = False
     negated: bool = False
-    fields: tuple[str, ...] = tuple(FIELD_BOOSTS)
+    title_only: bool = False
 
     @property
     def folded(self) -> list[str]:
@@ -158,7 +163,7 @@ def parse(text: str) -> ParsedQuery:
             phrase=len(words) > 1,
             prefix=prefix,
             negated=bool(piece.group("neg")) or negate_next,
-            fields=("title",) if piece.group("field") else tuple(FIELD_BOOSTS),
+            title_only=bool(piece.group("field")),
         )
         negate_next = False
         if clause.negated:
@@ -172,18 +177,18 @@ def parse(text: str) -> ParsedQuery:
 
 
 def to_whoosh(parsed: ParsedQuery, any_unit: bool = False) -> wq.Query:
-    """The Whoosh query for a parsed query.
+    """The Whoosh query: what must match, plus what only adds to the score.
 
     `any_unit` is the fallback: any of the words may match, but a word typed with accents
     must then match them exactly ("Bắc Bling" must not fall back to every "Bác sĩ").
     """
-    units = [_or([_clause_query(c, strict=any_unit) for c in unit]) for unit in parsed.units]
+    units = [_or([_match(c, strict=any_unit) for c in unit]) for unit in parsed.units]
     main = wq.Or(units) if any_unit else wq.And(units)
-    bonus = _pair_terms(parsed) + _run_phrases(parsed)
+    bonus = [q for c in parsed.positive() for q in _bonus(c)] + _pair_terms(parsed)
     if bonus:
         main = wq.AndMaybe(main, wq.Or(bonus))
     if parsed.negated:
-        main = wq.AndNot(main, wq.Or([_clause_query(c, scoring=False) for c in parsed.negated]))
+        main = wq.AndNot(main, wq.Or([_match(c, exact=True) for c in parsed.negated]))
     return main
 
 
@@ -191,53 +196,49 @@ def _or(queries: list[wq.Query]) -> wq.Query:
     return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
-def _clause_query(clause: Clause, scoring: bool = True, strict: bool = False) -> wq.Query:
-    """Folded terms match every spelling; exact terms (same fields, see analysis.py) add the
-    boost for accents typed. `strict` (the OR fallback) keeps only the exact ones."""
-    folded = clause.folded
-    exact = [s if has_accents(s) else f for s, f in zip(clause.syllables, folded)]
-    accented = exact != folded
-    boosts = {name: FIELD_BOOSTS[name] for name in clause.fields}
+def _exact(clause: Clause) -> list[str]:
+    """The clause's terms with accents as typed (plain syllables stay folded: see analysis.py)."""
+    return [s if has_accents(s) else f for s, f in zip(clause.syllables, clause.folded)]
+
+
+def _match(clause: Clause, strict: bool = False, exact: bool = False) -> wq.Query:
+    """What a document must contain for the clause. `exact` (exclusions, and accented words in
+    the OR fallback with `strict`) matches accents as typed: "-cá" excludes fish, not "ca"."""
+    fields = {"title": 1.0} if clause.title_only else MATCH_FIELDS
     if clause.prefix:
-        return wq.Or([wq.Prefix(name, folded[0], boost=boost) for name, boost in boosts.items()])
-    if clause.negated:
-        # "-cá" excludes fish, not every "ca".
-        return wq.Or([_words_query(name, exact, clause.phrase) for name in boosts])
-    alternatives = []
-    if not (strict and accented):
-        alternatives += [_words_query(name, folded, clause.phrase, boost) for name, boost in boosts.items()]
-    if scoring and accented:
-        alternatives += [
-            _words_query(name, exact, clause.phrase, boost * EXACT_BOOST)
-            for name, boost in boosts.items()
+        return _or([wq.Prefix(name, clause.folded[0], boost=boost) for name, boost in fields.items()])
+    words = _exact(clause) if exact or (strict and _exact(clause) != clause.folded) else clause.folded
+    return _or([_words(name, words, clause.phrase, boost) for name, boost in fields.items()])
+
+
+def _bonus(clause: Clause) -> list[wq.Query]:
+    """What adds to the score of a document that matched: the title, accents typed."""
+    if clause.prefix:
+        return [wq.Prefix("title", clause.folded[0], boost=TITLE_BOOST)]
+    queries = [_words("title", clause.folded, clause.phrase, TITLE_BOOST)]
+    exact = _exact(clause)
+    if exact != clause.folded:
+        queries += [
+            _words("text", exact, clause.phrase, EXACT_BOOST),
+            _words("title", exact, clause.phrase, EXACT_BOOST * TITLE_BOOST),
         ]
-    return wq.Or(alternatives)
+    return queries
 
 
-def _words_query(field: str, words: list[str], phrase: bool, boost: float = 1.0) -> wq.Query:
+def _words(field: str, words: list[str], phrase: bool, boost: float = 1.0) -> wq.Query:
     if phrase:
         return wq.Phrase(field, words, boost=boost)
     return wq.Term(field, words[0], boost=boost)
 
 
 def _pair_terms(parsed: ParsedQuery) -> list[wq.Query]:
-    """Folded bigrams of consecutive typed syllables, for the adjacency bonus."""
-    sequence = [c.folded for c in parsed.positive() if not c.prefix and "title" in c.fields]
-    syllables = [s for folded in sequence for s in folded]
+    """Folded pairs of consecutive typed syllables, for the adjacency bonus."""
+    sequence = [c.folded for c in parsed.positive() if not c.prefix and not c.title_only]
+    words = [s for folded in sequence for s in folded]
     return [
         wq.Term("pairs", first + PAIR_JOINER + second, boost=PAIR_BOOST)
-        for first, second in zip(syllables, syllables[1:])
+        for first, second in zip(words, words[1:])
     ]
-
-
-def _run_phrases(parsed: ParsedQuery) -> list[wq.Query]:
-    """All typed syllables in a row, as a phrase in the title or body, for the run bonus."""
-    syllables = [s for c in parsed.positive() if not c.prefix and "title" in c.fields
-                 for s in c.folded]
-    if len(syllables) < 3:
-        return []  # two syllables in a row are already the pair bonus
-    return [wq.Phrase(name, syllables, boost=RUN_BOOST * FIELD_BOOSTS[name])
-            for name in ("title", "body")]
 
 
 def search(
@@ -249,8 +250,13 @@ def search(
     site: str | None = None,
     date_from: datetime | None = None,
     date_to: datetime | None = None,
+    pairs: PairCounts | None = None,
 ) -> Page:
-    """Run a user's query and return one page of ranked hits with snippets."""
+    """Run a user's query and return one page of ranked hits with snippets.
+
+    `pairs`, the accented pair counts saved with the index, lets "did you mean" choose
+    between spellings (index.pair_counts gives them).
+    """
     started = time.perf_counter()
     text = (text or "")[:MAX_QUERY_CHARS]
     page = max(1, int(page))
@@ -267,18 +273,23 @@ def search(
     options = {"filter": _filter(site, date_from, date_to)}
     if sort == "date":
         options.update(sortedby="date", reverse=True)
-    hits = searcher.search_page(to_whoosh(parsed), page, pagelen=limit, **options)
-    if hits.total == 0 and len(parsed.units) > 1:
-        hits = searcher.search_page(to_whoosh(parsed, any_unit=True), page, pagelen=limit, **options)
-        if hits.total:
+    # Enough hits for this page, and for the whole-run re-ranking of the first ones.
+    wanted = page * limit + (RERANK_DEPTH if sort == "relevance" else 0)
+    hits = searcher.search(to_whoosh(parsed), limit=wanted, **options)
+    if hits.is_empty() and len(parsed.units) > 1:
+        hits = searcher.search(to_whoosh(parsed, any_unit=True), limit=wanted, **options)
+        if not hits.is_empty():
             result.notice = "No article has all the words; showing articles with any of them."
 
-    result.suggestion = _suggestion(searcher, parsed)
+    result.suggestion = _suggestion(searcher, parsed, pairs)
     terms_to_mark = parsed.highlight_terms()
-    result.total = hits.total
-    result.pages = math.ceil(hits.total / limit)
-    for hit in hits if page <= result.pages else []:
-        stored = hit.fields()
+    result.total = len(hits)
+    result.pages = math.ceil(result.total / limit)
+    ranked = [(hit.score or 0.0, hit.docnum) for hit in hits]
+    if sort == "relevance":
+        ranked = _rerank_runs(searcher, parsed, ranked)
+    for score, docnum in ranked[(page - 1) * limit : page * limit]:
+        stored = searcher.stored_fields(docnum)
         result.results.append(
             Hit(
                 id=stored["doc_id"],
@@ -286,7 +297,7 @@ def search(
                 title=stored["title"],
                 title_html=highlight(stored["title"], terms_to_mark),
                 snippet=snippet(stored.get("body", ""), terms_to_mark),
-                score=hit.score or 0.0,
+                score=score,
                 date=stored.get("date"),
                 site=stored.get("site"),
                 url=stored.get("url"),
@@ -296,12 +307,28 @@ def search(
     return result
 
 
-def _suggestion(searcher: Searcher, parsed: ParsedQuery) -> str | None:
+def _rerank_runs(searcher: Searcher, parsed: ParsedQuery, ranked: list[tuple[float, int]]):
+    """Raise the first hits that hold all the typed syllables in one run ("ủy ban nhân dân"),
+    checked on their stored text: a phrase query would pay for it on every matching document."""
+    words = [s for c in parsed.positive() if not c.prefix and not c.title_only for s in c.folded]
+    if len(words) < 3 or len(ranked) < 2:
+        return ranked
+    run = re.compile(r"(?<!\w)" + r"\W+".join(map(spelling_pattern, words)) + r"(?!\w)", re.I)
+    top = []
+    for score, docnum in ranked[:RERANK_DEPTH]:
+        stored = searcher.stored_fields(docnum)
+        found = run.search(stored["title"]) or run.search(stored.get("body", ""))
+        top.append((score * RUN_FACTOR if found else score, docnum))
+    top.sort(key=lambda pair: (-pair[0], pair[1]))
+    return top + ranked[RERANK_DEPTH:]
+
+
+def _suggestion(searcher: Searcher, parsed: ParsedQuery, pairs: PairCounts | None) -> str | None:
     """"Did you mean" for queries of plain words and phrases (operators are left as typed)."""
     clauses = parsed.positive()
-    if parsed.negated or any(c.prefix or c.fields != tuple(FIELD_BOOSTS) for c in clauses):
+    if parsed.negated or any(c.prefix or c.title_only for c in clauses):
         return None
-    return suggest(searcher.reader(), [s for c in clauses for s in c.syllables])
+    return suggest(searcher.reader(), [s for c in clauses for s in c.syllables], pairs)
 
 
 def _filter(site: str | None, date_from: datetime | None, date_to: datetime | None):

@@ -12,54 +12,71 @@ from whoosh.reading import IndexReader
 
 from search.analysis import PAIR_JOINER, fold_term
 from search.normalize import accent_variants, has_accents
+from search.stats import PairCounts
 
 # Candidates kept per syllable, most frequent first: enough for every real reading.
 MAX_CANDIDATES = 6
 # Pair counts decide; single-syllable counts only break ties and rank lone syllables.
 UNIGRAM_WEIGHT = 0.2
 UNSEEN_PAIR = 0.01
-EXACT_FIELDS = ("body", "title")
 
 
-def suggest(reader: IndexReader, syllables: list[str]) -> str | None:
-    """The corpus's most likely accented reading of the query's syllables, if it differs."""
+def suggest(reader: IndexReader, syllables: list[str], pairs: PairCounts | None = None) -> str | None:
+    """The corpus's most likely accented reading of the query's syllables, if it differs.
+
+    `pairs` are the accented pair counts saved with the index; without them, single-syllable
+    counts decide.
+    """
     if not syllables or len(syllables) > 8:
         return None
+    counter = _Counter(reader, pairs or PairCounts())
     typed = [syllable.lower() for syllable in syllables]
-    candidates = [_candidates(reader, syllable) for syllable in typed]
-    best = _best_sequence(reader, candidates)
+    candidates = [_candidates(counter, syllable) for syllable in typed]
+    best = _best_sequence(counter, candidates)
     for at, word in enumerate(best):
         # In a query of several syllables, a change needs the corpus to write it next to a
         # neighbour from the query: alone, "vang" -> "bang" or "phe" -> "cả phe" is a guess.
         if word != typed[at] and len(best) > 1 and not any(
-            _pair_count(reader, best[i], best[i + 1]) for i in (at - 1, at) if 0 <= i < len(best) - 1
+            counter.pair(best[i], best[i + 1]) for i in (at - 1, at) if 0 <= i < len(best) - 1
         ):
             best[at] = typed[at]
     return None if best == typed else " ".join(best)
 
 
-def _pair_count(reader: IndexReader, first: str, second: str) -> int:
-    return reader.frequency("pairs", first + PAIR_JOINER + second)
+class _Counter:
+    """Corpus counts of spellings and pairs of spellings."""
+
+    def __init__(self, reader: IndexReader, pairs: PairCounts):
+        self.reader = reader
+        self.pairs = pairs
+        # Accented pairs are counted on a sample of the corpus: scale them to the whole.
+        self.scale = reader.doc_count() / pairs.articles if pairs.articles else 0.0
+
+    def word(self, term: str) -> int:
+        return self.reader.frequency("text", term)
+
+    def folded_pair(self, first: str, second: str) -> int:
+        return self.reader.frequency("pairs", fold_term(first) + PAIR_JOINER + fold_term(second))
+
+    def pair(self, first: str, second: str) -> float:
+        if first == fold_term(first) and second == fold_term(second):
+            return self.folded_pair(first, second)  # an upper bound: see _pair_table
+        return self.pairs[first + PAIR_JOINER + second] * self.scale
 
 
-def _frequency(reader: IndexReader, term: str) -> int:
-    return sum(reader.frequency(field, term) for field in EXACT_FIELDS)
-
-
-def _candidates(reader: IndexReader, syllable: str) -> list[tuple[str, int]]:
+def _candidates(counter: _Counter, syllable: str) -> list[tuple[str, int]]:
     """(spelling, corpus count) pairs to choose from for one typed syllable."""
-    typed = syllable.lower()
-    count = _frequency(reader, typed)
-    if has_accents(typed) and count:
-        return [(typed, count)]  # accents the user typed are meant
-    folded = fold_term(typed)
-    found = _spellings(reader, folded)
-    if not found and not reader.frequency("body", folded):
+    count = counter.word(syllable)
+    if has_accents(syllable) and count:
+        return [(syllable, count)]  # accents the user typed are meant
+    folded = fold_term(syllable)
+    found = _spellings(counter, folded)
+    if not found and not counter.word(folded):
         for near in sorted(_one_edit(folded)):
-            if reader.frequency("body", near):
-                found += _spellings(reader, near)
+            if counter.word(near):
+                found += _spellings(counter, near)
     found.sort(key=lambda pair: -pair[1])
-    return found[:MAX_CANDIDATES] or [(typed, count)]
+    return found[:MAX_CANDIDATES] or [(syllable, count)]
 
 
 def _one_edit(word: str) -> set[str]:
@@ -74,17 +91,17 @@ def _one_edit(word: str) -> set[str]:
     ) - {word}
 
 
-def _spellings(reader: IndexReader, folded: str) -> list[tuple[str, int]]:
-    counts = {variant: _frequency(reader, variant) for variant in accent_variants(folded)}
+def _spellings(counter: _Counter, folded: str) -> list[tuple[str, int]]:
+    counts = {variant: counter.word(variant) for variant in accent_variants(folded)}
     # The index keeps a plain spelling only in its folded term, which counts every spelling.
     counts[folded] = max(0, counts.get(folded, 0) - sum(c for v, c in counts.items() if v != folded))
     return [(variant, count) for variant, count in counts.items() if count]
 
 
-def _pair_counts(reader: IndexReader, firsts: list[str], seconds: list[str]) -> dict:
-    """How often the corpus writes each pair; a plain pair ("gia_vang") is stored only as the
-    folded term that counts every spelling, so the accented ones are taken off it."""
-    counts = {(a, b): _pair_count(reader, a, b) for a in firsts for b in seconds}
+def _pair_table(counter: _Counter, firsts: list[str], seconds: list[str]) -> dict:
+    """How often the corpus writes each pair; a plain pair ("gia_vang") is known only as the
+    folded pair, which counts every spelling, so the accented ones are taken off it."""
+    counts = {(a, b): counter.pair(a, b) for a in firsts for b in seconds}
     plain = {}
     for (a, b), count in counts.items():
         if a == fold_term(a) and b == fold_term(b):
@@ -94,11 +111,11 @@ def _pair_counts(reader: IndexReader, firsts: list[str], seconds: list[str]) -> 
     return counts | plain
 
 
-def _best_sequence(reader: IndexReader, candidates: list[list[tuple[str, int]]]) -> list[str]:
+def _best_sequence(counter: _Counter, candidates: list[list[tuple[str, int]]]) -> list[str]:
     """Viterbi over the candidates, scoring adjacent pairs by how often the corpus has them."""
     paths = {word: (UNIGRAM_WEIGHT * math.log1p(count), [word]) for word, count in candidates[0]}
     for options in candidates[1:]:
-        pairs = _pair_counts(reader, list(paths), [word for word, _ in options])
+        pairs = _pair_table(counter, list(paths), [word for word, _ in options])
         next_paths = {}
         for word, count in options:
             unigram = UNIGRAM_WEIGHT * math.log1p(count)

@@ -29,6 +29,13 @@ def index_dir(corpus_dir, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def pairs(index_dir):
+    from search.index import pair_counts
+
+    return pair_counts(index_dir)
+
+
+@pytest.fixture(scope="session")
 def searcher(index_dir):
     with open_index(index_dir).searcher() as searcher:
         yield searcher

@@ -109,7 +109,7 @@ def test_parse_reads_syntax():
     assert [[c.syllables for c in unit] for unit in parsed.units] == [
         [["hợp"]], [["tác"]], [["việt", "nam"], ["nga"]], [["vàng"]], [["gi"]]
     ]
-    assert parsed.units[3][0].fields == ("title",) and parsed.units[4][0].prefix
+    assert parsed.units[3][0].title_only and parsed.units[4][0].prefix
     assert [c.syllables for c in parsed.negated] == [["mỹ"]]
 
 
@@ -136,14 +136,17 @@ def test_fallback_keeps_typed_accents_strict(searcher):
     assert search(searcher, "Bac Bling").total > 0
 
 
-def test_suggestion_restores_accents_and_fixes_typos(searcher):
-    assert search(searcher, "gia vang").suggestion == "giá vàng"
-    assert search(searcher, "hpo tac").suggestion == "hợp tác"
-    assert search(searcher, "thuy dien").suggestion == "thủy điện"
-    assert search(searcher, "giá vàng").suggestion is None  # typed right
-    assert search(searcher, "ferry").suggestion is None  # nothing to restore
-    assert search(searcher, "ca phex").suggestion == "cà phê"
-    assert search(searcher, "ca xyzq").suggestion is None  # no corpus pair backs a guess
+def test_suggestion_restores_accents_and_fixes_typos(searcher, pairs):
+    def suggestion(text):
+        return search(searcher, text, pairs=pairs).suggestion
+
+    assert suggestion("gia vang") == "giá vàng"
+    assert suggestion("hpo tac") == "hợp tác"
+    assert suggestion("thuy dien") == "thủy điện"
+    assert suggestion("giá vàng") is None  # typed right
+    assert suggestion("ferry") is None  # nothing to restore
+    assert suggestion("ca phex") == "cà phê"
+    assert suggestion("ca xyzq") is None  # no corpus pair backs a guess
 
 
 def test_sort_by_date_and_filters(searcher):

@@ -31,6 +31,10 @@ def _searcher():
         raise ServiceUnavailable(str(error)) from None
 
 
+def _search(searcher, **args) -> query.Page:
+    return query.search(searcher, pairs=current_app.extensions["live_index"].pair_counts(), **args)
+
+
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name, "")
     if raw == "":
@@ -76,7 +80,7 @@ def search_page():
         return render_template("search.html", page=None, q="", documents=searcher.doc_count(),
                                info=live.info())
     page_size = current_app.config["PAGE_SIZE"]
-    result = query.search(searcher, limit=page_size, **args)
+    result = _search(searcher, limit=page_size, **args)
     return render_template("search.html", page=result, q=args["text"], sort=args["sort"],
                            pages=_page_links(result), first_rank=(result.page - 1) * page_size + 1)
 
@@ -93,7 +97,7 @@ def _page_links(result: query.Page) -> list[int]:
 def api_search():
     args = _search_args()
     limit = _int_arg("limit", query.DEFAULT_PAGE_SIZE, 1, query.MAX_PAGE_SIZE)
-    result = query.search(_searcher(), limit=limit, **args)
+    result = _search(_searcher(), limit=limit, **args)
     return jsonify(result.to_json())
 
 
