@@ -177,7 +177,9 @@ def line_label(line: str) -> str | None:
     """Label a line by its own shape; None for a line that may be article text."""
     if not line:
         return None
-    key = heading_key(line)
+    words = len(line.split())
+    # Headings and site chrome are short lines; only those are looked up.
+    key = heading_key(line) if words <= 8 else ""
     without_images = noise.IMAGE.sub("", line).strip(" |")
     if not without_images:
         return "image"
@@ -191,11 +193,10 @@ def line_label(line: str) -> str | None:
         return "section heading"
     if key in noise.UI_LINES:
         return "site chrome"
-    if noise.COPYRIGHT.match(key):
+    if noise.COPYRIGHT.match(key or line.lower()):
         return "copyright"
     if noise.SOCIAL.match(line):
         return "social widget"
-    words = len(line.split())
     if words <= DATELINE_MAX_WORDS and parse_date(line):
         return "dateline"
     if noise.BYLINE.match(line) and words <= 8:

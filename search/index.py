@@ -47,8 +47,13 @@ META = "meta.json"
 TEMPLATE = "template.json"
 # Bumped when SCHEMA or the analyzers change: an index of another version is rebuilt, not updated.
 SCHEMA_VERSION = 3
-# Memory Whoosh may use for its indexing pool before it spills a segment to disk.
+# Memory each Whoosh indexing process may use for its pool before it spills to disk.
 WRITER_LIMIT_MB = 256
+# A full build analyses and writes in one process per core (Whoosh's multiprocessing writer):
+# 2.4x faster on 2 cores, measured in bench/. Each process leaves its own segment
+# (multisegment), which saves merging them. Small corpora are not worth the processes.
+BUILD_PROCESSES = max(1, min(4, os.cpu_count() or 1))
+PARALLEL_FROM_FILES = 200
 
 # Text fields hold each syllable folded and, where different, exact (see analysis.py). `text`
 # (title and body) is what queries match; `title` and `captions` weigh matches up and down;
@@ -147,7 +152,11 @@ def build_index(
         template = learn_template(
             item for item in read_documents(paths) if isinstance(item, RawDocument)
         )
-        writer = whoosh_index.create_in(generation, SCHEMA).writer(limitmb=WRITER_LIMIT_MB)
+        files, _ = find_files(paths)
+        parallel = {"procs": BUILD_PROCESSES, "multisegment": True}
+        writer = whoosh_index.create_in(generation, SCHEMA).writer(
+            limitmb=WRITER_LIMIT_MB, **(parallel if len(files) >= PARALLEL_FROM_FILES else {})
+        )
         pair_counts = PairCounts()
         try:
             for item in read_documents(paths):

@@ -36,7 +36,7 @@ NEW_TO_OLD_TONE = _tone_pair_table()
 # Only at the end of a syllable: in "hoàn", "thuyền" the mark belongs where it is. Not after "q":
 # in "quý" the "u" is part of the consonant "qu" and the mark is on "y" in both styles.
 _NEW_STYLE = re.compile(
-    r"(?<![qQ])(" + "|".join(sorted(NEW_TO_OLD_TONE)) + r")(?![^\W_])"
+    r"(?<![qQ])([oOuU][" + "".join(sorted({pair[1] for pair in NEW_TO_OLD_TONE})) + r"])(?![^\W_])"
 )
 
 # Letters that look like Đ/đ and turn up in text typed on foreign keyboards or OCR'd.
@@ -63,7 +63,7 @@ def canonical(text: str) -> str:
     'hoàn thành, quý, thuyền'
     """
     text = nfc(text).translate(LOOKALIKES)
-    return _NEW_STYLE.sub(lambda match: NEW_TO_OLD_TONE[match.group(1)], text)
+    return _NEW_STYLE.sub(lambda m: NEW_TO_OLD_TONE.get(m.group(1), m.group(1)), text)
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from search.corpus import RawDocument
-from search.extract import clean_line, heading_key, line_label
+from search.extract import clean_line, line_label
 
 # Longer lines are paragraphs: a follow-up story may repeat a background paragraph verbatim,
 # and that is article text. Teasers and chrome are shorter.
@@ -62,7 +62,7 @@ def site_of(path: str) -> str:
 
 def _key(site: str, line: str) -> int:
     """A stable 64-bit key (Python's hash() changes between runs; the index stores these)."""
-    digest = hashlib.blake2b(f"{site}\n{heading_key(line)}".encode("utf-8"), digest_size=8)
+    digest = hashlib.blake2b(f"{site}\n{line.lower()}".encode("utf-8"), digest_size=8)
     return int.from_bytes(digest.digest(), "little")
 
 
