@@ -41,6 +41,8 @@ EXACT_BOOST = 4.0
 # are several syllables, and "ủy ban nhân dân" in a row is what the reader means, not "ủy ban"
 # here and "nhân dân" ten times elsewhere.
 PAIR_BOOST = 6.0
+# With at least this many articles holding two typed syllables side by side, only those match.
+ADJACENT_ENOUGH = 10
 # ... and among the first RERANK_DEPTH hits, all of them in one run multiplies the score.
 RERANK_DEPTH = 30
 RUN_FACTOR = 1.5
@@ -176,17 +178,24 @@ def parse(text: str) -> ParsedQuery:
     return parsed
 
 
-def to_whoosh(parsed: ParsedQuery, any_unit: bool = False) -> wq.Query:
+def to_whoosh(parsed: ParsedQuery, any_unit: bool = False, adjacent: bool = False) -> wq.Query:
     """The Whoosh query: what must match, plus what only adds to the score.
 
-    `any_unit` is the fallback: any of the words may match, but a word typed with accents
-    must then match them exactly ("Bắc Bling" must not fall back to every "Bác sĩ").
+    `adjacent` also requires two of the typed syllables side by side, as typed: the pairs
+    field's short posting lists then drive the search. `any_unit` is the fallback: any of the
+    words may match, but a word typed with accents must then match them exactly ("Bắc Bling"
+    must not fall back to every "Bác sĩ").
     """
     units = [_or([_match(c, strict=any_unit) for c in unit]) for unit in parsed.units]
+    pairs = _pair_terms(parsed)
+    if adjacent and pairs:
+        units.append(_or(pairs))
     main = wq.Or(units) if any_unit else wq.And(units)
-    bonus = [q for c in parsed.positive() for q in _bonus(c)] + _pair_terms(parsed)
+    bonus = [q for c in parsed.positive() for q in _bonus(c)] + pairs
     if bonus:
-        main = wq.AndMaybe(main, wq.Or(bonus))
+        # A union the matched documents skip into, not Whoosh's preloading Or, which would
+        # read and score every posting of every bonus term.
+        main = wq.AndMaybe(main, wq.DefaultOr(bonus))
     if parsed.negated:
         main = wq.AndNot(main, wq.Or([_match(c, exact=True) for c in parsed.negated]))
     return main
@@ -275,7 +284,16 @@ def search(
         options.update(sortedby="date", reverse=True)
     # Enough hits for this page, and for the whole-run re-ranking of the first ones.
     wanted = page * limit + (RERANK_DEPTH if sort == "relevance" else 0)
-    hits = searcher.search(to_whoosh(parsed), limit=wanted, **options)
+    hits = None
+    if _pair_terms(parsed):
+        # Words are several syllables: when enough articles have some of the typed syllables
+        # side by side, those are the results, found through the short pair posting lists
+        # instead of intersecting the long lists of common syllables.
+        hits = searcher.search(to_whoosh(parsed, adjacent=True), limit=wanted, optimize=False, **options)
+        if hits.scored_length() < ADJACENT_ENOUGH:
+            hits = None
+    if hits is None:
+        hits = searcher.search(to_whoosh(parsed), limit=wanted, optimize=False, **options)
     if hits.is_empty() and len(parsed.units) > 1:
         hits = searcher.search(to_whoosh(parsed, any_unit=True), limit=wanted, **options)
         if not hits.is_empty():
