@@ -24,6 +24,12 @@ from search.normalize import canonical, fold
 # (U+0301 after a vowel) stays one word until it is normalized.
 WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
 PAIR_JOINER = "_"
+# The `text` field is one BM25F-style field: the title, then BODY_MARK and the body, then
+# CAPTIONS_MARK and the captions. A word counts TITLE_WEIGHT times in the title and
+# CAPTION_WEIGHT times in a caption (Whoosh scores the sum of token boosts).
+BODY_MARK, CAPTIONS_MARK = "\x1e", "\x1f"
+TITLE_WEIGHT = 3.0
+CAPTION_WEIGHT = 0.5
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -60,9 +66,15 @@ class WordTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        body = value.find(BODY_MARK)
+        captions = value.find(CAPTIONS_MARK)
         for pos, (text, start, end) in enumerate(_words(value) if tokenize else ((value, 0, len(value)),)):
             token.text = text
-            token.boost = 1.0
+            token.boost = (
+                TITLE_WEIGHT if start < body
+                else CAPTION_WEIGHT if 0 <= captions < start
+                else 1.0
+            )
             token.stopped = False
             if keeporiginal:
                 token.original = value[start:end]

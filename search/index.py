@@ -23,7 +23,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from search.analysis import PAIRS, WORDS
+from search.analysis import BODY_MARK, CAPTIONS_MARK, PAIRS, WORDS
 from search.corpus import (
     RawDocument,
     Skipped,
@@ -46,7 +46,7 @@ CURRENT = "CURRENT"
 META = "meta.json"
 TEMPLATE = "template.json"
 # Bumped when SCHEMA or the analyzers change: an index of another version is rebuilt, not updated.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Memory each Whoosh indexing process may use for its pool before it spills to disk.
 WRITER_LIMIT_MB = 256
 # A full build analyses and writes in one process per core (Whoosh's multiprocessing writer):
@@ -56,8 +56,8 @@ BUILD_PROCESSES = max(1, min(4, os.cpu_count() or 1))
 PARALLEL_FROM_FILES = 200
 
 # Text fields hold each syllable folded and, where different, exact (see analysis.py). `text`
-# (title and body) is what queries match; `title` and `captions` weigh matches up and down;
-# `pairs` holds folded syllable pairs of title and body, for adjacency.
+# is what queries match: title, body and captions in one field, weighted per part (BM25F);
+# `title` serves title: queries; `pairs` holds folded syllable pairs of title and body.
 SCHEMA = Schema(
     doc_id=ID(stored=True, unique=True),
     path=ID(stored=True, unique=True, sortable=True),  # columns: updates read them fast
@@ -65,7 +65,7 @@ SCHEMA = Schema(
     title=TEXT(analyzer=WORDS, stored=True),
     text=TEXT(analyzer=WORDS),
     body=STORED,
-    captions=TEXT(analyzer=WORDS, stored=True),
+    captions=STORED,
     pairs=TEXT(analyzer=PAIRS, phrase=False),
     date=DATETIME(stored=True, sortable=True),
     site=ID(stored=True),
@@ -116,7 +116,7 @@ def to_fields(article: Article, content_hash: str) -> dict:
         "path": article.path,
         "content_hash": content_hash,
         "title": article.title,
-        "text": article.title + "\n" + article.text,
+        "text": f"{article.title}\n{BODY_MARK}{article.text}\n{CAPTIONS_MARK}{captions}",
         "body": article.text,
         "captions": captions,
         "pairs": article.title + "\n" + article.text,

@@ -1,10 +1,10 @@
 """User text -> a ranked Page of Hits with highlighted snippets.
 
 The query language: words (all required), "quoted phrases", -excluded, a OR b, title:word,
-prefix*. Each syllable must match its folded term in the article's text or captions, so
-`hop tac` finds `hợp tác`. Everything else only adds to the score of what matched, and costs
-nothing for documents that did not: exact accents typed (so "cá" ranks fish first), the title,
-and the query's syllables side by side (the pairs field). User text never raises: syntax that
+prefix*. Each syllable must match its folded term in the article's text (title, body and
+captions, weighted), so `hop tac` finds `hợp tác`. Everything else only adds to the score of
+what matched, and costs nothing for documents that did not: exact accents typed (so "cá" ranks
+fish first) and the query's syllables side by side (the pairs field). User text never raises: syntax that
 makes no sense degrades to a plain query over its words.
 """
 
@@ -30,10 +30,7 @@ LOGGER = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 500
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 10
-# Where a match counts, and how much: title and body ("text"), photo captions less. A word in the
-# title says more about the article: matching it there adds TITLE_BOOST on top.
-MATCH_FIELDS = {"text": 1.0, "captions": 0.5}
-TITLE_BOOST = 3.0
+# Title, body and captions are matched as one weighted field (see analysis.TITLE_WEIGHT).
 # A syllable typed with accents that matches exactly outweighs several folded-only matches: the
 # user who types "cá" means fish, not "cà phê" or "ca sĩ".
 EXACT_BOOST = 4.0
@@ -213,25 +210,19 @@ def _exact(clause: Clause) -> list[str]:
 def _match(clause: Clause, strict: bool = False, exact: bool = False) -> wq.Query:
     """What a document must contain for the clause. `exact` (exclusions, and accented words in
     the OR fallback with `strict`) matches accents as typed: "-cá" excludes fish, not "ca"."""
-    fields = {"title": 1.0} if clause.title_only else MATCH_FIELDS
+    field = "title" if clause.title_only else "text"
     if clause.prefix:
-        return _or([wq.Prefix(name, clause.folded[0], boost=boost) for name, boost in fields.items()])
+        return wq.Prefix(field, clause.folded[0])
     words = _exact(clause) if exact or (strict and _exact(clause) != clause.folded) else clause.folded
-    return _or([_words(name, words, clause.phrase, boost) for name, boost in fields.items()])
+    return _words(field, words, clause.phrase)
 
 
 def _bonus(clause: Clause) -> list[wq.Query]:
-    """What adds to the score of a document that matched: the title, accents typed."""
-    if clause.prefix:
-        return [wq.Prefix("title", clause.folded[0], boost=TITLE_BOOST)]
-    queries = [_words("title", clause.folded, clause.phrase, TITLE_BOOST)]
+    """What adds to the score of a document that matched: the accents typed."""
     exact = _exact(clause)
-    if exact != clause.folded:
-        queries += [
-            _words("text", exact, clause.phrase, EXACT_BOOST),
-            _words("title", exact, clause.phrase, EXACT_BOOST * TITLE_BOOST),
-        ]
-    return queries
+    if clause.prefix or exact == clause.folded:
+        return []
+    return [_words("title" if clause.title_only else "text", exact, clause.phrase, EXACT_BOOST)]
 
 
 def _words(field: str, words: list[str], phrase: bool, boost: float = 1.0) -> wq.Query:
@@ -292,8 +283,11 @@ def search(
         hits = searcher.search(to_whoosh(parsed, adjacent=True), limit=wanted, optimize=False, **options)
         if hits.scored_length() < ADJACENT_ENOUGH:
             hits = None
+    single = _single_term(parsed)
     if hits is None:
-        hits = searcher.search(to_whoosh(parsed), limit=wanted, optimize=False, **options)
+        # One syllable: let Whoosh skip blocks that cannot reach the top; its posting list
+        # length is the count. Otherwise counting while scoring beats a second counting pass.
+        hits = searcher.search(to_whoosh(parsed), limit=wanted, optimize=bool(single), **options)
     if hits.is_empty() and len(parsed.units) > 1:
         hits = searcher.search(to_whoosh(parsed, any_unit=True), limit=wanted, **options)
         if not hits.is_empty():
@@ -301,7 +295,8 @@ def search(
 
     result.suggestion = _suggestion(searcher, parsed, pairs)
     terms_to_mark = parsed.highlight_terms()
-    result.total = len(hits)
+    exact_count = single and not options["filter"] and not searcher.reader().has_deletions()
+    result.total = searcher.doc_frequency("text", single) if exact_count else len(hits)
     result.pages = math.ceil(result.total / limit)
     ranked = [(hit.score or 0.0, hit.docnum) for hit in hits]
     if sort == "relevance":
@@ -339,6 +334,15 @@ def _rerank_runs(searcher: Searcher, parsed: ParsedQuery, ranked: list[tuple[flo
         top.append((score * RUN_FACTOR if found else score, docnum))
     top.sort(key=lambda pair: (-pair[0], pair[1]))
     return top + ranked[RERANK_DEPTH:]
+
+
+def _single_term(parsed: ParsedQuery) -> str | None:
+    """The folded term of a query that is one plain syllable, else None."""
+    if len(parsed.units) == 1 and len(parsed.units[0]) == 1 and not parsed.negated:
+        clause = parsed.units[0][0]
+        if len(clause.syllables) == 1 and not (clause.prefix or clause.title_only):
+            return clause.folded[0]
+    return None
 
 
 def _suggestion(searcher: Searcher, parsed: ParsedQuery, pairs: PairCounts | None) -> str | None:
