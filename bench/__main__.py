@@ -24,7 +24,8 @@ from bench.corpus import Chain, page, write_corpus
 OUT = Path(__file__).parent / "out"
 QUERIES = 200
 HTTP_CLIENTS = 8
-HTTP_REQUESTS = 1600
+HTTP_REQUESTS = 400
+HTTP_WARMUP = 40
 UPDATE_CHANGED = 50
 UPDATE_NEW = 50
 
@@ -113,9 +114,9 @@ def http_latencies(index_dir: Path, queries: list[str]) -> dict:
                     if not ok:
                         errors.append(url)
 
-        # Warm-up: one pass over the mix from one client.
-        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        for text in queries:
+        # Warm-up: a few queries from one client (opens the index, fills caches).
+        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        for text in queries[:HTTP_WARMUP]:
             warm.request("GET", f"/api/search?q={quote(text)}")
             warm.getresponse().read()
         threads = [threading.Thread(target=client) for _ in range(HTTP_CLIENTS)]
