@@ -232,13 +232,16 @@ def _words(field: str, words: list[str], phrase: bool, boost: float = 1.0) -> wq
 
 
 def _pair_terms(parsed: ParsedQuery) -> list[wq.Query]:
-    """Folded pairs of consecutive typed syllables, for the adjacency bonus."""
-    sequence = [c.folded for c in parsed.positive() if not c.prefix and not c.title_only]
-    words = [s for folded in sequence for s in folded]
-    return [
-        wq.Term("pairs", first + PAIR_JOINER + second, boost=PAIR_BOOST)
-        for first, second in zip(words, words[1:])
-    ]
+    """Folded pairs of syllables typed one after the other (not across OR, prefix* or title:)."""
+    pairs, run = [], []
+    for unit in parsed.units + [[]]:
+        clause = unit[0] if len(unit) == 1 else None
+        if clause and not clause.prefix and not clause.title_only:
+            run += clause.folded
+            continue
+        pairs += [first + PAIR_JOINER + second for first, second in zip(run, run[1:])]
+        run = []
+    return [wq.Term("pairs", pair, boost=PAIR_BOOST) for pair in dict.fromkeys(pairs)]
 
 
 def search(

@@ -170,3 +170,14 @@ def test_relevance_set_meets_its_targets():
     assert len(report.ranked) >= 40
     assert report.mrr >= 0.95, [(j.query, j.rank) for j in report.ranked if j.rank != 1]
     assert report.empty_failures == []
+
+
+def test_adjacency_pairs_follow_the_typed_order_only():
+    from search.query import _pair_terms
+
+    def pairs(text):
+        return [term.text for term in _pair_terms(parse(text))]
+
+    assert pairs("hợp tác Nga") == ["hop_tac", "tac_nga"]
+    assert pairs("a OR b c d") == ["c_d"]  # not across an OR
+    assert pairs("gi* hợp tác") == ["hop_tac"]  # nor a prefix
