@@ -45,6 +45,9 @@ DEFAULT_CORPUS = "seeds"
 CURRENT = "CURRENT"
 META = "meta.json"
 TEMPLATE = "template.json"
+# path -> [content hash, mtime:size] of every indexed file, so an update need not read the index
+# (or, for files whose mtime and size are unchanged, the files) to find what changed.
+FILES = "files.json"
 # Bumped when SCHEMA or the analyzers change: an index of another version is rebuilt, not updated.
 SCHEMA_VERSION = 4
 # Memory each Whoosh indexing process may use for its pool before it spills to disk.
@@ -158,6 +161,7 @@ def build_index(
             limitmb=WRITER_LIMIT_MB, **(parallel if len(files) >= PARALLEL_FROM_FILES else {})
         )
         pair_counts = PairCounts()
+        indexed_files: dict[str, list[str]] = {}
         try:
             for item in read_documents(paths):
                 if on_file:
@@ -170,6 +174,7 @@ def build_index(
                     report.skipped.append(Skipped(item.path, "no article text found"))
                     continue
                 writer.add_document(**to_fields(article, item.content_hash))
+                indexed_files[item.path] = [item.content_hash, _stamp(item.path)]
                 pair_counts.add(article.title + "\n" + article.text)
                 report.indexed += 1
                 report.added += 1
@@ -183,6 +188,7 @@ def build_index(
         report.seconds = time.perf_counter() - started
         template.save(generation / TEMPLATE)
         pair_counts.save(generation)
+        _save_files(generation, indexed_files)
         _write_meta(generation, paths, report)
         _make_current(index_dir, generation)
     finally:
@@ -220,7 +226,9 @@ def update_index(
     generation = current_generation(index_dir)
     searchable = open_index(index_dir)
     template = Template.load(generation / TEMPLATE)
-    indexed = _indexed_hashes(searchable)
+    indexed = _load_files(generation) or {
+        path: [digest, ""] for path, digest in _indexed_hashes(searchable).items()
+    }
     files, missing = find_files(paths)
     report = BuildReport(index_dir=str(index_dir), rebuilt=False, skipped=list(missing))
     try:
@@ -234,41 +242,72 @@ def update_index(
             if on_file:
                 on_file(path)
             try:
+                known = indexed.get(path)
+                stamp = _stamp(path)
+                if known and known[1] == stamp:
+                    report.unchanged += 1  # same mtime and size: not read at all
+                    continue
                 data = read_bytes(path)
-                if indexed.get(path) == content_hash(data):
+                digest = content_hash(data)
+                if known and known[0] == digest:
                     report.unchanged += 1
+                    known[1] = stamp
                     continue
                 article = extract(decode_document(path, data), template)
                 if article is None:
                     raise UnreadableFile("no article text found")
             except UnreadableFile as error:
                 report.skipped.append(Skipped(path, str(error)))
-                if path in indexed:
+                if indexed.pop(path, None):
                     writer.delete_by_term("path", path)
                     report.removed += 1
                 continue
-            writer.update_document(**to_fields(article, content_hash(data)))
+            writer.update_document(**to_fields(article, digest))
             if path in indexed:
                 report.changed += 1
             else:
                 report.added += 1
+            indexed[path] = [digest, stamp]
         for path in indexed.keys() - seen:
             writer.delete_by_term("path", path)
+            del indexed[path]
             report.removed += 1
     except BaseException:
         writer.cancel()
         raise
-    if len(indexed) + report.added - report.removed == 0:
+    if not indexed:
         writer.cancel()  # pointing at the wrong folder must not empty a working index
         raise NothingIndexed("no article found to index", report.skipped)
     if report.added or report.changed or report.removed:
         writer.commit()
     else:
         writer.cancel()
-    report.indexed = open_index(index_dir).doc_count()
+    _save_files(generation, indexed)
+    report.indexed = len(indexed)
     report.seconds = time.perf_counter() - started
     _write_meta(generation, paths, report)
     return report
+
+
+def _stamp(path: str | Path) -> str:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ""
+    return f"{stat.st_mtime_ns}:{stat.st_size}"
+
+
+def _save_files(generation: Path, files: dict[str, list[str]]) -> None:
+    pending = generation / (FILES + ".new")
+    pending.write_text(json.dumps(files, ensure_ascii=False))
+    os.replace(pending, generation / FILES)
+
+
+def _load_files(generation: Path) -> dict[str, list[str]]:
+    try:
+        return json.loads((generation / FILES).read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def _indexed_hashes(searchable: whoosh_index.Index) -> dict[str, str]:

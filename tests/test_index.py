@@ -120,3 +120,21 @@ def test_rebuild_flag_and_old_schema_rebuild(tmp_path):
     meta = current_generation(tmp_path / "ix") / META
     meta.write_text(json.dumps({**json.loads(meta.read_text()), "schema": 1}))
     assert index_corpus([DATA / "en"], tmp_path / "ix").rebuilt
+
+
+def test_update_does_not_read_files_whose_mtime_and_size_are_unchanged(tmp_path, monkeypatch):
+    import shutil
+
+    from search import index as index_module
+    from search.index import index_corpus
+
+    shutil.copytree(DATA / "en", tmp_path / "corpus")
+    index_corpus([tmp_path / "corpus"], tmp_path / "ix")
+    read = []
+    original = index_module.read_bytes
+    monkeypatch.setattr(index_module, "read_bytes", lambda path: read.append(path) or original(path))
+    (tmp_path / "corpus" / "ferry.html").write_text(
+        (tmp_path / "corpus" / "ferry.html").read_text().replace("Tuesday", "Monday "))
+    report = index_corpus([tmp_path / "corpus"], tmp_path / "ix")
+    assert report.changed == 1 and report.unchanged == EN_PAGES - 1
+    assert [p.rsplit("/", 1)[1] for p in read] == ["ferry.html"]
