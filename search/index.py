@@ -235,6 +235,15 @@ def update_index(
         writer = searchable.writer(limitmb=WRITER_LIMIT_MB)
     except LockError:
         raise IndexBusy(f"another process is writing the index at {index_dir}/") from None
+    # Whoosh's update_document and delete_by_term open a new searcher for every call, which
+    # costs a second per file on a large index: one searcher finds every old version instead.
+    searcher = searchable.searcher()
+
+    def remove(path: str) -> None:
+        docnum = searcher.document_number(path=path)
+        if docnum is not None:
+            writer.delete_document(docnum)
+
     try:
         seen = set()
         for path in map(str, files):
@@ -259,22 +268,25 @@ def update_index(
             except UnreadableFile as error:
                 report.skipped.append(Skipped(path, str(error)))
                 if indexed.pop(path, None):
-                    writer.delete_by_term("path", path)
+                    remove(path)
                     report.removed += 1
                 continue
-            writer.update_document(**to_fields(article, digest))
+            remove(path)
+            writer.add_document(**to_fields(article, digest))
             if path in indexed:
                 report.changed += 1
             else:
                 report.added += 1
             indexed[path] = [digest, stamp]
         for path in indexed.keys() - seen:
-            writer.delete_by_term("path", path)
+            remove(path)
             del indexed[path]
             report.removed += 1
     except BaseException:
         writer.cancel()
         raise
+    finally:
+        searcher.close()
     if not indexed:
         writer.cancel()  # pointing at the wrong folder must not empty a working index
         raise NothingIndexed("no article found to index", report.skipped)
