@@ -45,8 +45,9 @@ DEFAULT_CORPUS = "seeds"
 CURRENT = "CURRENT"
 META = "meta.json"
 TEMPLATE = "template.json"
-# path -> [content hash, mtime:size] of every indexed file, so an update need not read the index
-# (or, for files whose mtime and size are unchanged, the files) to find what changed.
+# absolute path -> [content hash, mtime:size, path as indexed] of every indexed file, so an update
+# need not read the index (nor files whose mtime and size are unchanged) to find what changed,
+# and "seeds" and "/home/me/seeds" name the same files.
 FILES = "files.json"
 # Bumped when SCHEMA or the analyzers change: an index of another version is rebuilt, not updated.
 SCHEMA_VERSION = 4
@@ -174,7 +175,9 @@ def build_index(
                     report.skipped.append(Skipped(item.path, "no article text found"))
                     continue
                 writer.add_document(**to_fields(article, item.content_hash))
-                indexed_files[item.path] = [item.content_hash, _stamp(item.path)]
+                indexed_files[os.path.abspath(item.path)] = [
+                    item.content_hash, _stamp(item.path), item.path
+                ]
                 pair_counts.add(article.title + "\n" + article.text)
                 report.indexed += 1
                 report.added += 1
@@ -227,7 +230,8 @@ def update_index(
     searchable = open_index(index_dir)
     template = Template.load(generation / TEMPLATE)
     indexed = _load_files(generation) or {
-        path: [digest, ""] for path, digest in _indexed_hashes(searchable).items()
+        os.path.abspath(path): [digest, "", path]
+        for path, digest in _indexed_hashes(searchable).items()
     }
     files, missing = find_files(paths)
     report = BuildReport(index_dir=str(index_dir), rebuilt=False, skipped=list(missing))
@@ -247,11 +251,12 @@ def update_index(
     try:
         seen = set()
         for path in map(str, files):
-            seen.add(path)
+            key = os.path.abspath(path)
+            seen.add(key)
             if on_file:
                 on_file(path)
+            known = indexed.get(key)
             try:
-                known = indexed.get(path)
                 stamp = _stamp(path)
                 if known and known[1] == stamp:
                     report.unchanged += 1  # same mtime and size: not read at all
@@ -267,20 +272,19 @@ def update_index(
                     raise UnreadableFile("no article text found")
             except UnreadableFile as error:
                 report.skipped.append(Skipped(path, str(error)))
-                if indexed.pop(path, None):
-                    remove(path)
+                if indexed.pop(key, None):
+                    remove(known[2])
                     report.removed += 1
                 continue
-            remove(path)
-            writer.add_document(**to_fields(article, digest))
-            if path in indexed:
+            if known:
+                remove(known[2])
                 report.changed += 1
             else:
                 report.added += 1
-            indexed[path] = [digest, stamp]
-        for path in indexed.keys() - seen:
-            remove(path)
-            del indexed[path]
+            writer.add_document(**to_fields(article, digest))
+            indexed[key] = [digest, stamp, path]
+        for key in indexed.keys() - seen:
+            remove(indexed.pop(key)[2])
             report.removed += 1
     except BaseException:
         writer.cancel()

@@ -138,3 +138,15 @@ def test_update_does_not_read_files_whose_mtime_and_size_are_unchanged(tmp_path,
     report = index_corpus([tmp_path / "corpus"], tmp_path / "ix")
     assert report.changed == 1 and report.unchanged == EN_PAGES - 1
     assert [p.rsplit("/", 1)[1] for p in read] == ["ferry.html"]
+
+
+def test_the_same_files_named_another_way_are_unchanged(tmp_path, monkeypatch):
+    import shutil
+
+    from search.index import index_corpus
+
+    shutil.copytree(DATA / "en", tmp_path / "corpus")
+    index_corpus([tmp_path / "corpus"], tmp_path / "ix")
+    monkeypatch.chdir(tmp_path)
+    report = index_corpus(["corpus"], tmp_path / "ix")
+    assert report.unchanged == EN_PAGES and report.added == report.removed == 0
