@@ -131,8 +131,6 @@ def exact_pairs(text: str) -> list[str]:
 
 WORDS = WordTokenizer() | FoldedAndExactFilter()
 PAIRS = WordTokenizer() | PairFilter()
-# Query side: one term per syllable, normalized, accents as typed.
-NORMALIZED = WordTokenizer()
 
 
 def terms(analyzer, text: str) -> list[str]:

@@ -11,8 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from search.analysis import fold_term
-from search.normalize import canonical, spelling_pattern
+from search.analysis import fold_term, normal_term
+from search.normalize import spelling_pattern
 
 # Characters of context in a snippet: about two lines on a results page.
 SNIPPET_CHARS = 240
@@ -43,12 +43,6 @@ def _pattern(words: frozenset[str], prefixes: tuple[str, ...]) -> re.Pattern:
     forms = [spelling_pattern(word) for word in sorted(words, key=len, reverse=True)]
     forms += [spelling_pattern(prefix) + r"\w*" for prefix in prefixes]
     return re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)", re.IGNORECASE)
-
-
-@functools.lru_cache(maxsize=200_000)
-def folded_form(token: str) -> str:
-    """The FOLDED view's term for a word of stored text (cached: texts repeat their words)."""
-    return fold_term(canonical(token).lower())
 
 
 def highlight(text: str, terms: Terms) -> str:
@@ -84,7 +78,7 @@ def _matches(text: str, terms: Terms) -> list[tuple[int, int, str]]:
     if not terms:
         return []
     return [
-        (found.start(), found.end(), folded_form(found.group()))
+        (found.start(), found.end(), fold_term(normal_term(found.group())))
         for found in terms.pattern.finditer(text)
     ]
 
