@@ -1,36 +1,37 @@
-"""Whoosh analyzers built from normalize.py: text -> terms, for documents and queries alike.
+"""Text -> words: the one definition of how text becomes terms, for documents and queries.
 
-Each syllable is indexed twice at the same position, in one field:
-- folded:  accent-free ASCII ("hop", "tac"), so unaccented queries match every spelling;
-- exact:   canonical, lower case, accents kept ("hợp", "tác"), only where it differs from the
-           folded form, so accented queries can rank exact forms first.
-Pairs of neighbouring syllables go to a second field, folded ("hop_tac"): they rank adjacent
-syllables (Vietnamese words are one to four syllables written apart) and have far shorter
-posting lists. Accented pairs are only counted (stats.py), for "did you mean".
+Each word of a text is a `Word`: its position (its index in the list), its exact form
+(canonical, lower case, accents kept: "hợp"), its folded form (accent-free ASCII: "hop") and its
+character offsets in the text. Everything that turns text into terms calls `words`:
+- the engines index the folded and exact forms at the same position (Whoosh in one field,
+  tantivy as two aligned streams, see `term_streams`) and the folded pairs of neighbours
+  ("hop_tac"), which rank adjacent syllables and have short posting lists;
+- the query turns the user's text into the same forms;
+- snippets mark the words whose folded form the query matched, by offsets.
 
 Every syllable is a term: no minimum length (ý, ở, ô are words), no stop list, no stemming.
-One field for both forms halves what the indexer analyses and stores. The schema stores these
-analyzers and Whoosh pickles them into the index, so they live here at module level.
 """
 
 import functools
 import re
-
-from whoosh.analysis import Filter, Token, Tokenizer
+from typing import NamedTuple
 
 from search.normalize import canonical, fold
 
 # A word is a run of letters and digits; combining marks are part of it so that NFD input
 # (U+0301 after a vowel) stays one word until it is normalized.
 WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
+# Longer "words" are base64 or runs of digits, not language: cut, so no engine sees a huge term.
+MAX_WORD_CHARS = 64
 PAIR_JOINER = "_"
-# The `text` field is one BM25F-style field: the title, then BODY_MARK and the body, then
-# CAPTIONS_MARK and the captions. A word counts TITLE_WEIGHT times in the title and
-# CAPTION_WEIGHT times in a caption (Whoosh scores the sum of token boosts).
-BODY_MARK, CAPTIONS_MARK = "\x1e", "\x1f"
-TITLE_WEIGHT = 3.0
-CAPTION_WEIGHT = 0.5
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+class Word(NamedTuple):
+    exact: str  # canonical, lower case, accents as written
+    folded: str  # accent-free ASCII; the exact form where folding leaves nothing (some symbols)
+    start: int  # character offsets into the analysed text
+    end: int
 
 
 @functools.lru_cache(maxsize=500_000)
@@ -40,108 +41,79 @@ def normal_term(word: str) -> str:
     >>> normal_term("Hoà")
     'hòa'
     """
-    return canonical(word).lower()
+    return canonical(word[:MAX_WORD_CHARS]).lower()
 
 
 @functools.lru_cache(maxsize=500_000)
 def fold_term(term: str) -> str:
-    """The accent-free ASCII form of a normalized term; "" for what folds to nothing (emoji).
+    """The accent-free ASCII form of a normalized term; the term itself if that is empty.
 
-    >>> fold_term("đường"), fold_term("北京")
-    ('duong', 'beijing')
+    >>> fold_term("đường"), fold_term("北京"), fold_term("ª")
+    ('duong', 'beijing', 'a')
     """
-    return _NOT_ALNUM.sub("", fold(term))
+    return _NOT_ALNUM.sub("", fold(term)) or term
+
+
+@functools.lru_cache(maxsize=500_000)
+def _forms(word: str) -> tuple[str, str]:
+    exact = normal_term(word)
+    return exact, fold_term(exact)
 
 
 @functools.lru_cache(maxsize=16)
-def _words(text: str) -> tuple[tuple[str, int, int], ...]:
-    """(normalized word, start, end) of each word. Cached for the few texts in flight, since
-    one document's text is analysed for two fields in a row."""
-    return tuple((normal_term(m.group()), m.start(), m.end()) for m in WORD.finditer(text))
+def words(text: str) -> tuple[Word, ...]:
+    """The words of a text, in order (cached for the few texts in flight: a document's text is
+    read for several fields, and a hit's text for its snippet and its run check).
+
+    >>> [(w.exact, w.folded, w.start) for w in words("Hoà bình, Zürich!")]
+    [('hòa', 'hoa', 0), ('bình', 'binh', 4), ('zürich', 'zurich', 10)]
+    """
+    return tuple(Word(*_forms(m.group()), m.start(), m.end()) for m in WORD.finditer(text))
 
 
-class WordTokenizer(Tokenizer):
-    """Words of the text, already normalized (see normal_term)."""
+def pair_term(first: str, second: str) -> str:
+    """The pair term of two folded neighbours.
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        body = value.find(BODY_MARK)
-        captions = value.find(CAPTIONS_MARK)
-        for pos, (text, start, end) in enumerate(_words(value) if tokenize else ((value, 0, len(value)),)):
-            token.text = text
-            token.boost = (
-                TITLE_WEIGHT if start < body
-                else CAPTION_WEIGHT if 0 <= captions < start
-                else 1.0
-            )
-            token.stopped = False
-            if keeporiginal:
-                token.original = value[start:end]
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
+    >>> pair_term("hop", "tac")
+    'hop_tac'
+    """
+    return first + PAIR_JOINER + second
 
 
-class FoldedAndExactFilter(Filter):
-    """The folded term, then the exact term at the same position where the two differ."""
-
-    def __call__(self, tokens):
-        for token in tokens:
-            exact = token.text
-            folded = fold_term(exact)
-            if folded:
-                token.text = folded
-                yield token
-            if exact != folded:
-                token.text = exact
-                yield token
-
-
-class PairFilter(Filter):
-    """Neighbouring syllables joined, folded ("hop_tac")."""
-
-    def __call__(self, tokens):
-        previous = None
-        for token in tokens:
-            folded = fold_term(token.text)
-            if previous is not None:
-                token.text = previous + PAIR_JOINER + folded
-                yield token
-            previous = folded
+def folded_pairs(found: tuple[Word, ...] | list[Word]) -> list[str]:
+    """Neighbouring words joined, folded: what the pairs field holds."""
+    return [pair_term(a.folded, b.folded) for a, b in zip(found, found[1:])]
 
 
 def exact_pairs(text: str) -> list[str]:
     """Neighbouring syllables joined, accents kept, where that differs from the folded pair:
-    counted apart from the index (search/stats.py) for "did you mean".
+    counted apart from the index (search/spelling.py) for "did you mean".
 
     >>> exact_pairs("Hợp tác kinh tế")
     ['hợp_tác', 'tác_kinh', 'kinh_tế']
     """
-    words = [word for word, _, _ in _words(text)]
+    found = words(text)
     return [
-        first + PAIR_JOINER + second
-        for first, second in zip(words, words[1:])
-        if not (first + second).isascii()
+        pair_term(a.exact, b.exact)
+        for a, b in zip(found, found[1:])
+        if not (a.exact + b.exact).isascii()
     ]
 
 
-WORDS = WordTokenizer() | FoldedAndExactFilter()
-PAIRS = WordTokenizer() | PairFilter()
+def term_streams(text: str) -> tuple[str, str, str]:
+    """The folded words, the exact words and the folded pairs of a text, each joined by spaces:
+    the cheapest hand-over to an engine that splits on whitespace (positions line up, since
+    each word is one token in both word streams).
 
-
-def terms(analyzer, text: str) -> list[str]:
-    """List the terms an analyzer makes of a text, in order.
-
-    >>> terms(WORDS, "Hợp tác Việt–Nga")
-    ['hop', 'hợp', 'tac', 'tác', 'viet', 'việt', 'nga']
-    >>> terms(PAIRS, "Hợp tác Việt")
-    ['hop_tac', 'tac_viet']
+    >>> term_streams("Hợp tác Nga")
+    ('hop tac nga', 'hợp tác nga', 'hop_tac tac_nga')
     """
-    return [token.text for token in analyzer(text, mode="query")]
+    found = words(text)
+    return (
+        " ".join(w.folded for w in found),
+        " ".join(w.exact for w in found),
+        " ".join(folded_pairs(found)),
+    )
 
 
 def syllables(text: str) -> list[str]:
@@ -150,4 +122,47 @@ def syllables(text: str) -> list[str]:
     >>> syllables("Ðà NẴNG hoà")
     ['đà', 'nẵng', 'hòa']
     """
-    return [word for word, _, _ in _words(text)]
+    return [w.exact for w in words(text)]
+
+
+# Letters whose folded form is one ASCII letter (Vietnamese ones, and ASCII capitals): folding
+# them one for one keeps offsets, so a whole text folds at C speed with str.translate. Words
+# with other letters (ü, Cyrillic, combining marks) are folded word by word through `_forms`.
+_VIETNAMESE = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+_ONE_FOR_ONE = str.maketrans({
+    letter: fold_term(normal_term(letter))
+    for letter in _VIETNAMESE + _VIETNAMESE.upper() + "ÐðƉɖ" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+})
+_WORD_CHAR = r"(?:[^\W_]|[\u0300-\u036f])"
+
+
+@functools.lru_cache(maxsize=1024)
+def _finder(terms: frozenset[str], prefixes: tuple[str, ...]) -> re.Pattern:
+    ascii_terms = sorted((t for t in terms if t.isascii()), key=len, reverse=True)
+    # A term of MAX_WORD_CHARS is a longer word cut: any continuation is the same word.
+    wanted = [re.escape(t) + ("[a-z0-9]*" if len(t) >= MAX_WORD_CHARS else "") for t in ascii_terms]
+    wanted += [re.escape(p) + "[a-z0-9]*" for p in prefixes]
+    foreign = _WORD_CHAR + r"*(?:[^\W\x00-\x7f]|[\u0300-\u036f])" + _WORD_CHAR + "*"
+    alternatives = ([f"(?<!{_WORD_CHAR})(?:{'|'.join(wanted)})(?!{_WORD_CHAR})"] if wanted else [])
+    return re.compile("|".join(alternatives + [f"(?P<foreign>(?<!{_WORD_CHAR}){foreign})"]))
+
+
+def find_words(
+    text: str, terms: frozenset[str], prefixes: tuple[str, ...] = ()
+) -> list[tuple[int, int, str]]:
+    """(start, end, folded form) of each word of `text` whose folded form is in `terms` or
+    starts with one of `prefixes`: the words `words(text)` would give, filtered, at C speed.
+
+    >>> find_words("Họp bàn hợp tác ở Zürich, HỢP", frozenset({"hop", "zurich"}))
+    [(0, 3, 'hop'), (8, 11, 'hop'), (18, 24, 'zurich'), (26, 29, 'hop')]
+    """
+    found = []
+    for match in _finder(terms, prefixes).finditer(text.translate(_ONE_FOR_ONE)):
+        start, end = match.span()
+        if match.group("foreign") is None:
+            found.append((start, end, match.group()[:MAX_WORD_CHARS]))
+            continue
+        folded = _forms(text[start:end])[1]
+        if folded in terms or folded.startswith(prefixes or ("\0",)):
+            found.append((start, end, folded))
+    return found

@@ -15,9 +15,8 @@ from datetime import datetime
 
 import click
 
-from search import corpus, index, query
-from search.extract import extract
-from search.template import learn_template
+from search import corpus, engines, index, query
+from search.pipeline import Extracted, extract_corpus
 
 EXIT_SKIPPED = 3
 _MARK = re.compile(r"<mark>(.*?)</mark>")
@@ -45,17 +44,30 @@ def main(verbose: bool) -> None:
     )
 
 
+def engine_option(function):
+    return click.option(
+        "--engine",
+        type=click.Choice(engines.ENGINES),
+        envvar="SEARCH_ENGINE",
+        default=None,
+        help="whoosh (default; pure Python) or tantivy (compiled; for large archives). "
+        "Or set SEARCH_ENGINE.",
+    )(function)
+
+
 @main.command("index")
 @click.argument("paths", nargs=-1, type=click.Path())
 @index_dir_option
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
-def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool) -> None:
+@engine_option
+def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, engine: str | None) -> None:
     """Index PATHS (files or folders; default: seeds/).
 
     \b
     With an index in place, only new, changed and deleted files are dealt with (by content);
-    files no longer under PATHS leave the index. A rebuild (the first build, or --rebuild) is
-    written beside the old index and replaces it only when complete.
+    files no longer under PATHS leave the index. A rebuild (the first build, --rebuild, or
+    another --engine than the index's) is written beside the old index and replaces it only
+    when complete.
     """
     paths = paths or (index.DEFAULT_CORPUS,)
     missing = [path for path in paths if not os.path.exists(path)]
@@ -69,7 +81,7 @@ def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool) -> None
         with click.progressbar(
             length=len(files), label="Indexing", file=sys.stderr, hidden=not show_progress
         ) as bar:
-            report = index.index_corpus(paths, index_dir, rebuild=rebuild,
+            report = index.index_corpus(paths, index_dir, rebuild=rebuild, engine=engine,
                                         on_file=lambda _: bar.update(1))
     except index.NothingIndexed as error:
         _echo_skipped(error.skipped)
@@ -84,7 +96,7 @@ def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool) -> None
         rate = report.indexed / report.seconds if report.seconds else 0
         click.echo(
             f"Indexed {report.indexed} document{'s' if report.indexed != 1 else ''} into "
-            f"{index_dir}/ in {report.seconds:.1f} s ({rate:.0f} documents/s)."
+            f"{index_dir}/ with {report.engine} in {report.seconds:.1f} s ({rate:.0f} documents/s)."
         )
     else:
         click.echo(
@@ -191,17 +203,9 @@ def extract_command(paths: tuple[str, ...], as_json: bool, explain: bool) -> Non
     Several pages of one site (one folder) are read as a corpus: lines the site repeats on
     its pages are dropped as template.
     """
-    items = list(corpus.read_documents(paths))
+    items = list(extract_corpus(paths))
     failed = [item for item in items if isinstance(item, corpus.Skipped)]
-    documents = [item for item in items if isinstance(item, corpus.RawDocument)]
-    template = learn_template(documents)
-    articles = []
-    for item in documents:
-        article = extract(item, template)
-        if article is None:
-            failed.append(corpus.Skipped(item.path, "no article text found"))
-        else:
-            articles.append(article)
+    articles = [item.article for item in items if isinstance(item, Extracted)]
     if as_json:
         click.echo(json.dumps([a.to_json(explain) for a in articles], ensure_ascii=False, indent=1))
     else:
@@ -236,12 +240,15 @@ def _print_article(article, explain: bool) -> None:
 @index_dir_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", type=click.IntRange(1, 64), envvar="SEARCH_WORKERS",
+              default=os.cpu_count() or 1, show_default="the number of cores",
+              help="Server processes, each with its own searcher (or set SEARCH_WORKERS).")
 @click.option("--debug", is_flag=True, help="Flask's development server with its reloader.")
-def serve_command(index_dir: str, host: str, port: int, debug: bool) -> None:
+def serve_command(index_dir: str, host: str, port: int, workers: int, debug: bool) -> None:
     """Serve the search page and JSON API."""
     from web.server import serve  # search never imports web at module level
 
-    serve(index_dir=index_dir, host=host, port=port, debug=debug)
+    serve(index_dir=index_dir, host=host, port=port, workers=workers, debug=debug)
 
 
 @main.group("evaluate")
@@ -255,11 +262,13 @@ def evaluate_group() -> None:
 @click.option("--corpus", multiple=True, type=click.Path(exists=True),
               default=["seeds", "tests/data/vi", "tests/data/en"], show_default=True)
 @click.option("--verbose", "-v", "show_all", is_flag=True, help="List every query, not only misses.")
-def evaluate_relevance_command(relevance_set: str, corpus: tuple[str, ...], show_all: bool) -> None:
+@engine_option
+def evaluate_relevance_command(relevance_set: str, corpus: tuple[str, ...], show_all: bool,
+                               engine: str | None) -> None:
     """MRR@10 of the relevance set; queries that must find nothing are checked too."""
     from search.evaluate import evaluate_relevance
 
-    report = evaluate_relevance(relevance_set, list(corpus))
+    report = evaluate_relevance(relevance_set, list(corpus), engine)
     for judgement in report.judgements:
         if show_all or not judgement.ok:
             where = f"rank {judgement.rank}" if judgement.rank else "not in top 10"

@@ -57,11 +57,13 @@ def read_relevance_set(path: str | Path) -> list[tuple[str, list[str]]]:
     return rows
 
 
-def evaluate_relevance(relevance_set: str | Path, corpus: list[str | Path]) -> RelevanceReport:
-    """Index the corpus in a temporary folder and judge every query of the set."""
+def evaluate_relevance(
+    relevance_set: str | Path, corpus: list[str | Path], engine: str | None = None
+) -> RelevanceReport:
+    """Index the corpus in a temporary folder with the engine and judge every query of the set."""
     report = RelevanceReport()
     with tempfile.TemporaryDirectory() as index_dir:
-        build_index(corpus, index_dir)
+        build_index(corpus, index_dir, engine=engine)
         pairs = pair_counts(index_dir)
         with open_index(index_dir).searcher() as searcher:
             for text, expected in read_relevance_set(relevance_set):
@@ -116,17 +118,15 @@ def evaluate_extraction(data_dir: str | Path, seeds_dir: str | Path) -> Extracti
     Pages under data_dir/extraction.tsv are checked by their must-keep and must-drop strings;
     the seeds by line labels in data_dir/labels/<seed>.tsv (T title, K keep, D drop).
     """
-    from search.corpus import RawDocument, read_documents
-    from search.extract import clean_line, extract
-    from search.template import learn_template
+    from search.extract import clean_line
+    from search.pipeline import Extracted, extract_corpus
 
     data_dir, seeds_dir = Path(data_dir), Path(seeds_dir)
-    documents = [
-        item for item in read_documents([data_dir / "vi", data_dir / "en", seeds_dir])
-        if isinstance(item, RawDocument)
-    ]
-    template = learn_template(documents)
-    articles = {Path(doc.path).resolve(): extract(doc, template) for doc in documents}
+    articles = {
+        Path(item.path).resolve(): item.article
+        for item in extract_corpus([data_dir / "vi", data_dir / "en", seeds_dir])
+        if isinstance(item, Extracted)
+    }
     report = ExtractionReport()
 
     def kept_text(path: Path) -> tuple[str | None, str]:

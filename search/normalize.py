@@ -122,24 +122,3 @@ def accent_variants(folded: str) -> list[str]:
             for mark in TONE_MARKS:
                 variants.append(nfc(base[: at + 1] + mark + base[at + 1 :]))
     return variants
-
-
-# Every letter an accent-free letter may be written as in Vietnamese text (either case is
-# matched with re.IGNORECASE); Ð/ð are the lookalikes of Đ/đ.
-_WRITTEN = {
-    "a": "aàáảãạăằắẳẵặâầấẩẫậ", "e": "eèéẻẽẹêềếểễệ", "i": "iìíỉĩị",
-    "o": "oòóỏõọôồốổỗộơờớởỡợ", "u": "uùúủũụưừứửữự", "y": "yỳýỷỹỵ", "d": "dđð",
-}
-
-
-def spelling_pattern(folded: str) -> str:
-    """A regular expression (use with re.IGNORECASE) for the ways a folded word is written.
-
-    Used to find query words in stored text at C speed, for snippets: both tone placements,
-    any case, Đ and its lookalikes. Foreign letters outside Vietnamese (ü, ç) are not covered.
-
-    >>> import re
-    >>> [m.group() for m in re.finditer(spelling_pattern("hoa"), "Hòa, HOÀ, hoá, hoan", re.I)]
-    ['Hòa', 'HOÀ', 'hoá', 'hoa']
-    """
-    return "".join(f"[{_WRITTEN[c]}]" if c in _WRITTEN else re.escape(c) for c in folded)

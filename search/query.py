@@ -15,13 +15,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from whoosh import query as wq
-from whoosh.searching import Searcher
-
-from search.analysis import PAIR_JOINER, fold_term, syllables
-from search.normalize import has_accents, spelling_pattern
-from search.snippets import Terms, highlight, snippet
-from search.stats import PairCounts
+from search.analysis import fold_term, syllables
+from search.normalize import has_accents
+from search.engines import Results
+from search.plan import Plan, Terms
+from search.snippets import Marks, has_run, highlight, snippet
+from search.spelling import PairCounts
 from search.suggest import suggest
 
 LOGGER = logging.getLogger(__name__)
@@ -74,12 +73,12 @@ class ParsedQuery:
     def positive(self) -> list[Clause]:
         return [clause for unit in self.units for clause in unit]
 
-    def highlight_terms(self) -> Terms:
+    def highlight_terms(self) -> Marks:
         clauses = self.positive()
         words = {term for c in clauses if not c.prefix for term in c.folded}
         prefixes = tuple(term for c in clauses if c.prefix for term in c.folded)
         syllables = [term for c in clauses if not c.prefix for term in c.folded]
-        return Terms(frozenset(words), prefixes, frozenset(zip(syllables, syllables[1:])))
+        return Marks(frozenset(words), prefixes, frozenset(zip(syllables, syllables[1:])))
 
 
 @dataclass
@@ -175,77 +174,62 @@ def parse(text: str) -> ParsedQuery:
     return parsed
 
 
-def to_whoosh(parsed: ParsedQuery, any_unit: bool = False, adjacent: bool = False) -> wq.Query:
-    """The Whoosh query: what must match, plus what only adds to the score.
+def plan(parsed: ParsedQuery, any_unit: bool = False, adjacent: bool = False) -> Plan:
+    """The query plan: what must match, plus what only adds to the score.
 
     `adjacent` also requires two of the typed syllables side by side, as typed: the pairs
     field's short posting lists then drive the search. `any_unit` is the fallback: any of the
     words may match, but a word typed with accents must then match them exactly ("Bắc Bling"
     must not fall back to every "Bác sĩ").
     """
-    units = [_or([_match(c, strict=any_unit) for c in unit]) for unit in parsed.units]
+    must = [[_match(c, strict=any_unit) for c in unit] for unit in parsed.units]
     pairs = _pair_terms(parsed)
     if adjacent and pairs:
-        units.append(_or(pairs))
-    main = wq.Or(units) if any_unit else wq.And(units)
-    bonus = [q for c in parsed.positive() for q in _bonus(c)] + pairs
-    if bonus:
-        # A union the matched documents skip into, not Whoosh's preloading Or, which would
-        # read and score every posting of every bonus term.
-        main = wq.AndMaybe(main, wq.DefaultOr(bonus))
-    if parsed.negated:
-        main = wq.AndNot(main, wq.Or([_match(c, exact=True) for c in parsed.negated]))
-    return main
+        must.append(pairs)
+    return Plan(
+        must=must,
+        should=[t for c in parsed.positive() for t in _bonus(c)] + pairs,
+        must_not=[_match(c, exact=True) for c in parsed.negated],
+        any_group=any_unit,
+    )
 
 
-def _or(queries: list[wq.Query]) -> wq.Query:
-    return queries[0] if len(queries) == 1 else wq.Or(queries)
+def _field(clause: Clause) -> str:
+    return "title" if clause.title_only else "text"
 
 
-def _exact(clause: Clause) -> list[str]:
-    """The clause's terms with accents as typed (plain syllables stay folded: see analysis.py)."""
-    return [s if has_accents(s) else f for s, f in zip(clause.syllables, clause.folded)]
-
-
-def _match(clause: Clause, strict: bool = False, exact: bool = False) -> wq.Query:
+def _match(clause: Clause, strict: bool = False, exact: bool = False) -> Terms:
     """What a document must contain for the clause. `exact` (exclusions, and accented words in
     the OR fallback with `strict`) matches accents as typed: "-cá" excludes fish, not "ca"."""
-    field = "title" if clause.title_only else "text"
+    words = tuple(clause.syllables)
     if clause.prefix:
-        return wq.Prefix(field, clause.folded[0])
-    words = _exact(clause) if exact or (strict and _exact(clause) != clause.folded) else clause.folded
-    return _words(field, words, clause.phrase)
+        return Terms(_field(clause), words, prefix=True)
+    accented = any(has_accents(s) for s in clause.syllables)
+    return Terms(_field(clause), words, exact=exact or (strict and accented))
 
 
-def _bonus(clause: Clause) -> list[wq.Query]:
+def _bonus(clause: Clause) -> list[Terms]:
     """What adds to the score of a document that matched: the accents typed."""
-    exact = _exact(clause)
-    if clause.prefix or exact == clause.folded:
+    if clause.prefix or not any(has_accents(s) for s in clause.syllables):
         return []
-    return [_words("title" if clause.title_only else "text", exact, clause.phrase, EXACT_BOOST)]
+    return [Terms(_field(clause), tuple(clause.syllables), exact=True, boost=EXACT_BOOST)]
 
 
-def _words(field: str, words: list[str], phrase: bool, boost: float = 1.0) -> wq.Query:
-    if phrase:
-        return wq.Phrase(field, words, boost=boost)
-    return wq.Term(field, words[0], boost=boost)
-
-
-def _pair_terms(parsed: ParsedQuery) -> list[wq.Query]:
-    """Folded pairs of syllables typed one after the other (not across OR, prefix* or title:)."""
+def _pair_terms(parsed: ParsedQuery) -> list[Terms]:
+    """Pairs of syllables typed one after the other (not across OR, prefix* or title:)."""
     pairs, run = [], []
     for unit in parsed.units + [[]]:
         clause = unit[0] if len(unit) == 1 else None
         if clause and not clause.prefix and not clause.title_only:
             run += clause.folded
             continue
-        pairs += [first + PAIR_JOINER + second for first, second in zip(run, run[1:])]
+        pairs += list(zip(run, run[1:]))
         run = []
-    return [wq.Term("pairs", pair, boost=PAIR_BOOST) for pair in dict.fromkeys(pairs)]
+    return [Terms("pairs", pair, boost=PAIR_BOOST) for pair in dict.fromkeys(pairs)]
 
 
 def search(
-    searcher: Searcher,
+    searcher,
     text: str,
     page: int = 1,
     limit: int = DEFAULT_PAGE_SIZE,
@@ -255,7 +239,7 @@ def search(
     date_to: datetime | None = None,
     pairs: PairCounts | None = None,
 ) -> Page:
-    """Run a user's query and return one page of ranked hits with snippets.
+    """Run a user's query on an engine's searcher; return one page of ranked hits with snippets.
 
     `pairs`, the accented pair counts saved with the index, lets "did you mean" choose
     between spellings (index.pair_counts gives them).
@@ -273,93 +257,72 @@ def search(
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
-    options = {"filter": _filter(site, date_from, date_to)}
-    if sort == "date":
-        options.update(sortedby="date", reverse=True)
-    # Enough hits for this page, and for the whole-run re-ranking of the first ones.
-    wanted = page * limit + (RERANK_DEPTH if sort == "relevance" else 0)
-    hits = None
+    def run(query_plan: Plan) -> Results:
+        query_plan.site, query_plan.date_from, query_plan.date_to = site, date_from, date_to
+        query_plan.sort = sort
+        # Enough hits for this page, and for the whole-run re-ranking of the first ones.
+        query_plan.limit = page * limit + (RERANK_DEPTH if sort == "relevance" else 0)
+        return searcher.search(query_plan)
+
+    found = None
     if _pair_terms(parsed):
         # Words are several syllables: when enough articles have some of the typed syllables
         # side by side, those are the results, found through the short pair posting lists
         # instead of intersecting the long lists of common syllables.
-        hits = searcher.search(to_whoosh(parsed, adjacent=True), limit=wanted, optimize=False, **options)
-        if hits.scored_length() < ADJACENT_ENOUGH:
-            hits = None
-    single = _single_term(parsed)
-    if hits is None:
-        # One syllable: let Whoosh skip blocks that cannot reach the top; its posting list
-        # length is the count. Otherwise counting while scoring beats a second counting pass.
-        hits = searcher.search(to_whoosh(parsed), limit=wanted, optimize=bool(single), **options)
-    if hits.is_empty() and len(parsed.units) > 1:
-        hits = searcher.search(to_whoosh(parsed, any_unit=True), limit=wanted, **options)
-        if not hits.is_empty():
+        found = run(plan(parsed, adjacent=True))
+        if found.total < ADJACENT_ENOUGH:
+            found = None
+    if found is None:
+        found = run(plan(parsed))
+    if not found.total and len(parsed.units) > 1:
+        found = run(plan(parsed, any_unit=True))
+        if found.total:
             result.notice = "No article has all the words; showing articles with any of them."
 
     result.suggestion = _suggestion(searcher, parsed, pairs)
     terms_to_mark = parsed.highlight_terms()
-    exact_count = single and not options["filter"] and not searcher.reader().has_deletions()
-    result.total = searcher.doc_frequency("text", single) if exact_count else len(hits)
+    result.total = found.total
     result.pages = math.ceil(result.total / limit)
-    ranked = [(hit.score or 0.0, hit.docnum) for hit in hits]
+    ranked = [(score, handle, None) for score, handle in found.hits]
     if sort == "relevance":
         ranked = _rerank_runs(searcher, parsed, ranked)
-    for score, docnum in ranked[(page - 1) * limit : page * limit]:
-        stored = searcher.stored_fields(docnum)
+    for score, handle, stored in ranked[(page - 1) * limit : page * limit]:
+        stored = stored or searcher.stored(handle)
         result.results.append(
             Hit(
-                id=stored["doc_id"],
-                path=stored["path"],
-                title=stored["title"],
-                title_html=highlight(stored["title"], terms_to_mark),
-                snippet=snippet(stored.get("body", ""), terms_to_mark),
+                id=stored.doc_id,
+                path=stored.path,
+                title=stored.title,
+                title_html=highlight(stored.title, terms_to_mark),
+                snippet=snippet(stored.body, terms_to_mark),
                 score=score,
-                date=stored.get("date"),
-                site=stored.get("site"),
-                url=stored.get("url"),
+                date=stored.date,
+                site=stored.site,
+                url=stored.url,
             )
         )
     result.took_ms = (time.perf_counter() - started) * 1000
     return result
 
 
-def _rerank_runs(searcher: Searcher, parsed: ParsedQuery, ranked: list[tuple[float, int]]):
+def _rerank_runs(searcher, parsed: ParsedQuery, ranked: list):
     """Raise the first hits that hold all the typed syllables in one run ("ủy ban nhân dân"),
     checked on their stored text: a phrase query would pay for it on every matching document."""
     words = [s for c in parsed.positive() if not c.prefix and not c.title_only for s in c.folded]
     if len(words) < 3 or len(ranked) < 2:
         return ranked
-    run = re.compile(r"(?<!\w)" + r"\W+".join(map(spelling_pattern, words)) + r"(?!\w)", re.I)
     top = []
-    for score, docnum in ranked[:RERANK_DEPTH]:
-        stored = searcher.stored_fields(docnum)
-        found = run.search(stored["title"]) or run.search(stored.get("body", ""))
-        top.append((score * RUN_FACTOR if found else score, docnum))
-    top.sort(key=lambda pair: (-pair[0], pair[1]))
+    for score, handle, _ in ranked[:RERANK_DEPTH]:
+        stored = searcher.stored(handle)
+        found = has_run(stored.title, words) or has_run(stored.body, words)
+        top.append((score * RUN_FACTOR if found else score, handle, stored))
+    top.sort(key=lambda hit: -hit[0])
     return top + ranked[RERANK_DEPTH:]
 
 
-def _single_term(parsed: ParsedQuery) -> str | None:
-    """The folded term of a query that is one plain syllable, else None."""
-    if len(parsed.units) == 1 and len(parsed.units[0]) == 1 and not parsed.negated:
-        clause = parsed.units[0][0]
-        if len(clause.syllables) == 1 and not (clause.prefix or clause.title_only):
-            return clause.folded[0]
-    return None
-
-
-def _suggestion(searcher: Searcher, parsed: ParsedQuery, pairs: PairCounts | None) -> str | None:
+def _suggestion(searcher, parsed: ParsedQuery, pairs: PairCounts | None) -> str | None:
     """"Did you mean" for queries of plain words and phrases (operators are left as typed)."""
     clauses = parsed.positive()
     if parsed.negated or any(c.prefix or c.title_only for c in clauses):
         return None
-    return suggest(searcher.reader(), [s for c in clauses for s in c.syllables], pairs)
-
-
-def _filter(site: str | None, date_from: datetime | None, date_to: datetime | None):
-    parts = []
-    if site:
-        parts.append(wq.Term("site", site))
-    if date_from or date_to:
-        parts.append(wq.DateRange("date", date_from, date_to))
-    return wq.And(parts) if parts else None
+    return suggest(searcher, [s for c in clauses for s in c.syllables], pairs)

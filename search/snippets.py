@@ -1,26 +1,26 @@
-"""Stored text + the query's terms -> an HTML snippet with matches in <mark>, accents intact.
+"""Stored text + the query's words -> HTML with the matched words in <mark>, accents intact.
 
-The snippet is cut from the original text (the author's accents and tone placement), and a word
-is marked when its folded form is one the query looks for, so a match through either view (exact
-or folded) is shown. Everything else is HTML-escaped.
+The text shown is the original (the author's accents and tone placement); a word is marked when
+analysis gives it a folded form the query matched (analysis.find_words: the same words, by
+character offsets), so a match through either form, exact or folded, in any script, is shown.
+Everything else is HTML-escaped.
 """
 
-import functools
 import html
 import re
 from collections import Counter
 from dataclasses import dataclass
 
-from search.analysis import fold_term, normal_term
-from search.normalize import spelling_pattern
+from search.analysis import find_words
 
 # Characters of context in a snippet: about two lines on a results page.
 SNIPPET_CHARS = 240
 _ADJACENT_MARKS = re.compile(r"</mark>( +)<mark>")
+_WORD_CHARS = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
-class Terms:
+class Marks:
     """What to mark: folded words, and folded prefixes from `prefix*` queries; `pairs` are
     the query's adjacent syllables, which make a window a better snippet when found together."""
 
@@ -31,35 +31,26 @@ class Terms:
     def __bool__(self) -> bool:
         return bool(self.words or self.prefixes)
 
-    @property
-    def pattern(self) -> re.Pattern:
-        return _pattern(self.words, self.prefixes)
+
+def highlight(text: str, marks: Marks) -> str:
+    """The whole text, escaped, with matching words marked (for titles and article pages).
+
+    >>> highlight("Москва & Zürich", Marks(frozenset({"moskva", "zurich"})))
+    '<mark>Москва</mark> &amp; <mark>Zürich</mark>'
+    """
+    return _render(text, 0, len(text), _matches(text, marks))
 
 
-@functools.lru_cache(maxsize=1024)
-def _pattern(words: frozenset[str], prefixes: tuple[str, ...]) -> re.Pattern:
-    """One regular expression for every written form of the words: a pass of the C regex
-    engine over the text instead of folding each of its words in Python."""
-    forms = [spelling_pattern(word) for word in sorted(words, key=len, reverse=True)]
-    forms += [spelling_pattern(prefix) + r"\w*" for prefix in prefixes]
-    return re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)", re.IGNORECASE)
-
-
-def highlight(text: str, terms: Terms) -> str:
-    """The whole text, escaped, with matching words marked (for titles and article pages)."""
-    return _render(text, 0, len(text), _matches(text, terms))
-
-
-def snippet(text: str, terms: Terms, chars: int = SNIPPET_CHARS) -> str:
+def snippet(text: str, marks: Marks, chars: int = SNIPPET_CHARS) -> str:
     """The window of about `chars` characters holding the most distinct matched words.
 
-    >>> snippet("Giá vàng tăng. Giá bạc giảm.", Terms(frozenset({"vang"})))
+    >>> snippet("Giá vàng tăng. Giá bạc giảm.", Marks(frozenset({"vang"})))
     'Giá <mark>vàng</mark> tăng. Giá bạc giảm.'
     """
-    matches = _matches(text, terms)
+    matches = _matches(text, marks)
     if len(text) <= chars:
         return _render(text, 0, len(text), matches)
-    start = _best_window(text, matches, chars, terms)
+    start = _best_window(text, matches, chars, marks)
     end = min(len(text), start + chars)
     # Widen to whole words, and start at a sentence when one begins just before.
     while end < len(text) and not text[end].isspace():
@@ -74,21 +65,35 @@ def snippet(text: str, terms: Terms, chars: int = SNIPPET_CHARS) -> str:
     return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")
 
 
-def _matches(text: str, terms: Terms) -> list[tuple[int, int, str]]:
-    if not terms:
-        return []
-    return [
-        (found.start(), found.end(), fold_term(normal_term(found.group())))
-        for found in terms.pattern.finditer(text)
-    ]
+def has_run(text: str, words: list[str]) -> bool:
+    """Whether the text holds the folded words one after another, nothing but spaces and
+    punctuation between them ("Ủy ban nhân dân" for hop, ban, nhan, dan).
+
+    >>> has_run("Ủy ban, nhân dân tỉnh", ["uy", "ban", "nhan", "dan"])
+    True
+    """
+    found = find_words(text, frozenset(words))
+    size = len(words)
+    for at in range(len(found) - size + 1):
+        window = found[at:at + size]
+        if [term for _, _, term in window] == words and not any(
+            _WORD_CHARS.search(text, previous[1], following[0])
+            for previous, following in zip(window, window[1:])
+        ):
+            return True
+    return False
 
 
-def _best_window(text: str, matches: list[tuple[int, int, str]], chars: int, terms: Terms) -> int:
+def _matches(text: str, marks: Marks) -> list[tuple[int, int, str]]:
+    return find_words(text, marks.words, marks.prefixes) if marks else []
+
+
+def _best_window(text: str, matches: list[tuple[int, int, str]], chars: int, marks: Marks) -> int:
     """Start of the window with the most distinct terms, then the most of the query's syllable
     pairs side by side, then the most matches (two pointers over the matches)."""
     paired = [0]  # paired[i]: pairs among matches[:i]
     for (_, end, term), (start, _, following) in zip(matches, matches[1:]):
-        together = (term, following) in terms.pairs and not text[end:start].strip()
+        together = (term, following) in marks.pairs and not text[end:start].strip()
         paired.append(paired[-1] + together)
     best, best_start = (0, 0, 0), 0
     inside: Counter[str] = Counter()

@@ -1,4 +1,4 @@
-"""Parsed query + index statistics -> "did you mean" text, or None.
+"""Typed syllables + an engine's term statistics -> "did you mean" text, or None.
 
 For each syllable typed without accents (or not found at all), the candidates are its accented
 spellings that the corpus uses (or, for a typo, those of the corpus's syllables one edit away);
@@ -8,11 +8,9 @@ becomes "giá vàng" even where "gia" alone is more often "gia" (gia đình, qu�
 
 import math
 
-from whoosh.reading import IndexReader
-
-from search.analysis import PAIR_JOINER, fold_term
+from search.analysis import fold_term, pair_term
 from search.normalize import accent_variants, has_accents
-from search.stats import PairCounts
+from search.spelling import PairCounts
 
 # Candidates kept per syllable, most frequent first: enough for every real reading.
 MAX_CANDIDATES = 6
@@ -21,7 +19,7 @@ UNIGRAM_WEIGHT = 0.2
 UNSEEN_PAIR = 0.01
 
 
-def suggest(reader: IndexReader, syllables: list[str], pairs: PairCounts | None = None) -> str | None:
+def suggest(searcher, syllables: list[str], pairs: PairCounts | None = None) -> str | None:
     """The corpus's most likely accented reading of the query's syllables, if it differs.
 
     `pairs` are the accented pair counts saved with the index; without them, single-syllable
@@ -29,7 +27,7 @@ def suggest(reader: IndexReader, syllables: list[str], pairs: PairCounts | None 
     """
     if not syllables or len(syllables) > 8:
         return None
-    counter = _Counter(reader, pairs or PairCounts())
+    counter = _Counter(searcher, pairs or PairCounts())
     typed = [syllable.lower() for syllable in syllables]
     candidates = [_candidates(counter, syllable) for syllable in typed]
     best = _best_sequence(counter, candidates)
@@ -46,22 +44,29 @@ def suggest(reader: IndexReader, syllables: list[str], pairs: PairCounts | None 
 class _Counter:
     """Corpus counts of spellings and pairs of spellings."""
 
-    def __init__(self, reader: IndexReader, pairs: PairCounts):
-        self.reader = reader
+    def __init__(self, searcher, pairs: PairCounts):
+        self.searcher = searcher
         self.pairs = pairs
         # Accented pairs are counted on a sample of the corpus: scale them to the whole.
-        self.scale = reader.doc_count() / pairs.articles if pairs.articles else 0.0
+        self.scale = searcher.doc_count() / pairs.articles if pairs.articles else 0.0
 
     def word(self, term: str) -> int:
-        return self.reader.frequency("text", term)
+        """Articles with this spelling (a plain one: with any spelling of it)."""
+        return self.searcher.doc_frequency("exact" if has_accents(term) else "folded", term)
+
+    def plain(self, folded: str) -> int | None:
+        """Articles with the plain spelling itself, where the engine knows it."""
+        if self.searcher.plain_spellings:
+            return self.searcher.doc_frequency("exact", folded)
+        return None
 
     def folded_pair(self, first: str, second: str) -> int:
-        return self.reader.frequency("pairs", fold_term(first) + PAIR_JOINER + fold_term(second))
+        return self.searcher.doc_frequency("pairs", pair_term(fold_term(first), fold_term(second)))
 
     def pair(self, first: str, second: str) -> float:
         if first == fold_term(first) and second == fold_term(second):
             return self.folded_pair(first, second)  # an upper bound: see _pair_table
-        return self.pairs[first + PAIR_JOINER + second] * self.scale
+        return self.pairs[pair_term(first, second)] * self.scale
 
 
 def _candidates(counter: _Counter, syllable: str) -> list[tuple[str, int]]:
@@ -93,8 +98,10 @@ def _one_edit(word: str) -> set[str]:
 
 def _spellings(counter: _Counter, folded: str) -> list[tuple[str, int]]:
     counts = {variant: counter.word(variant) for variant in accent_variants(folded)}
-    # The index keeps a plain spelling only in its folded term, which counts every spelling.
-    counts[folded] = max(0, counts.get(folded, 0) - sum(c for v, c in counts.items() if v != folded))
+    plain = counter.plain(folded)
+    # Without it, a plain spelling is known only by its folded term, which counts every spelling.
+    counts[folded] = plain if plain is not None else max(
+        0, counts.get(folded, 0) - sum(c for v, c in counts.items() if v != folded))
     return [(variant, count) for variant, count in counts.items() if count]
 
 

@@ -68,25 +68,44 @@ def _key(site: str, line: str) -> int:
 
 def learn_template(documents: Iterable[RawDocument]) -> Template:
     """Find the lines that recur across different articles of the same site."""
+    return merge_evidence(evidence(document) for document in documents)
+
+
+def evidence(document: RawDocument) -> tuple[int, list[int], list[int]] | None:
+    """What one page says about its site's template: its key, and the keys of its lines that
+    could be template (anywhere before its navigation, and among its first lines). Pages are
+    read apart (in worker processes) and their evidence merged by `merge_evidence`."""
+    if document.kind != "text":
+        return None  # HTML chrome is found by structure (extract_html.py)
+    lines = [line for line in map(clean_line, document.text.split("\n")) if line]
+    if not lines:
+        return None
+    site = site_of(document.path)
+    anywhere, at_top = [], []
+    for number, line in enumerate(lines):
+        if line_label(line) == "section heading":
+            break
+        if len(line.split()) > MAX_TEMPLATE_WORDS:
+            continue
+        key = _key(site, line)
+        anywhere.append(key)
+        if number < HEAD_LINES:
+            at_top.append(key)
+    return _key("", max(lines, key=len)), anywhere, at_top
+
+
+def merge_evidence(pages: Iterable[tuple[int, list[int], list[int]] | None]) -> Template:
+    """The template of a corpus from the evidence of its pages (in any order)."""
     anywhere: dict[int, int] = {}
     at_top: dict[int, int] = {}
-    for document in documents:
-        if document.kind != "text":
-            continue  # HTML chrome is found by structure (extract_html.py)
-        lines = [line for line in map(clean_line, document.text.split("\n")) if line]
-        if not lines:
+    for found in pages:
+        if found is None:
             continue
-        page = _key("", max(lines, key=len))
-        site = site_of(document.path)
-        for number, line in enumerate(lines):
-            if line_label(line) == "section heading":
-                break
-            if len(line.split()) > MAX_TEMPLATE_WORDS:
-                continue
-            key = _key(site, line)
+        page, lines, top = found
+        for key in lines:
             _count(anywhere, key, page)
-            if number < HEAD_LINES:
-                _count(at_top, key, page)
+        for key in top:
+            _count(at_top, key, page)
     return Template(_repeated(anywhere), _repeated(at_top))
 
 

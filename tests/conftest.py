@@ -1,6 +1,8 @@
-"""Shared fixtures: the test corpus (seeds + tests/data), an index built from it once per
-session in a temporary folder, and a CLI runner. No test touches the real index/."""
+"""Shared fixtures: the engine (every index test runs on each), the test corpus (seeds +
+tests/data), an index built from it once per engine in a temporary folder, and a CLI runner.
+No test touches the real index/."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -8,7 +10,20 @@ import pytest
 from click.testing import CliRunner
 
 from tests.paths import DATA, SEEDS
+from search.engines import ENGINES
 from search.index import build_index, open_index
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request):
+    """Each engine in turn, as the default for every index built meanwhile (SEARCH_ENGINE)."""
+    before = os.environ.get("SEARCH_ENGINE")
+    os.environ["SEARCH_ENGINE"] = request.param
+    yield request.param
+    if before is None:
+        os.environ.pop("SEARCH_ENGINE", None)
+    else:
+        os.environ["SEARCH_ENGINE"] = before
 
 
 @pytest.fixture(scope="session")
@@ -21,9 +36,9 @@ def corpus_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def index_dir(corpus_dir, tmp_path_factory) -> Path:
-    index_dir = tmp_path_factory.mktemp("index")
-    report = build_index([corpus_dir], index_dir)
+def index_dir(engine, corpus_dir, tmp_path_factory) -> Path:
+    index_dir = tmp_path_factory.mktemp(f"index-{engine}")
+    report = build_index([corpus_dir], index_dir, engine=engine)
     assert not report.skipped, report.skipped
     return index_dir
 

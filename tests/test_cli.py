@@ -2,8 +2,12 @@
 
 import json
 
+import pytest
+
 from tests.paths import DATA, SEEDS
 from search.cli import EXIT_SKIPPED, main
+
+pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine
 
 
 def test_index_then_query_human_and_json(runner, tmp_path, monkeypatch):

@@ -3,10 +3,6 @@
 import pytest
 
 from search.corpus import find_files
-from tests.paths import DATA
-
-VI_PAGES = len(find_files([DATA / "vi"])[0])
-EN_PAGES = len(find_files([DATA / "en"])[0])
 from search.index import (
     IndexNotFound,
     NothingIndexed,
@@ -15,6 +11,12 @@ from search.index import (
     index_info,
     open_index,
 )
+from tests.paths import DATA
+
+pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine
+
+VI_PAGES = len(find_files([DATA / "vi"])[0])
+EN_PAGES = len(find_files([DATA / "en"])[0])
 
 
 def test_build_reports_documents_and_metadata(tmp_path):
@@ -125,14 +127,14 @@ def test_rebuild_flag_and_old_schema_rebuild(tmp_path):
 def test_update_does_not_read_files_whose_mtime_and_size_are_unchanged(tmp_path, monkeypatch):
     import shutil
 
-    from search import index as index_module
+    from search import pipeline
     from search.index import index_corpus
 
     shutil.copytree(DATA / "en", tmp_path / "corpus")
     index_corpus([tmp_path / "corpus"], tmp_path / "ix")
     read = []
-    original = index_module.read_bytes
-    monkeypatch.setattr(index_module, "read_bytes", lambda path: read.append(path) or original(path))
+    original = pipeline.read_bytes
+    monkeypatch.setattr(pipeline, "read_bytes", lambda path: read.append(str(path)) or original(path))
     (tmp_path / "corpus" / "ferry.html").write_text(
         (tmp_path / "corpus" / "ferry.html").read_text().replace("Tuesday", "Monday "))
     report = index_corpus([tmp_path / "corpus"], tmp_path / "ix")

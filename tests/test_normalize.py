@@ -4,8 +4,17 @@ import unicodedata
 
 import pytest
 
-from search.analysis import PAIRS, WORDS, fold_term, syllables, terms
+from search.analysis import find_words, fold_term, folded_pairs, syllables, term_streams, words
 from search.normalize import canonical, fold, has_accents
+
+WORDS, PAIRS = "words", "pairs"
+
+
+def terms(kind: str, text: str) -> list[str]:
+    """The terms analysis makes of a text: each word folded, then exact where different."""
+    if kind == PAIRS:
+        return folded_pairs(words(text))
+    return [form for word in words(text) for form in dict.fromkeys((word.folded, word.exact))]
 
 OLD_NEW = [
     ("òa", "oà"), ("óa", "oá"), ("ỏa", "oả"), ("õa", "oã"), ("ọa", "oạ"),
@@ -82,5 +91,27 @@ def test_pairs_are_folded_syllable_bigrams_and_accented_ones_are_counted_apart()
 
 
 def test_folded_and_exact_terms_share_a_position():
-    tokens = [(t.text, t.pos) for t in WORDS("Hợp tác", positions=True)]
+    from search.engines.whoosh import WORDS as whoosh_words
+
+    tokens = [(t.text, t.pos) for t in whoosh_words("Hợp tác", positions=True)]
     assert tokens == [("hop", 0), ("hợp", 0), ("tac", 1), ("tác", 1)]
+    folded, exact, pairs = term_streams("Hợp tác, Zürich")
+    assert folded.split() == ["hop", "tac", "zurich"] and exact.split() == ["hợp", "tác", "zürich"]
+    assert pairs.split() == ["hop_tac", "tac_zurich"]
+
+
+@pytest.mark.parametrize("text", [
+    "Họp bàn hợp tác ở Zürich và Москва, HỢP TÁC", "Nguyễn café straße ǅ ÐÀ",
+    "x" * 70 + " y", "số 2025-03 và 18h30, «Hòa» hoà HOÀ",
+])
+def test_find_words_gives_the_words_analysis_gives(text):
+    import random
+
+    found = words(text)
+    rng = random.Random(text)
+    for _ in range(100):
+        wanted = frozenset(rng.sample([w.folded for w in found], min(3, len(found))))
+        prefixes = tuple(w.folded[: rng.randint(1, 4)] for w in rng.sample(found, 1))
+        expected = [(w.start, w.end, w.folded) for w in found
+                    if w.folded in wanted or w.folded.startswith(prefixes)]
+        assert find_words(text, wanted, prefixes) == expected

@@ -4,6 +4,8 @@ import pytest
 
 from search.query import parse, search
 
+pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine
+
 
 def paths(page):
     return [hit.path.rsplit("/", 2)[-2] + "/" + hit.path.rsplit("/", 1)[-1] for hit in page.results]
@@ -176,7 +178,7 @@ def test_adjacency_pairs_follow_the_typed_order_only():
     from search.query import _pair_terms
 
     def pairs(text):
-        return [term.text for term in _pair_terms(parse(text))]
+        return ["_".join(terms.words) for terms in _pair_terms(parse(text))]
 
     assert pairs("hợp tác Nga") == ["hop_tac", "tac_nga"]
     assert pairs("a OR b c d") == ["c_d"]  # not across an OR

@@ -4,6 +4,8 @@ import pytest
 
 from web import create_app
 
+pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine
+
 
 @pytest.fixture(scope="module")
 def client(index_dir):

@@ -1,20 +1,28 @@
-"""`search serve`: build the default index if there is none, then serve with waitress."""
+"""`search serve`: build the default index if there is none, then serve with gunicorn workers.
+
+Searches are CPU-bound Python: threads of one process queue behind each other on the GIL, so
+throughput comes from processes. gunicorn forks `workers` processes; each opens its own
+searcher (LiveIndex) and follows the index across updates and rebuilds without a restart.
+"""
 
 import logging
 import os
 
 import click
+from gunicorn.app.base import BaseApplication
 
 from search.index import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, NothingIndexed, build_index
 from search.index import current_generation, IndexNotFound
 from web import create_app
 
 LOGGER = logging.getLogger(__name__)
-# Worker threads: searches are CPU-bound in Python, so more threads than this only queue.
-THREADS = 8
+# Threads per worker: a slow or idle client holds a thread, not the whole worker.
+THREADS = 4
+# Seconds a worker may take on one request before gunicorn replaces it.
+TIMEOUT = 60
 
 
-def serve(index_dir: str, host: str, port: int, debug: bool = False) -> None:
+def serve(index_dir: str, host: str, port: int, workers: int = 1, debug: bool = False) -> None:
     """Serve the app; with no index at the default place, build one from seeds/ first."""
     try:
         current_generation(index_dir)
@@ -28,11 +36,34 @@ def serve(index_dir: str, host: str, port: int, debug: bool = False) -> None:
                 click.echo(f"Could not build an index: {error}.", err=True)
         else:
             click.echo(f"No index at {index_dir}/: the page will say how to build one.", err=True)
-    app = create_app({"INDEX_DIR": index_dir})
-    click.echo(f"Serving on http://{host}:{port}/  (Ctrl-C to stop)")
+    click.echo(f"Serving on http://{host}:{port}/ with {workers} worker"
+               f"{'s' if workers != 1 else ''} (Ctrl-C to stop)")
     if debug:
-        app.run(host=host, port=port, debug=True)
+        create_app({"INDEX_DIR": index_dir}).run(host=host, port=port, debug=True)
         return
-    from waitress import serve as waitress_serve
+    Server(index_dir, {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": THREADS,
+        "timeout": TIMEOUT,
+        "accesslog": None,
+        "loglevel": "warning",
+    }).run()
 
-    waitress_serve(app, host=host, port=port, threads=THREADS, ident="vietnews-search")
+
+class Server(BaseApplication):
+    """gunicorn run from Python (its documented custom-application pattern)."""
+
+    def __init__(self, index_dir: str, options: dict):
+        self.index_dir = index_dir
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        # Each worker imports the app after the fork: its searchers are its own.
+        return create_app({"INDEX_DIR": self.index_dir})

@@ -102,19 +102,19 @@ def api_search():
 
 
 def _article(doc_id: str) -> dict:
-    stored = _searcher().document(doc_id=doc_id) if _DOC_ID.match(doc_id) else None
+    stored = _searcher().article(doc_id) if _DOC_ID.match(doc_id) else None
     if stored is None:
         raise NotFound(f"no article with id {doc_id}")
     return {
-        "id": stored["doc_id"],
-        "path": stored["path"],
-        "title": stored["title"],
-        "body": stored.get("body", ""),
-        "captions": [c for c in stored.get("captions", "").split("\n") if c],
-        "date": stored.get("date"),
-        "site": stored.get("site"),
-        "url": stored.get("url"),
-        "byline": stored.get("byline"),
+        "id": stored.doc_id,
+        "path": stored.path,
+        "title": stored.title,
+        "body": stored.body,
+        "captions": stored.captions,
+        "date": stored.date,
+        "site": stored.site,
+        "url": stored.url,
+        "byline": stored.byline,
     }
 
 

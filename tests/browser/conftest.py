@@ -1,4 +1,4 @@
-"""A live server (waitress, in a thread) and Debian's Chromium driven by Playwright."""
+"""A live server (Werkzeug's, in a thread) and Debian's Chromium driven by Playwright."""
 
 import os
 import shutil
@@ -20,14 +20,14 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def live_server(index_dir):
-    from waitress import create_server
+    from werkzeug.serving import make_server
 
     app = create_app({"INDEX_DIR": str(index_dir), "PAGE_SIZE": 3})
-    server = create_server(app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""Articles -> counts of accented syllable pairs, saved beside the index for "did you mean".
+"""Articles -> counts of accented syllable pairs, saved beside the index for "did you mean"
+(suggest.py chooses between spellings with them).
 
 The index keeps pairs folded only (accented pairs would double its largest field); these
 counts say which spelling the corpus uses ("giá vàng", not "gia vàng"). A large corpus is
@@ -26,8 +27,12 @@ class PairCounts:
         self.articles = articles
 
     def add(self, text: str) -> None:
-        if self.articles < MAX_ARTICLES:
-            self.counts.update(exact_pairs(text))
+        self.add_counts(Counter(exact_pairs(text)))
+
+    def add_counts(self, pairs: Counter) -> None:
+        """Count one article's pairs (an empty Counter: an article left out of the sample)."""
+        if pairs and self.articles < MAX_ARTICLES:
+            self.counts.update(pairs)
             self.articles += 1
 
     def __getitem__(self, pair: str) -> int:

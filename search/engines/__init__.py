@@ -1,0 +1,77 @@
+"""Engines: one protocol over the libraries that store and search the index.
+
+Input: prepared documents (from articles) and query plans (search/plan.py). Output: hits,
+stored articles and term statistics. Nothing above this package imports whoosh or tantivy:
+the index folder records which engine built it, and `load(name)` gives that engine's module.
+
+- `whoosh`: pure Python, installs anywhere; the default, for archives up to some 10,000 pages.
+- `tantivy`: a compiled (Rust) core, for large archives (see README for the measured figures).
+
+Each engine module provides:
+    NAME                                  "whoosh" or "tantivy"
+    prepare(article, content_hash)        the document to add, made in a worker process
+    create(folder) -> Writer              a new, empty index in folder
+    open_index(folder) -> Index           an index to search or update
+
+    Index:   searcher() -> Searcher; writer() -> Writer; doc_count(); close()
+    Writer:  add(prepared); delete(path); commit(); cancel()
+    Searcher (see Searcher below)
+"""
+
+import importlib
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+ENGINES = ("whoosh", "tantivy")
+DEFAULT_ENGINE = "whoosh"
+
+
+def default_engine() -> str:
+    """The engine new indexes use: SEARCH_ENGINE, or whoosh."""
+    name = os.environ.get("SEARCH_ENGINE", "").strip().lower() or DEFAULT_ENGINE
+    if name not in ENGINES:
+        raise ValueError(f"SEARCH_ENGINE must be one of {', '.join(ENGINES)}, not {name!r}")
+    return name
+
+
+def load(name: str):
+    """The module of the named engine (imported only when used)."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    return importlib.import_module(f"search.engines.{name}")
+
+
+@dataclass
+class StoredArticle:
+    """What an engine stores of an article: enough to show it, snippet it and re-index it."""
+
+    doc_id: str
+    path: str
+    title: str
+    body: str
+    captions: list[str] = field(default_factory=list)
+    date: datetime | None = None
+    site: str | None = None
+    url: str | None = None
+    byline: str | None = None
+    content_hash: str = ""
+
+
+@dataclass
+class Results:
+    total: int  # documents matching the query (filters included)
+    hits: list[tuple[float, Any]]  # (score, engine's handle for the document), best first
+
+
+class Searcher(Protocol):
+    def search(self, plan) -> Results: ...
+    def stored(self, handle) -> StoredArticle: ...
+    def article(self, doc_id: str) -> StoredArticle | None: ...
+    def doc_count(self) -> int: ...
+    def doc_frequency(self, form: str, term: str) -> int:
+        """Documents holding a term: form "folded", "exact" or "pairs"."""
+    def indexed_hashes(self) -> dict[str, str]:
+        """Path -> content hash of every document."""
+    def close(self) -> None: ...

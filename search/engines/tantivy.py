@@ -1,0 +1,255 @@
+"""The tantivy engine: a compiled (Rust) core for large archives. Articles -> a tantivy index;
+plans -> hits.
+
+analysis.words is handed over as whitespace-joined streams whose positions line up (see
+analysis.term_streams): `text` the folded words of title, body and captions, `exact` the same
+words with their accents, `title`/`title_exact` the title's, `pairs` the folded neighbour
+pairs. Both word streams hold every word once, so field lengths count syllables. The title
+weighs more through a boosted title clause beside each text clause. The article itself is
+stored as one JSON value.
+"""
+
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+
+import tantivy
+
+from search.analysis import fold_term, pair_term, term_streams
+from search.normalize import has_accents
+from search.engines import Results, StoredArticle
+from search.plan import TITLE_WEIGHT, Plan, Terms
+
+NAME = "tantivy"
+# The writer's memory for segments in the making, and its indexing threads: analysis happens
+# in Python worker processes, so tantivy's own work is light and one thread keeps up.
+HEAP_BYTES = 256_000_000
+THREADS = 1
+TERMS_TOKENIZER = "terms"  # splits on whitespace only: analysis has made the terms
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for name in ("doc_id", "path", "site"):
+        builder.add_text_field(name, tokenizer_name="raw")
+    for name in ("text", "exact", "title", "title_exact"):
+        builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="position")
+    builder.add_text_field("pairs", tokenizer_name=TERMS_TOKENIZER, index_option="freq")
+    builder.add_date_field("date", indexed=True, fast=True)
+    builder.add_bytes_field("stored", stored=True)
+    return builder.build()
+
+
+SCHEMA = _schema()
+
+
+def prepare(article, content_hash: str, doc_id: str) -> dict:
+    """The document's fields as strings (made in a worker process: cheap to send)."""
+    captions = "\n".join(article.captions)
+    text, exact, pairs = term_streams(f"{article.title}\n{article.text}\n{captions}")
+    title, title_exact, _ = term_streams(article.title)
+    stored = {
+        "doc_id": doc_id, "path": article.path, "title": article.title, "body": article.text,
+        "captions": article.captions, "date": article.date.isoformat() if article.date else None,
+        "site": article.site, "url": article.url, "byline": article.byline,
+        "content_hash": content_hash,
+    }
+    fields = {
+        "doc_id": doc_id, "path": article.path, "text": text, "exact": exact, "title": title,
+        "title_exact": title_exact, "pairs": pairs,
+        "stored": json.dumps(stored, ensure_ascii=False).encode("utf-8"),
+    }
+    if article.site:
+        fields["site"] = article.site
+    if article.date:
+        fields["date"] = article.date
+    return fields
+
+
+def _with_tokenizer(index: tantivy.Index) -> tantivy.Index:
+    index.register_tokenizer(
+        TERMS_TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+    )
+    return index
+
+
+class Writer:
+    """Adds and deletes documents; nothing is visible to searchers before commit()."""
+
+    def __init__(self, index: tantivy.Index):
+        try:
+            self._writer = index.writer(heap_size=HEAP_BYTES, num_threads=THREADS)
+        except ValueError as error:  # tantivy's lock: another writer holds the index
+            raise BlockingIOError(f"another process is writing the index ({error})") from None
+        self._index = index
+
+    def add(self, prepared: dict) -> None:
+        self._writer.add_document(tantivy.Document(**prepared))
+
+    def delete(self, path: str) -> None:
+        self._writer.delete_documents_by_term("path", path)
+
+    def commit(self) -> None:
+        self._writer.commit()
+        self._writer.wait_merging_threads()
+        self._index.reload()
+
+    def cancel(self) -> None:
+        self._writer.rollback()
+        self._writer.wait_merging_threads()
+
+
+class Index:
+    def __init__(self, index: tantivy.Index, folder: Path):
+        self._index = index
+        self.folder = folder
+
+    def searcher(self) -> "Searcher":
+        return Searcher(self._index, self.folder)
+
+    def writer(self, documents: int = 0) -> Writer:
+        return Writer(self._index)
+
+    def doc_count(self) -> int:
+        return self._index.searcher().num_docs
+
+    def close(self) -> None:
+        pass  # tantivy closes its files when the index object goes
+
+
+def create(folder: Path, documents: int = 0) -> Writer:
+    """A writer on a new, empty index in folder."""
+    return Writer(_with_tokenizer(tantivy.Index(SCHEMA, path=str(folder))))
+
+
+def open_index(folder: Path) -> Index:
+    if not tantivy.Index.exists(str(folder)):
+        raise FileNotFoundError(f"no tantivy index in {folder}")
+    return Index(_with_tokenizer(tantivy.Index.open(str(folder))), folder)
+
+
+class Searcher:
+    """Searches the index's last commit as of refresh() (a tantivy searcher is a snapshot)."""
+
+    plain_spellings = True  # the exact stream holds plain syllables too
+
+    def __init__(self, index: tantivy.Index, folder: Path):
+        self._index = index
+        self._meta = folder / "meta.json"  # tantivy rewrites it at each commit
+        self._seen = self._stamp()
+        self._searcher = index.searcher()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def refresh(self) -> "Searcher":
+        """Move on to the last commit (an update in place), if there was one since."""
+        stamp = self._stamp()
+        if stamp != self._seen:
+            self._index.reload()
+            self._searcher, self._seen = self._index.searcher(), stamp
+        return self
+
+    def _stamp(self) -> int:
+        try:
+            return self._meta.stat().st_mtime_ns
+        except OSError:
+            return 0
+
+    def close(self) -> None:
+        self._searcher = None
+
+    def doc_count(self) -> int:
+        return self._searcher.num_docs
+
+    def doc_frequency(self, form: str, term: str) -> int:
+        field = {"folded": "text", "exact": "exact", "pairs": "pairs"}[form]
+        return self._searcher.doc_freq(field, term)
+
+    def search(self, plan: Plan) -> Results:
+        query = _query(plan)
+        if plan.sort == "date":
+            found = self._searcher.search(query, plan.limit, count=True, order_by_field="date",
+                                          order=tantivy.Order.Desc)
+            return Results(found.count, [(0.0, address) for _, address in found.hits])
+        found = self._searcher.search(query, plan.limit, count=True)
+        return Results(found.count, list(found.hits))
+
+    def stored(self, address) -> StoredArticle:
+        data = json.loads(self._searcher.doc(address)["stored"][0])
+        date = data.pop("date")
+        return StoredArticle(**data, date=datetime.fromisoformat(date) if date else None)
+
+    def article(self, doc_id: str) -> StoredArticle | None:
+        found = self._searcher.search(_term("doc_id", doc_id), 1, count=False)
+        return self.stored(found.hits[0][1]) if found.hits else None
+
+    def indexed_hashes(self) -> dict[str, str]:
+        every = self._searcher.search(tantivy.Query.all_query(), max(1, self.doc_count()), count=False)
+        return {(a := self.stored(address)).path: a.content_hash for _, address in every.hits}
+
+
+_MUST, _SHOULD, _NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
+
+
+def _term(field: str, value: str) -> tantivy.Query:
+    return tantivy.Query.term_query(SCHEMA, field, value)
+
+
+def _any(queries: list[tantivy.Query]) -> tantivy.Query:
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(_SHOULD, q) for q in queries])
+
+
+def _query(plan: Plan) -> tantivy.Query:
+    groups = [_any([_leaf(t) for t in group]) for group in plan.must]
+    clauses = [(_MUST, _any(groups))] if plan.any_group else [(_MUST, g) for g in groups]
+    clauses += [(_SHOULD, _leaf(t)) for t in plan.should]
+    clauses += [(_NOT, _leaf(t)) for t in plan.must_not]
+    if plan.site:
+        clauses.append((_MUST, tantivy.Query.const_score_query(_term("site", plan.site), 0.0)))
+    if plan.date_from or plan.date_to:
+        dates = tantivy.Query.range_query(SCHEMA, "date", tantivy.FieldType.Date,
+                                          plan.date_from, plan.date_to)
+        clauses.append((_MUST, tantivy.Query.const_score_query(dates, 0.0)))
+    return tantivy.Query.boolean_query(clauses)
+
+
+def _leaf(terms: Terms) -> tantivy.Query:
+    query = _match(terms)
+    if terms.field == "text" and not terms.prefix:
+        # The title weighs TITLE_WEIGHT times the body: its words score again, boosted.
+        title = _match(Terms("title", terms.words, terms.exact))
+        query = _any([query, tantivy.Query.boost_query(title, TITLE_WEIGHT - 1)])
+    return tantivy.Query.boost_query(query, terms.boost) if terms.boost != 1.0 else query
+
+
+def _match(terms: Terms) -> tantivy.Query:
+    folded = [fold_term(word) for word in terms.words]
+    if terms.field == "pairs":
+        return _term("pairs", pair_term(*folded))
+    folded_field = terms.field  # "text" or "title"
+    exact_field = "exact" if terms.field == "text" else "title_exact"
+    if terms.prefix:
+        return tantivy.Query.regex_query(SCHEMA, folded_field, re.escape(folded[0]) + ".*")
+    accented = [w for w in terms.words if terms.exact and has_accents(w)]
+    if accented and len(accented) == len(terms.words):
+        return _words(exact_field, list(terms.words))
+    query = _words(folded_field, folded)
+    if not accented:
+        return query
+    # Some words typed with accents, some without: the phrase folded, the accented ones exact.
+    return tantivy.Query.boolean_query(
+        [(_MUST, query)] + [(_MUST, _term(exact_field, word)) for word in accented]
+    )
+
+
+def _words(field: str, words: list[str]) -> tantivy.Query:
+    if len(words) > 1:
+        return tantivy.Query.phrase_query(SCHEMA, field, words)
+    return _term(field, words[0])

@@ -1,0 +1,315 @@
+"""The Whoosh engine: pure Python, the default. Articles -> a Whoosh index; plans -> hits.
+
+Each syllable is indexed twice at one position in one field (as Elasticsearch's asciifolding
+with preserve_original does): folded ("hop") and, where it differs, exact ("hợp"). Only the
+folded token counts towards the field's length, so accented text is not taken for twice as
+long as English text by BM25's length normalization. `text` holds title, body and captions,
+each token weighted by its part (BM25F); `pairs` the folded neighbour pairs.
+
+The schema pickles the analyzer into the index, so its classes live at module level here.
+"""
+
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.analysis import Filter, Token, Tokenizer
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.formats import Positions
+from whoosh.index import LockError
+
+from search.analysis import fold_term, pair_term, words
+from search.normalize import has_accents
+from search.engines import Results, StoredArticle
+from search.plan import CAPTION_WEIGHT, TITLE_WEIGHT, Plan, Terms
+
+NAME = "whoosh"
+# Memory each Whoosh indexing process may use for its pool before it spills to disk.
+WRITER_LIMIT_MB = 256
+# Whoosh's multiprocessing writer: one process per core, a segment each (2.4x faster on 2
+# cores, measured in bench/); small corpora are not worth the processes.
+PROCESSES = 2
+PARALLEL_FROM = 200
+# The title, body and captions go into `text` separated by these marks (see WordTokenizer).
+BODY_MARK, CAPTIONS_MARK = "\x1e", "\x1f"
+
+
+class WordTokenizer(Tokenizer):
+    """analysis.words, as Whoosh tokens weighted by the part of `text` they stand in."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        body = value.find(BODY_MARK)
+        captions = value.find(CAPTIONS_MARK)
+        for pos, word in enumerate(words(value)):
+            token.text = word.exact
+            token.folded = word.folded
+            token.boost = (
+                TITLE_WEIGHT if word.start < body
+                else CAPTION_WEIGHT if 0 <= captions < word.start
+                else 1.0
+            )
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[word.start:word.end]
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + word.start
+                token.endchar = start_char + word.end
+            yield token
+
+
+class FoldedAndExactFilter(Filter):
+    """The folded term, then the exact term at the same position where the two differ; only
+    the first counts towards the field's length (see SyllablePositions)."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            exact = token.text
+            token.text, token.counted = token.folded, True
+            yield token
+            if exact != token.folded:
+                token.text, token.counted = exact, False
+                yield token
+
+
+class PairFilter(Filter):
+    """Neighbouring syllables joined, folded ("hop_tac")."""
+
+    def __call__(self, tokens):
+        previous = None
+        for token in tokens:
+            if previous is not None:
+                token.text = pair_term(previous, token.folded)
+                yield token
+            previous = token.folded
+
+
+class SyllablePositions(Positions):
+    """Positions whose field length counts syllables, not tokens: Whoosh's writer adds up
+    the frequencies it is given, and an exact form's occurrences are given as 0."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        poses, weights, counted = {}, {}, {}
+        kwargs["positions"] = kwargs["boosts"] = True
+        for t in analyzer(value, **kwargs):
+            poses.setdefault(t.text, []).append(t.pos)
+            weights[t.text] = weights.get(t.text, 0.0) + t.boost
+            counted[t.text] = counted.get(t.text, 0) + getattr(t, "counted", True)
+        for text, positions in poses.items():
+            yield text, counted[text], weights[text] * self.field_boost, self.encode(positions)
+
+
+WORDS = WordTokenizer() | FoldedAndExactFilter()
+PAIRS = WordTokenizer() | PairFilter()
+
+
+def _words_field(**options) -> TEXT:
+    field = TEXT(analyzer=WORDS, **options)
+    field.format = SyllablePositions(field_boost=field.format.field_boost)
+    return field
+
+
+SCHEMA = Schema(
+    doc_id=ID(stored=True, unique=True),
+    path=ID(stored=True, unique=True, sortable=True),
+    content_hash=ID(stored=True, sortable=True),
+    title=_words_field(stored=True),
+    text=_words_field(),
+    body=STORED,
+    captions=STORED,
+    pairs=TEXT(analyzer=PAIRS, phrase=False),
+    date=DATETIME(stored=True, sortable=True),
+    site=ID(stored=True),
+    byline=STORED,
+    url=STORED,
+)
+
+
+def prepare(article, content_hash: str, doc_id: str) -> dict:
+    """The fields one article is added with (Whoosh analyses them in its writer)."""
+    captions = "\n".join(article.captions)
+    fields = {
+        "doc_id": doc_id,
+        "path": article.path,
+        "content_hash": content_hash,
+        "title": article.title,
+        "text": f"{article.title}\n{BODY_MARK}{article.text}\n{CAPTIONS_MARK}{captions}",
+        "body": article.text,
+        "captions": captions,
+        "pairs": article.title + "\n" + article.text,
+        "byline": article.byline,
+        "url": article.url,
+    }
+    if article.date:
+        fields["date"] = article.date
+    if article.site:
+        fields["site"] = article.site
+    return fields
+
+
+class Writer:
+    """Adds and deletes documents; nothing is visible to searchers before commit()."""
+
+    def __init__(self, index: whoosh_index.Index, documents: int = 0):
+        try:
+            parallel = {"procs": PROCESSES, "multisegment": True} if documents >= PARALLEL_FROM else {}
+            self._writer = index.writer(limitmb=WRITER_LIMIT_MB, **parallel)
+        except LockError:
+            raise BlockingIOError("another process is writing the index") from None
+        self._index = index
+        self._searcher = None
+
+    def add(self, prepared: dict) -> None:
+        self._writer.add_document(**prepared)
+
+    def delete(self, path: str) -> None:
+        # Whoosh's delete_by_term opens a searcher per call (a second each on a large index).
+        if self._searcher is None:
+            self._searcher = self._index.searcher()
+        docnum = self._searcher.document_number(path=path)
+        if docnum is not None:
+            self._writer.delete_document(docnum)
+
+    def commit(self) -> None:
+        self._close_searcher()
+        self._writer.commit()
+
+    def cancel(self) -> None:
+        self._close_searcher()
+        self._writer.cancel()
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+
+class Index:
+    def __init__(self, index: whoosh_index.Index):
+        self._index = index
+
+    def searcher(self) -> "Searcher":
+        return Searcher(self._index.searcher())
+
+    def writer(self, documents: int = 0) -> Writer:
+        return Writer(self._index, documents)
+
+    def doc_count(self) -> int:
+        return self._index.doc_count()
+
+    def close(self) -> None:
+        self._index.close()
+
+
+def create(folder: Path, documents: int = 0) -> Writer:
+    """A writer on a new, empty index in folder (parallel for `documents` >= PARALLEL_FROM)."""
+    return Writer(whoosh_index.create_in(folder, SCHEMA), documents)
+
+
+def open_index(folder: Path) -> Index:
+    return Index(whoosh_index.open_dir(folder))
+
+
+class Searcher:
+    """A Whoosh searcher on one committed state of the index; refresh() moves it on."""
+
+    plain_spellings = False  # a plain syllable is indexed only in its folded form
+
+    def __init__(self, searcher):
+        self._searcher = searcher
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def refresh(self) -> "Searcher":
+        if not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+        return self
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def doc_count(self) -> int:
+        return self._searcher.doc_count()
+
+    def doc_frequency(self, form: str, term: str) -> int:
+        return self._searcher.doc_frequency("pairs" if form == "pairs" else "text", term)
+
+    def search(self, plan: Plan) -> Results:
+        single = plan.single_word()
+        options = {"filter": _filter(plan), "limit": plan.limit}
+        if plan.sort == "date":
+            options.update(sortedby="date", reverse=True)
+        # One syllable: Whoosh skips blocks that cannot reach the top, and the posting list's
+        # length is the count. Otherwise counting while scoring beats a second counting pass.
+        hits = self._searcher.search(_query(plan), optimize=bool(single), **options)
+        exact_count = single and not plan.filtered and not self._searcher.reader().has_deletions()
+        total = self._searcher.doc_frequency("text", fold_term(single)) if exact_count else len(hits)
+        return Results(total, [(hit.score or 0.0, hit.docnum) for hit in hits])
+
+    def stored(self, docnum: int) -> StoredArticle:
+        return _article(self._searcher.stored_fields(docnum))
+
+    def article(self, doc_id: str) -> StoredArticle | None:
+        stored = self._searcher.document(doc_id=doc_id)
+        return _article(stored) if stored else None
+
+    def indexed_hashes(self) -> dict[str, str]:
+        reader = self._searcher.reader()
+        paths, hashes = reader.column_reader("path"), reader.column_reader("content_hash")
+        return {paths[n]: hashes[n] for n in range(reader.doc_count_all()) if not reader.is_deleted(n)}
+
+
+def _article(stored: dict) -> StoredArticle:
+    return StoredArticle(
+        doc_id=stored["doc_id"], path=stored["path"], title=stored["title"],
+        body=stored.get("body", ""),
+        captions=[c for c in stored.get("captions", "").split("\n") if c],
+        date=stored.get("date"), site=stored.get("site"), url=stored.get("url"),
+        byline=stored.get("byline"), content_hash=stored.get("content_hash", ""),
+    )
+
+
+def _query(plan: Plan) -> wq.Query:
+    groups = [_or([_leaf(t) for t in group]) for group in plan.must]
+    main = wq.Or(groups) if plan.any_group else wq.And(groups)
+    if plan.should:
+        # A union the matched documents skip into, not Whoosh's preloading Or, which would
+        # read and score every posting of every bonus term.
+        main = wq.AndMaybe(main, wq.DefaultOr([_leaf(t) for t in plan.should]))
+    if plan.must_not:
+        main = wq.AndNot(main, wq.Or([_leaf(t) for t in plan.must_not]))
+    return main
+
+
+def _or(queries: list[wq.Query]) -> wq.Query:
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _leaf(terms: Terms) -> wq.Query:
+    if terms.field == "pairs":
+        folded = [fold_term(word) for word in terms.words]
+        return wq.Term("pairs", pair_term(*folded), boost=terms.boost)
+    if terms.prefix:
+        return wq.Prefix(terms.field, fold_term(terms.words[0]), boost=terms.boost)
+    # Exact forms share the field with folded ones: an accented word is its own term, a plain
+    # word's only term is its folded form (which every spelling also has).
+    forms = [w if terms.exact and has_accents(w) else fold_term(w) for w in terms.words]
+    if len(forms) > 1:
+        return wq.Phrase(terms.field, forms, boost=terms.boost)
+    return wq.Term(terms.field, forms[0], boost=terms.boost)
+
+
+def _filter(plan: Plan) -> wq.Query | None:
+    parts = []
+    if plan.site:
+        parts.append(wq.Term("site", plan.site))
+    if plan.date_from or plan.date_to:
+        parts.append(wq.DateRange("date", plan.date_from, plan.date_to))
+    return wq.And(parts) if parts else None

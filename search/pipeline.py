@@ -1,0 +1,154 @@
+"""Corpus paths -> the site template and extracted articles, read in worker processes.
+
+Input: files (from corpus.find_files). Output: `Extracted` records (the article, its content
+hash, and what an engine needs to add it) or `Skipped` ones, in file order. Build, update,
+`search extract` and evaluation all go through `extract_corpus`, so a page is read, decoded
+and extracted the same way everywhere. Extraction and analysis are pure Python: worker
+processes (one per core) are what makes a large build use the machine.
+"""
+
+import ctypes
+import logging
+import multiprocessing
+import os
+import signal
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from search.analysis import exact_pairs
+from search.corpus import Skipped, UnreadableFile, decode_document, find_files, read_bytes
+from search.extract import Article, extract
+from search.template import Template, evidence, merge_evidence
+
+LOGGER = logging.getLogger(__name__)
+
+# Worker processes: one per core. Fewer files than PARALLEL_FROM are read in this process
+# (starting workers costs more than they save).
+PROCESSES = max(1, int(os.environ.get("SEARCH_BUILD_PROCESSES", 0)) or os.cpu_count() or 1)
+PARALLEL_FROM = 200
+CHUNK = 16  # files per hand-over to a worker
+# "Did you mean" counts accented pairs on a sample of this many articles, spread over the corpus.
+PAIR_SAMPLE = 20_000
+
+
+@dataclass
+class Extracted:
+    path: str  # as named
+    content_hash: str
+    stamp: str  # mtime and size, to skip unchanged files next time without reading them
+    article: Article
+    prepared: object = None  # the engine's document, made by its `prepare`
+    pairs: Counter = field(default_factory=Counter)  # accented pairs, for sampled articles
+
+
+def doc_id(path: str) -> str:
+    """A short stable id for a document, used in article URLs."""
+    import hashlib
+
+    return hashlib.blake2b(path.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
+
+
+def stamp(path: str | Path) -> str:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ""
+    return f"{stat.st_mtime_ns}:{stat.st_size}"
+
+
+def read_page(path: str | Path):
+    """The RawDocument of one file, or Skipped with the reason."""
+    try:
+        return decode_document(path, read_bytes(path))
+    except UnreadableFile as error:
+        LOGGER.info("skipped %s: %s", path, error)
+        return Skipped(str(path), str(error))
+
+
+class Extraction:
+    """Worker processes for one build or update (none for a few files). Each pass forks its
+    workers after what they need is ready, so the template and the engine's `prepare` reach
+    them by inheritance instead of being sent with every file."""
+
+    def __init__(self, files: list[Path]):
+        self.files = [str(f) for f in files]
+        self._pool = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._stop()
+
+    def _stop(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def _map(self, function, items: list) -> Iterator:
+        self._stop()
+        if len(items) < PARALLEL_FROM or PROCESSES < 2:
+            return map(function, items)
+        self._pool = multiprocessing.get_context("fork").Pool(PROCESSES, initializer=_die_with_parent)
+        return self._pool.imap(function, items, chunksize=CHUNK)
+
+    def learn_template(self) -> Template:
+        """What each site repeats across its pages (a first pass over the files)."""
+        template = merge_evidence(self._map(_evidence, self.files))
+        self._stop()
+        return template
+
+    def extract(
+        self, template: Template, prepare: Callable | None = None, files: list | None = None
+    ) -> Iterator[Extracted | Skipped]:
+        """Extract each file (all of them, or `files`), in order. The workers start now."""
+        files = self.files if files is None else [str(f) for f in files]
+        every = max(1, len(files) // PAIR_SAMPLE)
+        _STATE.update(template=template, prepare=prepare)
+        return self._map(_extract, [(path, n % every == 0) for n, path in enumerate(files)])
+
+
+# What workers inherit from the process that forks them (see Extraction).
+_STATE: dict = {}
+
+
+def _die_with_parent() -> None:
+    """A worker ends when the build that started it is killed (Linux; elsewhere a no-op)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _evidence(path: str):
+    page = read_page(path)
+    return None if isinstance(page, Skipped) else evidence(page)
+
+
+def _extract(job: tuple[str, bool]) -> Extracted | Skipped:
+    path, count_pairs = job
+    template, prepare = _STATE["template"], _STATE["prepare"]
+    page = read_page(path)
+    if isinstance(page, Skipped):
+        return page
+    article = extract(page, template)
+    if article is None:
+        return Skipped(path, "no article text found")
+    extracted = Extracted(path, page.content_hash, stamp(path), article)
+    if prepare is not None:
+        extracted.prepared = prepare(article, page.content_hash, doc_id(path))
+    if count_pairs:
+        extracted.pairs = Counter(exact_pairs(article.title + "\n" + article.text))
+    return extracted
+
+
+def extract_corpus(paths, prepare: Callable | None = None) -> Iterator[Extracted | Skipped]:
+    """Every file under the paths, extracted with its site's template learned first."""
+    files, missing = find_files(paths)
+    yield from missing
+    with Extraction(files) as extraction:
+        yield from extraction.extract(extraction.learn_template(), prepare)
