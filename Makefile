@@ -23,7 +23,7 @@ browser:
 	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi dejavu || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; }
 
 serve: install
 	$(BIN)/search serve --host $(HOST) --port $(PORT)

@@ -85,6 +85,17 @@ def folded_pairs(found: tuple[Word, ...] | list[Word]) -> list[str]:
     return [pair_term(a.folded, b.folded) for a, b in zip(found, found[1:])]
 
 
+@functools.lru_cache(maxsize=16)
+def forms(text: str) -> tuple[tuple[str, str], ...]:
+    """(exact, folded) of each word of a text: `words` without offsets, which indexing does
+    not need and which cost most of the time (cached like `words`).
+
+    >>> forms("Hoà bình")
+    (('hòa', 'hoa'), ('bình', 'binh'))
+    """
+    return tuple(map(_forms, WORD.findall(text)))
+
+
 def exact_pairs(text: str) -> list[str]:
     """Neighbouring syllables joined, accents kept, where that differs from the folded pair:
     counted apart from the index (search/spelling.py) for "did you mean".
@@ -92,12 +103,8 @@ def exact_pairs(text: str) -> list[str]:
     >>> exact_pairs("Hợp tác kinh tế")
     ['hợp_tác', 'tác_kinh', 'kinh_tế']
     """
-    found = words(text)
-    return [
-        pair_term(a.exact, b.exact)
-        for a, b in zip(found, found[1:])
-        if not (a.exact + b.exact).isascii()
-    ]
+    exact = [e for e, _ in forms(text)]
+    return [pair_term(a, b) for a, b in zip(exact, exact[1:]) if not (a + b).isascii()]
 
 
 def term_streams(text: str) -> tuple[str, str, str]:
@@ -108,11 +115,12 @@ def term_streams(text: str) -> tuple[str, str, str]:
     >>> term_streams("Hợp tác Nga")
     ('hop tac nga', 'hợp tác nga', 'hop_tac tac_nga')
     """
-    found = words(text)
+    found = forms(text)
+    folded = [f for _, f in found]
     return (
-        " ".join(w.folded for w in found),
-        " ".join(w.exact for w in found),
-        " ".join(folded_pairs(found)),
+        " ".join(folded),
+        " ".join(e for e, _ in found),
+        " ".join(map(pair_term, folded, folded[1:])),
     )
 
 

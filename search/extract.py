@@ -47,6 +47,11 @@ class Article:
         """The body as indexed and shown: paragraphs separated by newlines."""
         return "\n".join(self.body)
 
+    @property
+    def indexed_text(self) -> str:
+        """Title, body and captions: what a query's words are matched in."""
+        return "\n".join([self.title, *self.body, *self.captions])
+
     def to_json(self, explain: bool = False) -> dict:
         """The record `search extract --json` prints."""
         record = {

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from search import engines
 from search.corpus import Skipped, find_files
-from search.pipeline import Extraction, doc_id, stamp  # noqa: F401  (doc_id: article ids)
+from search.pipeline import Extraction, stamp
 from search.spelling import PairCounts
 from search.template import Template
 

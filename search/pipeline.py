@@ -38,7 +38,7 @@ class Extracted:
     path: str  # as named
     content_hash: str
     stamp: str  # mtime and size, to skip unchanged files next time without reading them
-    article: Article
+    article: Article | None  # None when `prepared` stands for it (less to send between processes)
     prepared: object = None  # the engine's document, made by its `prepare`
     pairs: Counter = field(default_factory=Counter)  # accented pairs, for sampled articles
 
@@ -139,10 +139,11 @@ def _extract(job: tuple[str, bool]) -> Extracted | Skipped:
     if article is None:
         return Skipped(path, "no article text found")
     extracted = Extracted(path, page.content_hash, stamp(path), article)
+    if count_pairs:
+        extracted.pairs = Counter(exact_pairs(article.indexed_text))
     if prepare is not None:
         extracted.prepared = prepare(article, page.content_hash, doc_id(path))
-    if count_pairs:
-        extracted.pairs = Counter(exact_pairs(article.title + "\n" + article.text))
+        extracted.article = None
     return extracted
 
 

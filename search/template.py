@@ -11,6 +11,7 @@ the title is never one of them. Two copies of one article (scraped twice) are no
 pages are told apart by their longest line, so their shared body is not mistaken for template.
 """
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -55,6 +56,7 @@ class Template:
             return cls()
 
 
+@functools.lru_cache(maxsize=4096)
 def site_of(path: str) -> str:
     """Pages of one site sit in one folder: the folder is the site."""
     return str(Path(path).parent)

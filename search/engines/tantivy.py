@@ -46,8 +46,7 @@ SCHEMA = _schema()
 
 def prepare(article, content_hash: str, doc_id: str) -> dict:
     """The document's fields as strings (made in a worker process: cheap to send)."""
-    captions = "\n".join(article.captions)
-    text, exact, pairs = term_streams(f"{article.title}\n{article.text}\n{captions}")
+    text, exact, pairs = term_streams(article.indexed_text)
     title, title_exact, _ = term_streams(article.title)
     stored = {
         "doc_id": doc_id, "path": article.path, "title": article.title, "body": article.text,

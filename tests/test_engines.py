@@ -1,0 +1,65 @@
+"""What both engines must do alike, seen through the library (engine internals aside)."""
+
+import json
+
+import pytest
+
+from search.index import build_index, index_corpus, index_info, open_index
+from search.query import search
+from tests.paths import DATA
+
+pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine
+
+
+def test_the_index_records_its_engine_and_queries_open_it(engine, tmp_path):
+    build_index([DATA / "en"], tmp_path / "ix")
+    assert index_info(tmp_path / "ix")["engine"] == engine
+    with open_index(tmp_path / "ix").searcher() as searcher:
+        assert search(searcher, "ferry").total == 1
+
+
+def test_rebuild_with_another_engine_converts_the_index(engine, tmp_path):
+    other = "tantivy" if engine == "whoosh" else "whoosh"
+    build_index([DATA / "en"], tmp_path / "ix")
+    report = index_corpus([DATA / "en"], tmp_path / "ix", rebuild=True, engine=other)
+    assert report.rebuilt and index_info(tmp_path / "ix")["engine"] == other
+    assert len(list((tmp_path / "ix").glob("gen-*"))) == 1
+    with open_index(tmp_path / "ix").searcher() as searcher:
+        assert search(searcher, "ferry").total == 1
+
+
+def test_accented_text_is_not_taken_for_longer_text(tmp_path):
+    # The same words, once with accents and once without: one occurrence of "hop" in a body
+    # of the same number of words must score the same (folded plus exact terms would
+    # otherwise make the accented body count twice as long in BM25's length normalization).
+    words = "hợp tác kinh tế giữa hai nước được đẩy mạnh trong năm nay với nhiều dự án mới"
+    plain = "hop tac kinh te giua hai nuoc duoc day manh trong nam nay voi nhieu du an moi"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    filler = "Bài viết số {n} của chuyên mục, đăng lúc sáng nay."
+    (corpus / "accented.txt").write_text(f"Tin một\n{words}.\n{filler.format(n=1)}\n")
+    (corpus / "plain.txt").write_text(f"Tin hai\n{plain}.\n{filler.format(n=2)}\n")
+    build_index([corpus], tmp_path / "ix")
+    with open_index(tmp_path / "ix").searcher() as searcher:
+        page = search(searcher, "kinh te")
+    assert page.total == 2
+    first, second = page.results
+    assert first.score == pytest.approx(second.score, rel=1e-3)
+
+
+def test_an_unknown_engine_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="whoosh, tantivy"):
+        build_index([DATA / "en"], tmp_path / "ix", engine="lucene")
+
+
+def test_a_damaged_index_says_how_to_rebuild(tmp_path):
+    from search.index import IndexNotFound, current_generation
+
+    build_index([DATA / "en"], tmp_path / "ix")
+    generation = current_generation(tmp_path / "ix")
+    for path in generation.iterdir():
+        if path.name not in {"index.json", "files.json", "template.json"}:
+            path.unlink() if path.is_file() else None
+    with pytest.raises(IndexNotFound, match="--rebuild"):
+        with open_index(tmp_path / "ix").searcher() as searcher:
+            search(searcher, "ferry")
