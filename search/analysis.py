@@ -133,26 +133,43 @@ def syllables(text: str) -> list[str]:
     return [w.exact for w in words(text)]
 
 
-# Letters whose folded form is one ASCII letter (Vietnamese ones, and ASCII capitals): folding
-# them one for one keeps offsets, so a whole text folds at C speed with str.translate. Words
-# with other letters (ü, Cyrillic, combining marks) are folded word by word through `_forms`.
+# Letters whose folded form is one ASCII letter (Vietnamese ones, and ASCII capitals): a word
+# of these letters folds letter by letter, so a regular expression of each wanted letter's
+# written forms finds it at C speed. Words with other letters (ü, Cyrillic, combining marks) are
+# rare: they are looked for only in texts that have such letters, and folded through `_forms`.
 _VIETNAMESE = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
-_ONE_FOR_ONE = str.maketrans({
+_ONE_FOR_ONE = {
     letter: fold_term(normal_term(letter))
     for letter in _VIETNAMESE + _VIETNAMESE.upper() + "ÐðƉɖ" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-})
+}
+_WRITTEN = {
+    ascii_letter: ascii_letter + "".join(k for k, v in _ONE_FOR_ONE.items() if v == ascii_letter)
+    for ascii_letter in set(_ONE_FOR_ONE.values())
+}
 _WORD_CHAR = r"(?:[^\W_]|[\u0300-\u036f])"
+_OTHER_LETTER = "[^\\W\\x00-\\x7f" + "".join(_ONE_FOR_ONE) + "]|[\u0300-\u036f]"
+_HAS_OTHER = re.compile(_OTHER_LETTER)
+_OTHER_WORD = re.compile(f"(?<!{_WORD_CHAR}){_WORD_CHAR}*(?:{_OTHER_LETTER}){_WORD_CHAR}*")
+
+
+def _written(folded: str) -> str:
+    """A regular expression for the ways a folded word of one-for-one letters is written."""
+    return "".join(f"[{_WRITTEN[c]}]" if c in _WRITTEN else re.escape(c) for c in folded)
 
 
 @functools.lru_cache(maxsize=1024)
-def _finder(terms: frozenset[str], prefixes: tuple[str, ...]) -> re.Pattern:
+def _finder(terms: frozenset[str], prefixes: tuple[str, ...]) -> re.Pattern | None:
     ascii_terms = sorted((t for t in terms if t.isascii()), key=len, reverse=True)
     # A term of MAX_WORD_CHARS is a longer word cut: any continuation is the same word.
-    wanted = [re.escape(t) + ("[a-z0-9]*" if len(t) >= MAX_WORD_CHARS else "") for t in ascii_terms]
-    wanted += [re.escape(p) + "[a-z0-9]*" for p in prefixes]
-    foreign = _WORD_CHAR + r"*(?:[^\W\x00-\x7f]|[\u0300-\u036f])" + _WORD_CHAR + "*"
-    alternatives = ([f"(?<!{_WORD_CHAR})(?:{'|'.join(wanted)})(?!{_WORD_CHAR})"] if wanted else [])
-    return re.compile("|".join(alternatives + [f"(?P<foreign>(?<!{_WORD_CHAR}){foreign})"]))
+    wanted = [_written(t) + ("[a-zA-Z0-9]*" if len(t) >= MAX_WORD_CHARS else "") for t in ascii_terms]
+    wanted += [_written(p) + f"(?:[a-zA-Z0-9]|[{''.join(_ONE_FOR_ONE)}])*" for p in prefixes]
+    if not wanted:
+        return None
+    # Leading with the set of first letters lets the regex engine skip ahead at C speed.
+    first = "".join(sorted({c for t in ascii_terms + list(prefixes) for c in _WRITTEN.get(t[0], t[0])}))
+    return re.compile(
+        f"(?=[{re.escape(first)}])(?<!{_WORD_CHAR})(?:{'|'.join(wanted)})(?!{_WORD_CHAR})"
+    )
 
 
 def find_words(
@@ -164,13 +181,14 @@ def find_words(
     >>> find_words("Họp bàn hợp tác ở Zürich, HỢP", frozenset({"hop", "zurich"}))
     [(0, 3, 'hop'), (8, 11, 'hop'), (18, 24, 'zurich'), (26, 29, 'hop')]
     """
-    found = []
-    for match in _finder(terms, prefixes).finditer(text.translate(_ONE_FOR_ONE)):
-        start, end = match.span()
-        if match.group("foreign") is None:
-            found.append((start, end, match.group()[:MAX_WORD_CHARS]))
-            continue
-        folded = _forms(text[start:end])[1]
-        if folded in terms or folded.startswith(prefixes or ("\0",)):
-            found.append((start, end, folded))
+    finder = _finder(terms, prefixes)
+    found = [] if finder is None else [
+        (m.start(), m.end(), _forms(m.group())[1]) for m in finder.finditer(text)
+    ]
+    if _HAS_OTHER.search(text):
+        for match in _OTHER_WORD.finditer(text):
+            folded = _forms(match.group())[1]
+            if folded in terms or folded.startswith(prefixes or ("\0",)):
+                found.append((match.start(), match.end(), folded))
+        found.sort()
     return found
