@@ -104,7 +104,7 @@ def exact_pairs(text: str) -> list[str]:
     ['hợp_tác', 'tác_kinh', 'kinh_tế']
     """
     exact = [e for e, _ in forms(text)]
-    return [pair_term(a, b) for a, b in zip(exact, exact[1:]) if not (a + b).isascii()]
+    return [f"{a}{PAIR_JOINER}{b}" for a, b in zip(exact, exact[1:]) if not (a + b).isascii()]
 
 
 def term_streams(text: str) -> tuple[str, str, str]:
@@ -120,7 +120,7 @@ def term_streams(text: str) -> tuple[str, str, str]:
     return (
         " ".join(folded),
         " ".join(e for e, _ in found),
-        " ".join(map(pair_term, folded, folded[1:])),
+        " ".join(map(PAIR_JOINER.join, zip(folded, folded[1:]))),
     )
 
 

@@ -108,7 +108,7 @@ def build_index(
                         continue
                     writer.add(item.prepared)
                     indexed_files[os.path.abspath(item.path)] = [item.content_hash, item.stamp, item.path]
-                    pair_counts.add_counts(item.pairs)
+                    pair_counts.add_pairs(item.pairs)
                 report.indexed = report.added = len(indexed_files)
                 if not indexed_files:
                     raise NothingIndexed("no article found to index", report.skipped)

@@ -12,7 +12,6 @@ import logging
 import multiprocessing
 import os
 import signal
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +39,7 @@ class Extracted:
     stamp: str  # mtime and size, to skip unchanged files next time without reading them
     article: Article | None  # None when `prepared` stands for it (less to send between processes)
     prepared: object = None  # the engine's document, made by its `prepare`
-    pairs: Counter = field(default_factory=Counter)  # accented pairs, for sampled articles
+    pairs: list[str] = field(default_factory=list)  # accented pairs, for sampled articles
 
 
 def doc_id(path: str) -> str:
@@ -140,7 +139,7 @@ def _extract(job: tuple[str, bool]) -> Extracted | Skipped:
         return Skipped(path, "no article text found")
     extracted = Extracted(path, page.content_hash, stamp(path), article)
     if count_pairs:
-        extracted.pairs = Counter(exact_pairs(article.indexed_text))
+        extracted.pairs = exact_pairs(article.indexed_text)
     if prepare is not None:
         extracted.prepared = prepare(article, page.content_hash, doc_id(path))
         extracted.article = None

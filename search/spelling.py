@@ -16,6 +16,9 @@ from search.analysis import exact_pairs
 # Articles counted at most, and pairs kept: enough for the common spellings of any corpus.
 MAX_ARTICLES = 20_000
 MIN_COUNT = 2
+# Distinct pairs held while counting; past it, pairs seen once are dropped (they could only
+# matter if seen again), which bounds memory on corpora with a long tail of names.
+MAX_DISTINCT = 2_000_000
 PAIRS_FILE = "pairs.json.z"
 
 
@@ -27,13 +30,16 @@ class PairCounts:
         self.articles = articles
 
     def add(self, text: str) -> None:
-        self.add_counts(Counter(exact_pairs(text)))
+        self.add_pairs(exact_pairs(text))
 
-    def add_counts(self, pairs: Counter) -> None:
-        """Count one article's pairs (an empty Counter: an article left out of the sample)."""
+    def add_pairs(self, pairs: list[str]) -> None:
+        """Count one article's pairs (none: an article left out of the sample). A list is
+        counted in C; a Counter would be merged key by key in Python."""
         if pairs and self.articles < MAX_ARTICLES:
             self.counts.update(pairs)
             self.articles += 1
+            if len(self.counts) > MAX_DISTINCT:
+                self.counts = Counter({p: n for p, n in self.counts.items() if n > 1})
 
     def __getitem__(self, pair: str) -> int:
         return self.counts.get(pair, 0)
