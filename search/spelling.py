@@ -4,14 +4,19 @@
 The index keeps pairs folded only (accented pairs would double its largest field); these
 counts say which spelling the corpus uses ("giá vàng", not "gia vàng"). A large corpus is
 sampled: the most common spelling shows in a few thousand articles, and memory stays bounded.
+Saved as an SQLite table and read pair by pair: a query asks for a few dozen pairs, and a
+server opening the index must not load a million of them first.
 """
 
-import json
-import zlib
+import logging
+import sqlite3
+import threading
 from collections import Counter
 from pathlib import Path
 
 from search.analysis import exact_pairs
+
+LOGGER = logging.getLogger(__name__)
 
 # Articles counted at most, and pairs kept: enough for the common spellings of any corpus.
 MAX_ARTICLES = 20_000
@@ -19,15 +24,18 @@ MIN_COUNT = 2
 # Distinct pairs held while counting; past it, pairs seen once are dropped (they could only
 # matter if seen again), which bounds memory on corpora with a long tail of names.
 MAX_DISTINCT = 2_000_000
-PAIRS_FILE = "pairs.json.z"
+PAIRS_FILE = "pairs.sqlite"
 
 
 class PairCounts:
-    """Counts of accented pairs over (a sample of) the corpus."""
+    """Counts of accented pairs over (a sample of) the corpus: counted in memory while
+    building, read from the saved table when searching."""
 
     def __init__(self, counts: Counter | None = None, articles: int = 0):
         self.counts = counts or Counter()
         self.articles = articles
+        self._table: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
 
     def add(self, text: str) -> None:
         self.add_pairs(exact_pairs(text))
@@ -42,18 +50,34 @@ class PairCounts:
                 self.counts = Counter({p: n for p, n in self.counts.items() if n > 1})
 
     def __getitem__(self, pair: str) -> int:
-        return self.counts.get(pair, 0)
+        if self._table is None:
+            return self.counts.get(pair, 0)
+        with self._lock:  # one connection, shared by a server's threads
+            row = self._table.execute("SELECT n FROM pairs WHERE pair = ?", (pair,)).fetchone()
+        return row[0] if row else 0
 
     def save(self, folder: Path) -> None:
-        kept = {pair: count for pair, count in self.counts.items() if count >= MIN_COUNT}
-        data = json.dumps({"articles": self.articles, "counts": kept}, ensure_ascii=False)
-        (folder / PAIRS_FILE).write_bytes(zlib.compress(data.encode("utf-8")))
+        path = folder / PAIRS_FILE
+        path.unlink(missing_ok=True)
+        with sqlite3.connect(path) as table:
+            table.execute("CREATE TABLE pairs (pair TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID")
+            table.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER)")
+            table.executemany("INSERT INTO pairs VALUES (?, ?)",
+                              ((p, n) for p, n in self.counts.items() if n >= MIN_COUNT))
+            table.execute("INSERT INTO meta VALUES ('articles', ?)", (self.articles,))
+        table.close()
 
     @classmethod
     def load(cls, folder: Path) -> "PairCounts":
-        """The counts saved with an index; empty if there are none."""
+        """The counts saved with an index (read on demand); empty if there are none."""
+        path = folder / PAIRS_FILE
+        counts = cls()
         try:
-            data = json.loads(zlib.decompress((folder / PAIRS_FILE).read_bytes()))
-            return cls(Counter(data["counts"]), data["articles"])
-        except (OSError, ValueError, KeyError, zlib.error):
-            return cls()
+            table = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                    check_same_thread=False)
+            counts.articles = table.execute("SELECT value FROM meta WHERE key = 'articles'").fetchone()[0]
+            counts._table = table
+        except (sqlite3.Error, TypeError) as error:
+            LOGGER.warning("no pair counts in %s (%s): \"did you mean\" uses word counts only",
+                           folder, error)
+        return counts
