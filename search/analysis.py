@@ -54,10 +54,21 @@ def fold_term(term: str) -> str:
     return _NOT_ALNUM.sub("", fold(term)) or term
 
 
-@functools.lru_cache(maxsize=500_000)
+# word as written -> (exact, folded). A plain dict: indexing looks up every word of every page,
+# and a dict lookup costs a fifth of an lru_cache call. Emptied when full (a long tail of
+# names and numbers would otherwise grow it without end).
+_FORMS: dict[str, tuple[str, str]] = {}
+MAX_CACHED_WORDS = 500_000
+
+
 def _forms(word: str) -> tuple[str, str]:
-    exact = normal_term(word)
-    return exact, fold_term(exact)
+    found = _FORMS.get(word)
+    if found is None:
+        if len(_FORMS) >= MAX_CACHED_WORDS:
+            _FORMS.clear()
+        exact = normal_term(word)
+        found = _FORMS[word] = (exact, fold_term(exact))
+    return found
 
 
 @functools.lru_cache(maxsize=16)
@@ -93,7 +104,8 @@ def forms(text: str) -> tuple[tuple[str, str], ...]:
     >>> forms("Hoà bình")
     (('hòa', 'hoa'), ('bình', 'binh'))
     """
-    return tuple(map(_forms, WORD.findall(text)))
+    cached = _FORMS.get
+    return tuple(cached(w) or _forms(w) for w in WORD.findall(text))
 
 
 def exact_pairs(text: str) -> list[str]:
