@@ -116,8 +116,9 @@ def heading_key(line: str) -> str:
 
 
 def clean_line(line: str) -> str:
-    """NFC, non-breaking and odd spaces as plain spaces, trimmed."""
-    return _SPACES.sub(" ", nfc(line)).strip()
+    """NFC, non-breaking and odd spaces as plain spaces, trimmed (str.split's whitespace is
+    the regex \\s: the same result as a substitution, at a fraction of the cost)."""
+    return " ".join(nfc(line).split())
 
 
 REPEATED = "repeated on other pages of the site"
@@ -185,14 +186,15 @@ def line_label(line: str) -> str | None:
     words = len(line.split())
     # Headings and site chrome are short lines; only those are looked up.
     key = heading_key(line) if words <= 8 else ""
-    without_images = noise.IMAGE.sub("", line).strip(" |")
-    if not without_images:
+    # Images and links are "[...](...)": a line without "](" has neither (most paragraphs).
+    marked_up = "](" in line
+    if not (noise.IMAGE.sub("", line) if marked_up else line).strip(" |"):
         return "image"
-    if noise.IMAGE.match(line):
+    if marked_up and noise.IMAGE.match(line):
         return "image teaser"
     if noise.MEDIA_TAG.match(line):
         return "media teaser"
-    if len(noise.LINK.sub("", line).strip(" |•·-–")) < 0.2 * len(line):
+    if marked_up and len(noise.LINK.sub("", line).strip(" |•·-–")) < 0.2 * len(line):
         return "link list"
     if key in noise.SECTION_HEADINGS:
         return "section heading"
