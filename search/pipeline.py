@@ -19,6 +19,7 @@ from pathlib import Path
 from search.analysis import exact_pairs
 from search.corpus import Skipped, UnreadableFile, decode_document, find_files, read_bytes
 from search.extract import Article, extract
+from search.spelling import MAX_ARTICLES
 from search.template import Template, evidence, merge_evidence
 
 LOGGER = logging.getLogger(__name__)
@@ -27,9 +28,7 @@ LOGGER = logging.getLogger(__name__)
 # (starting workers costs more than they save).
 PROCESSES = max(1, int(os.environ.get("SEARCH_BUILD_PROCESSES", 0)) or os.cpu_count() or 1)
 PARALLEL_FROM = 200
-CHUNK = 16  # files per hand-over to a worker
-# "Did you mean" counts accented pairs on a sample of this many articles, spread over the corpus.
-PAIR_SAMPLE = 20_000
+CHUNK = 64  # files per hand-over to a worker (fewer, larger messages)
 
 
 @dataclass
@@ -105,7 +104,8 @@ class Extraction:
     ) -> Iterator[Extracted | Skipped]:
         """Extract each file (all of them, or `files`), in order. The workers start now."""
         files = self.files if files is None else [str(f) for f in files]
-        every = max(1, len(files) // PAIR_SAMPLE)
+        # "Did you mean" counts the pairs of a sample spread over the whole corpus.
+        every = max(1, len(files) // MAX_ARTICLES)
         _STATE.update(template=template, prepare=prepare)
         return self._map(_extract, [(path, n % every == 0) for n, path in enumerate(files)])
 

@@ -18,8 +18,9 @@ from search.analysis import exact_pairs
 
 LOGGER = logging.getLogger(__name__)
 
-# Articles counted at most, and pairs kept: enough for the common spellings of any corpus.
-MAX_ARTICLES = 20_000
+# Articles counted at most (a sample spread over the corpus: see pipeline.py), and pairs
+# kept: enough for the common spellings of any corpus, and little work for the build.
+MAX_ARTICLES = 10_000
 MIN_COUNT = 2
 # Distinct pairs held while counting; past it, pairs seen once are dropped (they could only
 # matter if seen again), which bounds memory on corpora with a long tail of names.
