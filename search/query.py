@@ -265,7 +265,7 @@ def search(
         return searcher.search(query_plan)
 
     found = None
-    if _pair_terms(parsed):
+    if len(parsed.units) > 1 and _pair_terms(parsed):  # (a lone phrase is adjacent already)
         # Words are several syllables: when enough articles have some of the typed syllables
         # side by side, those are the results, found through the short pair posting lists
         # instead of intersecting the long lists of common syllables.

@@ -139,7 +139,7 @@ def prepare(article, content_hash: str, doc_id: str) -> dict:
         "text": f"{article.title}\n{BODY_MARK}{article.text}\n{CAPTIONS_MARK}{captions}",
         "body": article.text,
         "captions": captions,
-        "pairs": article.title + "\n" + article.text,
+        "pairs": article.indexed_text,  # the words of `text`: every phrase there has its pairs
         "byline": article.byline,
         "url": article.url,
     }
@@ -301,9 +301,19 @@ def _leaf(terms: Terms) -> wq.Query:
     # Exact forms share the field with folded ones: an accented word is its own term, a plain
     # word's only term is its folded form (which every spelling also has).
     forms = [w if terms.exact and has_accents(w) else fold_term(w) for w in terms.words]
-    if len(forms) > 1:
-        return wq.Phrase(terms.field, forms, boost=terms.boost)
-    return wq.Term(terms.field, forms[0], boost=terms.boost)
+    if len(forms) == 1:
+        return wq.Term(terms.field, forms[0], boost=terms.boost)
+    phrase = wq.Phrase(terms.field, forms, boost=terms.boost)
+    if terms.field != "text":
+        return phrase
+    # `pairs` holds the folded neighbours of the same words: a two-word folded phrase is one
+    # pair term, and a longer one needs all its pairs, whose short posting lists find the
+    # candidates before Whoosh's slow position check (they add no score).
+    folded = [fold_term(w) for w in terms.words]
+    pairs = [pair_term(a, b) for a, b in zip(folded, folded[1:])]
+    if len(pairs) == 1 and forms == folded:
+        return wq.Term("pairs", pairs[0], boost=terms.boost)
+    return wq.And([wq.Term("pairs", pair, boost=0.0) for pair in pairs] + [phrase])
 
 
 def _filter(plan: Plan) -> wq.Query | None:
