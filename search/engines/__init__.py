@@ -8,14 +8,14 @@ the index folder records which engine built it, and `load(name)` gives that engi
 - `tantivy`: a compiled (Rust) core, for large archives (see README for the measured figures).
 
 Each engine module provides:
-    NAME                                  "whoosh" or "tantivy"
-    prepare(article, content_hash)        the document to add, made in a worker process
-    create(folder) -> Writer              a new, empty index in folder
-    open_index(folder) -> Index           an index to search or update
+    NAME                                     "whoosh" or "tantivy"
+    prepare(article, content_hash, doc_id)   the document to add, made in a worker process
+    create(folder, documents) -> Writer      a new, empty index in folder
+    open_index(folder) -> Index              an index to search or update
 
     Index:   searcher() -> Searcher; writer() -> Writer; doc_count(); close()
-    Writer:  add(prepared); delete(path); commit(); cancel()
-    Searcher (see Searcher below)
+    Writer:  add(prepared); delete(path); commit(); cancel()   (BlockingIOError if busy)
+    Searcher (the protocol below)
 """
 
 import importlib
@@ -66,6 +66,13 @@ class Results:
 
 
 class Searcher(Protocol):
+    """One committed state of an index; a context manager. `plain_spellings`: whether
+    doc_frequency("exact", term) counts a plain spelling apart from the accented ones."""
+
+    plain_spellings: bool
+
+    def refresh(self) -> "Searcher":
+        """This searcher, moved on to the last commit if there was one since."""
     def search(self, plan) -> Results: ...
     def stored(self, handle) -> StoredArticle: ...
     def article(self, doc_id: str) -> StoredArticle | None: ...
