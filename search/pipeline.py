@@ -12,7 +12,9 @@ import logging
 import multiprocessing
 import os
 import signal
+from collections import deque
 from collections.abc import Callable, Iterator
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +31,7 @@ LOGGER = logging.getLogger(__name__)
 PROCESSES = max(1, int(os.environ.get("SEARCH_BUILD_PROCESSES", 0)) or os.cpu_count() or 1)
 PARALLEL_FROM = 200
 CHUNK = 64  # files per hand-over to a worker (fewer, larger messages)
+IN_FLIGHT = 4 * PROCESSES  # batches handed out ahead of the consumer: memory stays bounded
 
 
 @dataclass
@@ -91,7 +94,7 @@ class Extraction:
         if len(items) < PARALLEL_FROM or PROCESSES < 2:
             return map(function, items)
         self._pool = multiprocessing.get_context("fork").Pool(PROCESSES, initializer=_die_with_parent)
-        return self._pool.imap(function, items, chunksize=CHUNK)
+        return _bounded_map(self._pool, function, items)
 
     def learn_template(self) -> Template:
         """What each site repeats across its pages (a first pass over the files)."""
@@ -108,6 +111,22 @@ class Extraction:
         every = max(1, len(files) // MAX_ARTICLES)
         _STATE.update(template=template, prepare=prepare)
         return self._map(_extract, [(path, n % every == 0) for n, path in enumerate(files)])
+
+
+def _bounded_map(pool, function: Callable, items: list) -> Iterator:
+    """pool.imap with back-pressure: at most IN_FLIGHT batches handed out and not yet taken,
+    so pages do not pile up in memory when the consumer (the index writer) is the slower."""
+    batches = (items[at:at + CHUNK] for at in range(0, len(items), CHUNK))
+    pending = deque(pool.apply_async(_run_batch, (function, b)) for b in islice(batches, IN_FLIGHT))
+    while pending:
+        done = pending.popleft().get()
+        for batch in islice(batches, 1):
+            pending.append(pool.apply_async(_run_batch, (function, batch)))
+        yield from done
+
+
+def _run_batch(function: Callable, batch: list) -> list:
+    return [function(item) for item in batch]
 
 
 # What workers inherit from the process that forks them (see Extraction).
