@@ -164,6 +164,13 @@ _HAS_OTHER = re.compile(_OTHER_LETTER)
 _OTHER_WORD = re.compile(f"(?<!{_WORD_CHAR}){_WORD_CHAR}*(?:{_OTHER_LETTER}){_WORD_CHAR}*")
 
 
+@functools.lru_cache(maxsize=64)
+def _has_other_letters(text: str) -> bool:
+    """Cached: a hit's text is searched for its run check and again for its snippet (a str
+    keeps its hash, so the look-up costs nothing next to a scan)."""
+    return _HAS_OTHER.search(text) is not None
+
+
 def _written(folded: str) -> str:
     """A regular expression for the ways a folded word of one-for-one letters is written."""
     return "".join(f"[{_WRITTEN[c]}]" if c in _WRITTEN else re.escape(c) for c in folded)
@@ -197,7 +204,7 @@ def find_words(
     found = [] if finder is None else [
         (m.start(), m.end(), _forms(m.group())[1]) for m in finder.finditer(text)
     ]
-    if _HAS_OTHER.search(text):
+    if _has_other_letters(text):
         for match in _OTHER_WORD.finditer(text):
             folded = _forms(match.group())[1]
             if folded in terms or folded.startswith(prefixes or ("\0",)):
