@@ -95,6 +95,8 @@ def build_index(
         files, report.skipped = find_files(paths)
         with Extraction(files) as extraction:
             template = extraction.learn_template()
+            LOGGER.info("learned the site template from %d files in %.1f s", len(files),
+                        time.perf_counter() - started)
             extracted = extraction.extract(template, module.prepare)
             writer = module.create(generation, len(files))
             pair_counts = PairCounts()
@@ -112,10 +114,13 @@ def build_index(
                 report.indexed = report.added = len(indexed_files)
                 if not indexed_files:
                     raise NothingIndexed("no article found to index", report.skipped)
+                LOGGER.info("extracted and added %d articles at %.1f s; committing",
+                            report.indexed, time.perf_counter() - started)
                 writer.commit()
             except BaseException:
                 writer.cancel()
                 raise
+        LOGGER.info("committed at %.1f s", time.perf_counter() - started)
         template.save(generation / TEMPLATE)
         pair_counts.save(generation)
         _save_files(generation, indexed_files)

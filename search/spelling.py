@@ -24,7 +24,7 @@ MAX_ARTICLES = 10_000
 MIN_COUNT = 2
 # Distinct pairs held while counting; past it, pairs seen once are dropped (they could only
 # matter if seen again), which bounds memory on corpora with a long tail of names.
-MAX_DISTINCT = 2_000_000
+MAX_DISTINCT = 1_000_000
 PAIRS_FILE = "pairs.sqlite"
 
 

@@ -24,7 +24,7 @@ from search.plan import TITLE_WEIGHT, Plan, Terms
 NAME = "tantivy"
 # The writer's memory for segments in the making, and its indexing threads: analysis happens
 # in Python worker processes, so tantivy's own work is light and one thread keeps up.
-HEAP_BYTES = 256_000_000
+HEAP_BYTES = 160_000_000
 THREADS = 1
 TERMS_TOKENIZER = "terms"  # splits on whitespace only: analysis has made the terms
 
