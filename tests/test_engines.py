@@ -63,3 +63,25 @@ def test_a_damaged_index_says_how_to_rebuild(tmp_path):
     with pytest.raises(IndexNotFound, match="--rebuild"):
         with open_index(tmp_path / "ix").searcher() as searcher:
             search(searcher, "ferry")
+
+
+def test_totals_count_every_match_on_every_page(tmp_path):
+    # Whoosh's top-N collector drops documents that cannot reach the top as it goes; counted
+    # that way, a total fell short once there were more matches than hits kept.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(150):
+        filler = " ".join(["bài viết"] * (number % 17))
+        words = "hợp tác" if number % 3 else "tác động của hợp đồng"
+        (corpus / f"{number:03d}.txt").write_text(
+            f"Tin số {number}\nHai bên bàn về {words} trong năm {2000 + number}. {filler}\n")
+    build_index([corpus], tmp_path / "ix")
+    with open_index(tmp_path / "ix").searcher() as searcher:
+        totals = {search(searcher, text, page=page, limit=10).total
+                  for text in ["hop tac", "hợp tác", "tac hop OR dong"] for page in (1, 3, 15)}
+    # 100 pages have "hợp tác" side by side (ten or more do: those are the results); all 150
+    # have both syllables, and the third query matches all of them.
+    assert totals == {100, 150}
+    with open_index(tmp_path / "ix").searcher() as searcher:
+        assert {search(searcher, "hợp tác", page=p, limit=10).total for p in (1, 9)} == {100}
+        assert search(searcher, "tac hop OR dong", page=2).total == 150

@@ -254,8 +254,9 @@ class Searcher:
                                          **({"sortedby": "date", "reverse": True} if plan.sort == "date" else {}))
             return Results(self._searcher.doc_frequency("text", fold_term(single)),
                            [(hit.score or 0.0, hit.docnum) for hit in hits])
+        by_date = plan.sort == "date"
         collector = self._searcher.collector(
-            limit=plan.limit, sortedby="date" if plan.sort == "date" else None, reverse=True)
+            limit=plan.limit, sortedby="date" if by_date else None, reverse=by_date)
         # Whoosh's top-N collector drops documents that cannot reach the top as it goes
         # (replacing its matcher every 10 hits), and then counts short: totals were a half
         # of the truth on the bench corpus. Without replacement it counts every match.
