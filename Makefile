@@ -32,7 +32,7 @@ test: install-test browser
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --sizes 10000 100000 --big-engines tantivy
 
 clean:
 	rm -rf $(VENV) index *.egg-info .pytest_cache
