@@ -492,8 +492,8 @@ def main() -> None:
     parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES),
                         help="engines measured (default: all three)")
     parser.add_argument("--big-engines", nargs="+", choices=ENGINES,
-                        help=f"engines measured at sizes of --big-from pages and more (default: --engines); "
-                             f"the whoosh engine takes about 30 min to build 100,000 pages")
+                        help="engines measured at sizes of --big-from pages and more (default: --engines); "
+                             "the whoosh engine takes about 30 min to build 100,000 pages")
     parser.add_argument("--big-from", type=int, default=BIG_FROM)
     corpora = parser.add_mutually_exclusive_group()
     corpora.add_argument("--dense", action="store_true", help="the old bigram-chain corpus only")

@@ -91,11 +91,6 @@ def pair_term(first: str, second: str) -> str:
     return first + PAIR_JOINER + second
 
 
-def folded_pairs(found: tuple[Word, ...] | list[Word]) -> list[str]:
-    """Neighbouring words joined, folded: what the pairs field holds."""
-    return [pair_term(a.folded, b.folded) for a, b in zip(found, found[1:])]
-
-
 @functools.lru_cache(maxsize=16)
 def forms(text: str) -> tuple[tuple[str, str], ...]:
     """(exact, folded) of each word of a text: `words` without offsets, which indexing does

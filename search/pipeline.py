@@ -8,14 +8,15 @@ processes (one per core) are what makes a large build use the machine.
 """
 
 import ctypes
+import hashlib
 import logging
 import multiprocessing
 import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from search.analysis import exact_pairs
@@ -46,8 +47,6 @@ class Extracted:
 
 def doc_id(path: str) -> str:
     """A short stable id for a document, used in article URLs."""
-    import hashlib
-
     return hashlib.blake2b(path.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
 
 

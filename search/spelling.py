@@ -14,8 +14,6 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-from search.analysis import exact_pairs
-
 LOGGER = logging.getLogger(__name__)
 
 # Articles counted at most (a sample spread over the corpus: see pipeline.py), and pairs
@@ -37,9 +35,6 @@ class PairCounts:
         self.articles = articles
         self._table: sqlite3.Connection | None = None
         self._lock = threading.Lock()
-
-    def add(self, text: str) -> None:
-        self.add_pairs(exact_pairs(text))
 
     def add_pairs(self, pairs: list[str]) -> None:
         """Count one article's pairs (none: an article left out of the sample). A list is

@@ -1,7 +1,5 @@
 """What both engines must do alike, seen through the library (engine internals aside)."""
 
-import json
-
 import pytest
 
 from search.index import build_index, index_corpus, index_info, open_index

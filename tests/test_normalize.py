@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from search.analysis import find_words, fold_term, folded_pairs, syllables, term_streams, words
+from search.analysis import find_words, fold_term, syllables, term_streams, words
 from search.normalize import canonical, fold, has_accents
 
 WORDS, PAIRS = "words", "pairs"
@@ -13,7 +13,7 @@ WORDS, PAIRS = "words", "pairs"
 def terms(kind: str, text: str) -> list[str]:
     """The terms analysis makes of a text: each word folded, then exact where different."""
     if kind == PAIRS:
-        return folded_pairs(words(text))
+        return term_streams(text)[2].split()
     return [form for word in words(text) for form in dict.fromkeys((word.folded, word.exact))]
 
 OLD_NEW = [
