@@ -18,6 +18,7 @@ from datetime import datetime
 from search.analysis import fold_term, syllables
 from search.normalize import has_accents
 from search.engines import Results
+from search.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW
 from search.plan import Plan, Terms
 from search.snippets import Marks, has_run, highlight, snippet
 from search.spelling import PairCounts
@@ -25,10 +26,6 @@ from search.suggest import suggest
 
 LOGGER = logging.getLogger(__name__)
 
-# Longer input is cut: no real query is this long, and each word costs a term lookup.
-MAX_QUERY_CHARS = 500
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 10
 # Title, body and captions are matched as one weighted field (see analysis.TITLE_WEIGHT).
 # A syllable typed with accents that matches exactly outweighs several folded-only matches: the
 # user who types "cá" means fish, not "cà phê" or "ca sĩ".
@@ -48,6 +45,10 @@ _PIECE = re.compile(
     r'(?P<neg>[-−])?(?:(?P<field>title|tieu_de|tiêu_đề):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))',
     re.I,
 )
+
+
+class TooDeep(ValueError):
+    """A page reaching past the MAX_RESULT_WINDOW-th hit; the message says how deep one may go."""
 
 
 @dataclass
@@ -117,11 +118,15 @@ class Page:
     results: list[Hit]
     notice: str | None = None  # e.g. the OR fallback, said to the user
     suggestion: str | None = None
+    total_exact: bool = True  # False: `total` is a lower bound (EXACT_TOTAL_UP_TO was reached)
+    partial: bool = False  # the time budget ran out: the best hits found so far
 
     def to_json(self) -> dict:
         return {
             "query": self.query,
             "total": self.total,
+            "total_relation": "eq" if self.total_exact else "gte",  # Elasticsearch's words
+            "partial": self.partial,
             "page": self.page,
             "pages": self.pages,
             "took_ms": round(self.took_ms, 1),
