@@ -3,45 +3,38 @@
 Input: paths of corpus files and folders. Output: an index folder (default `index/`) holding
 generations (`gen-*`) and a `CURRENT` file naming the live one. A rebuild is written into a new
 generation and `CURRENT` is replaced atomically only once it is complete, so a failed or
-interrupted rebuild leaves the old index answering. Each generation's meta.json names the
+interrupted rebuild leaves the old index answering. Each generation's index.json names the
 engine that built it (search/engines/); everything else here is engine-neutral.
+
+One run writes an index at a time (generations.WriterLock: a second waits), and each starts by
+removing what a killed run left. Documents are keyed by their resolved path (pipeline.doc_id).
 """
 
 import functools
-import json
 import logging
 import os
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from search import engines
 from search.corpus import Skipped, find_files
-from search.pipeline import Extraction, stamp
+from search.generations import (
+    DEFAULT_INDEX_DIR, TEMPLATE, IndexNotFound, WriterLock, current_generation, fsync_tree,
+    index_info, is_current, make_current, new_generation, read_files, read_meta, remove_stale, write_files,
+    write_meta,
+)
+from search.pipeline import Extraction, doc_id, stamp
 from search.spelling import PairCounts
 from search.template import Template
 
 LOGGER = logging.getLogger(__name__)
 
-DEFAULT_INDEX_DIR = "index"
 DEFAULT_CORPUS = "seeds"
-CURRENT = "CURRENT"
-META = "index.json"  # not meta.json: tantivy keeps its own under that name
-TEMPLATE = "template.json"
-# absolute path -> [content hash, mtime:size, path as indexed] of every indexed file, so an update
-# need not read the index (nor files whose mtime and size are unchanged) to find what changed,
-# and "seeds" and "/home/me/seeds" name the same files.
-FILES = "files.json"
 # Bumped when what is indexed changes: an index of another version is rebuilt, not updated.
-SCHEMA_VERSION = 5
-
-
-class IndexNotFound(Exception):
-    """No index at the folder given; the message says how to build one."""
+SCHEMA_VERSION = 6
 
 
 class NothingIndexed(Exception):
@@ -75,22 +68,61 @@ def build_index(
     index_dir: str | Path = DEFAULT_INDEX_DIR,
     on_file: Callable[[str], None] | None = None,
     engine: str | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Index every article under the paths into a new generation and make it the live one.
 
     `engine` is "whoosh" or "tantivy" (default: SEARCH_ENGINE, or whoosh). `on_file` is called
     with each file's path as it is done (for a progress bar). Raises NothingIndexed, leaving
-    any old index in place, when no file held an article.
+    any old index in place, when no file held an article. Waits for another run writing the
+    same index to finish first (`on_wait` is told).
     """
+    with WriterLock(index_dir, on_wait):
+        remove_stale(Path(index_dir))
+        return _build(list(paths), Path(index_dir), on_file, engine)
+
+
+def index_corpus(
+    paths: Iterable[str | Path],
+    index_dir: str | Path = DEFAULT_INDEX_DIR,
+    rebuild: bool = False,
+    on_file: Callable[[str], None] | None = None,
+    engine: str | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Update the live index to match the files under paths, or build one if there is none
+    (or it is of an older schema, or `rebuild` is asked for, or another engine)."""
+    with WriterLock(index_dir, on_wait):
+        index_dir = Path(index_dir)
+        remove_stale(index_dir)
+        info = index_info(index_dir)
+        same_engine = engine is None or engine == info.get("engine")
+        if not rebuild and same_engine and info.get("schema") == SCHEMA_VERSION:
+            return _update(list(paths), index_dir, on_file)
+        return _build(list(paths), index_dir, on_file, engine or info.get("engine"))
+
+
+def update_index(
+    paths: Iterable[str | Path],
+    index_dir: str | Path = DEFAULT_INDEX_DIR,
+    on_file: Callable[[str], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Re-index new and changed files (by content hash) and remove deleted ones, in place.
+
+    The engine commits atomically: searchers see the old index until the update is complete.
+    The template learned at the last full build is reused; `search index --rebuild` relearns it.
+    """
+    with WriterLock(index_dir, on_wait):
+        remove_stale(Path(index_dir))
+        return _update(list(paths), Path(index_dir), on_file)
+
+
+def _build(paths: list, index_dir: Path, on_file, engine: str | None) -> BuildReport:
     started = time.perf_counter()
-    paths = list(paths)
-    index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
     module = engines.load(engine or engines.default_engine())
     report = BuildReport(index_dir=str(index_dir), engine=module.NAME)
-    # Names sort by creation time: older generations are the ones a finished build removes.
-    generation = index_dir / f"gen-{time.time_ns():020d}-{os.getpid()}"
-    generation.mkdir()
+    generation = new_generation(index_dir)
     try:
         files, report.skipped = find_files(paths)
         with Extraction(files) as extraction:
@@ -108,8 +140,11 @@ def build_index(
                     if isinstance(item, Skipped):
                         report.skipped.append(item)
                         continue
+                    key = os.path.realpath(item.path)
+                    if key in indexed_files:  # one file named twice ("seeds seeds/a.txt")
+                        continue
                     writer.add(item.prepared)
-                    indexed_files[os.path.abspath(item.path)] = [item.content_hash, item.stamp, item.path]
+                    indexed_files[key] = [item.content_hash, item.stamp, item.path]
                     pair_counts.add_pairs(item.pairs)
                 report.indexed = report.added = len(indexed_files)
                 if not indexed_files:
@@ -123,61 +158,36 @@ def build_index(
         LOGGER.info("committed at %.1f s", time.perf_counter() - started)
         template.save(generation / TEMPLATE)
         pair_counts.save(generation)
-        _save_files(generation, indexed_files)
+        write_files(generation, indexed_files)
         report.seconds = time.perf_counter() - started
         _write_meta(generation, paths, report)
-        _make_current(index_dir, generation)
+        make_current(index_dir, generation)
         LOGGER.info("built %s with %s: %d documents", generation, module.NAME, report.indexed)
     finally:
-        if not _is_current(index_dir, generation):
-            shutil.rmtree(generation, ignore_errors=True)
-    _remove_old_generations(index_dir)
+        if not is_current(index_dir, generation):
+            remove_stale(index_dir)  # this generation, unfinished
+    remove_stale(index_dir)  # the generation this one replaced
     return report
 
 
-def index_corpus(
-    paths: Iterable[str | Path],
-    index_dir: str | Path = DEFAULT_INDEX_DIR,
-    rebuild: bool = False,
-    on_file: Callable[[str], None] | None = None,
-    engine: str | None = None,
-) -> BuildReport:
-    """Update the live index to match the files under paths, or build one if there is none
-    (or it is of an older schema, or `rebuild` is asked for, or another engine)."""
-    paths = list(paths)
-    info = index_info(index_dir)
-    same_engine = engine is None or engine == info.get("engine")
-    if not rebuild and same_engine and info.get("schema") == SCHEMA_VERSION:
-        return update_index(paths, index_dir, on_file)
-    return build_index(paths, index_dir, on_file, engine or info.get("engine"))
-
-
-def update_index(
-    paths: Iterable[str | Path],
-    index_dir: str | Path = DEFAULT_INDEX_DIR,
-    on_file: Callable[[str], None] | None = None,
-) -> BuildReport:
-    """Re-index new and changed files (by content hash) and remove deleted ones, in place.
-
-    The engine commits atomically: searchers see the old index until the update is complete.
-    The template learned at the last full build is reused; `search index --rebuild` relearns it.
-    """
+def _update(paths: list, index_dir: Path, on_file) -> BuildReport:
+    """The index is changed in place; the manifest (files.json) is written after the engine's
+    commit. A crash between the two leaves the manifest behind the index, which the next run
+    repairs: every file it adds is first deleted by id, so it is never indexed twice."""
     started = time.perf_counter()
-    paths = list(paths)
     generation = current_generation(index_dir)
     store = open_index(index_dir)
-    module = engines.load(index_info(index_dir).get("engine", engines.DEFAULT_ENGINE))
+    module = engines.load(read_meta(generation).get("engine", engines.DEFAULT_ENGINE))
     template = Template.load(generation / TEMPLATE)
-    indexed = _load_files(generation)
-    if not indexed:
-        with store.searcher() as searcher:
-            indexed = {os.path.abspath(p): [h, "", p] for p, h in searcher.indexed_hashes().items()}
+    indexed = _indexed_files(generation, store)
     files, missing = find_files(paths)
     report = BuildReport(index_dir=str(index_dir), engine=module.NAME, rebuilt=False,
                          skipped=list(missing))
     seen, to_read = set(), []
     for path in map(str, files):
-        key = os.path.abspath(path)
+        key = os.path.realpath(path)
+        if key in seen:
+            continue
         seen.add(key)
         known = indexed.get(key)
         if known and known[1] == stamp(path):
@@ -195,27 +205,28 @@ def update_index(
             for item in extraction.extract(template, module.prepare):
                 if on_file:
                     on_file(item.path)
-                key = os.path.abspath(item.path)
+                key = os.path.realpath(item.path)
                 known = indexed.get(key)
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
                     if indexed.pop(key, None):
-                        writer.delete(known[2])
+                        writer.delete(doc_id(key))
                         report.removed += 1
                     continue
                 if known and known[0] == item.content_hash:
                     report.unchanged += 1
                     known[1] = item.stamp
                     continue
+                writer.delete(doc_id(key))  # also what a crashed run may have left
                 if known:
-                    writer.delete(known[2])
                     report.changed += 1
                 else:
                     report.added += 1
                 writer.add(item.prepared)
                 indexed[key] = [item.content_hash, item.stamp, item.path]
         for key in indexed.keys() - seen:
-            writer.delete(indexed.pop(key)[2])
+            writer.delete(doc_id(key))
+            del indexed[key]
             report.removed += 1
         if not indexed:  # pointing at the wrong folder must not empty a working index
             raise NothingIndexed("no article found to index", report.skipped)
@@ -224,9 +235,10 @@ def update_index(
         raise
     if report.added or report.changed or report.removed:
         writer.commit()
+        fsync_tree(generation)  # Whoosh does not fsync its commits
     else:
         writer.cancel()
-    _save_files(generation, indexed)
+    write_files(generation, indexed)
     report.indexed = len(indexed)
     report.seconds = time.perf_counter() - started
     _write_meta(generation, paths, report)
@@ -235,28 +247,31 @@ def update_index(
     return report
 
 
-def _save_files(generation: Path, files: dict[str, list[str]]) -> None:
-    _write_atomically(generation / FILES, json.dumps(files, ensure_ascii=False))
+def _indexed_files(generation: Path, store) -> dict[str, list[str]]:
+    """Resolved path -> [content hash, stamp, path as indexed]: the manifest, or, when it is
+    missing, what the index itself holds (each of its files is then read again once)."""
+    files = read_files(generation)
+    if files is not None:
+        return files
+    LOGGER.warning("rebuilding the file list of %s from the index", generation)
+    with store.searcher() as searcher:
+        hashes = searcher.indexed_hashes()
+        return {path: [hashes[doc_id(path)], "", path] for path in _stored_paths(searcher, hashes)}
 
 
-def _load_files(generation: Path) -> dict[str, list[str]]:
-    try:
-        return json.loads((generation / FILES).read_text())
-    except (OSError, ValueError) as error:
-        LOGGER.warning("no file list in %s (%s): reading it from the index", generation, error)
-        return {}
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    pending = path.with_name(path.name + ".new")
-    pending.write_text(text)
-    os.replace(pending, path)
+def _stored_paths(searcher, hashes: dict[str, str]) -> list[str]:
+    paths = []
+    for identifier in hashes:
+        article = searcher.article(identifier)
+        if article is not None and doc_id(article.path) == identifier:
+            paths.append(os.path.realpath(article.path))
+    return paths
 
 
 def open_index(index_dir: str | Path = DEFAULT_INDEX_DIR):
     """Open the live generation with the engine that built it, or raise IndexNotFound."""
     generation = current_generation(index_dir)
-    name = _read_meta(generation).get("engine", engines.DEFAULT_ENGINE)
+    name = read_meta(generation).get("engine", engines.DEFAULT_ENGINE)
     try:
         return engines.load(name).open_index(generation)
     except Exception as error:  # each engine has its own errors for a damaged index
@@ -265,63 +280,10 @@ def open_index(index_dir: str | Path = DEFAULT_INDEX_DIR):
         ) from None
 
 
-def current_generation(index_dir: str | Path) -> Path:
-    index_dir = Path(index_dir)
-    try:
-        name = (index_dir / CURRENT).read_text().strip()
-    except OSError:
-        raise IndexNotFound(
-            f"no index at {index_dir}/ yet; build one with `search index"
-            + ("`" if str(index_dir) == DEFAULT_INDEX_DIR else f" --index {index_dir}`")
-        ) from None
-    return index_dir / name
-
-
-def index_info(index_dir: str | Path) -> dict:
-    """What the index holds: engine, documents, when built, from which paths ({} if none)."""
-    try:
-        return _read_meta(current_generation(index_dir))
-    except IndexNotFound:
-        return {}
-
-
-def _read_meta(generation: Path) -> dict:
-    try:
-        return json.loads((generation / META).read_text())
-    except (OSError, ValueError):
-        return {}
-
-
 def _write_meta(generation: Path, paths: Iterable[str | Path], report: BuildReport) -> None:
-    meta = {
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "engine": report.engine,
-        "schema": SCHEMA_VERSION,
-        "paths": [str(path) for path in paths],
-        "documents": report.indexed,
-        "skipped": len(report.skipped),
-    }
-    _write_atomically(generation / META, json.dumps(meta, indent=1))
-
-
-def _make_current(index_dir: Path, generation: Path) -> None:
-    _write_atomically(index_dir / CURRENT, generation.name + "\n")  # readers see old or new
-
-
-def _is_current(index_dir: Path, generation: Path) -> bool:
-    try:
-        return (index_dir / CURRENT).read_text().strip() == generation.name
-    except OSError:
-        return False
-
-
-def _remove_old_generations(index_dir: Path) -> None:
-    """Delete generations older than the live one. Open readers keep their files (POSIX);
-    a newer one may be another build still being written."""
-    live = current_generation(index_dir).name
-    for old in index_dir.glob("gen-*"):
-        if old.name < live and old.is_dir():
-            shutil.rmtree(old, ignore_errors=True)
+    write_meta(generation, engine=report.engine, schema=SCHEMA_VERSION,
+               paths=[str(path) for path in paths], documents=report.indexed,
+               skipped=len(report.skipped))
 
 
 class LiveIndex:

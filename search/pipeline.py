@@ -46,7 +46,14 @@ class Extracted:
 
 
 def doc_id(path: str) -> str:
-    """A short stable id for a document, used in article URLs."""
+    """A short stable id for a document, used in article URLs: the same file has the same id
+    however it was named ("seeds/a.txt", "/home/me/seeds/a.txt", through a symlink)."""
+    return alias_id(os.path.realpath(path))
+
+
+def alias_id(path: str) -> str:
+    """The id of the path as named: what article URLs used before ids came from resolved
+    paths, kept so that old links still find their article."""
     return hashlib.blake2b(path.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
 
 
@@ -159,7 +166,7 @@ def _extract(job: tuple[str, bool]) -> Extracted | Skipped:
     if count_pairs:
         extracted.pairs = exact_pairs(article.indexed_text)
     if prepare is not None:
-        extracted.prepared = prepare(article, page.content_hash, doc_id(path))
+        extracted.prepared = prepare(article, page.content_hash, doc_id(path), alias_id(path))
         extracted.article = None
     return extracted
 

@@ -115,7 +115,8 @@ def test_update_deals_only_with_new_changed_and_deleted_files(tmp_path):
 def test_rebuild_flag_and_old_schema_rebuild(tmp_path):
     import json
 
-    from search.index import META, index_corpus
+    from search.generations import META
+    from search.index import index_corpus
 
     index_corpus([DATA / "en"], tmp_path / "ix")
     assert index_corpus([DATA / "en"], tmp_path / "ix", rebuild=True).rebuilt

@@ -9,12 +9,13 @@ the index folder records which engine built it, and `load(name)` gives that engi
 
 Each engine module provides:
     NAME                                     "whoosh" or "tantivy"
-    prepare(article, content_hash, doc_id)   the document to add, made in a worker process
+    prepare(article, content_hash, doc_id, alias)   the document to add (made in a worker
+                                             process); `alias`, an older id it answers to
     create(folder, documents) -> Writer      a new, empty index in folder
     open_index(folder) -> Index              an index to search or update
 
     Index:   searcher() -> Searcher; writer() -> Writer; doc_count(); close()
-    Writer:  add(prepared); delete(path); commit(); cancel()   (BlockingIOError if busy)
+    Writer:  add(prepared); delete(doc_id); commit(); cancel()   (BlockingIOError if busy)
     Searcher (the protocol below)
 """
 
@@ -80,5 +81,5 @@ class Searcher(Protocol):
     def doc_frequency(self, form: str, term: str) -> int:
         """Documents holding a term: form "folded", "exact" or "pairs"."""
     def indexed_hashes(self) -> dict[str, str]:
-        """Path -> content hash of every document."""
+        """doc_id -> content hash of every document."""
     def close(self) -> None: ...

@@ -19,19 +19,20 @@ import tantivy
 from search.analysis import fold_term, pair_term, term_streams
 from search.normalize import has_accents
 from search.engines import Results, StoredArticle
+from search.limits import WRITER_MEMORY_MB
 from search.plan import TITLE_WEIGHT, Plan, Terms
 
 NAME = "tantivy"
 # The writer's memory for segments in the making, and its indexing threads: analysis happens
 # in Python worker processes, so tantivy's own work is light and one thread keeps up.
-HEAP_BYTES = 160_000_000
+HEAP_BYTES = WRITER_MEMORY_MB * 1_000_000
 THREADS = 1
 TERMS_TOKENIZER = "terms"  # splits on whitespace only: analysis has made the terms
 
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    for name in ("doc_id", "path", "site"):
+    for name in ("doc_id", "alias", "path", "site"):
         builder.add_text_field(name, tokenizer_name="raw")
     for name in ("text", "exact", "title", "title_exact"):
         builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="position")
@@ -44,7 +45,7 @@ def _schema() -> tantivy.Schema:
 SCHEMA = _schema()
 
 
-def prepare(article, content_hash: str, doc_id: str) -> dict:
+def prepare(article, content_hash: str, doc_id: str, alias: str) -> dict:
     """The document's fields as strings (made in a worker process: cheap to send)."""
     text, exact, pairs = term_streams(article.indexed_text)
     title, title_exact, _ = term_streams(article.title)
@@ -55,7 +56,7 @@ def prepare(article, content_hash: str, doc_id: str) -> dict:
         "content_hash": content_hash,
     }
     fields = {
-        "doc_id": doc_id, "path": article.path, "text": text, "exact": exact, "title": title,
+        "doc_id": doc_id, "alias": alias, "path": article.path, "text": text, "exact": exact, "title": title,
         "title_exact": title_exact, "pairs": pairs,
         "stored": json.dumps(stored, ensure_ascii=False).encode("utf-8"),
     }
@@ -86,8 +87,8 @@ class Writer:
     def add(self, prepared: dict) -> None:
         self._writer.add_document(tantivy.Document(**prepared))
 
-    def delete(self, path: str) -> None:
-        self._writer.delete_documents_by_term("path", path)
+    def delete(self, doc_id: str) -> None:
+        self._writer.delete_documents_by_term("doc_id", doc_id)
 
     def commit(self) -> None:
         self._writer.commit()
@@ -184,12 +185,15 @@ class Searcher:
         return StoredArticle(**data, date=datetime.fromisoformat(date) if date else None)
 
     def article(self, doc_id: str) -> StoredArticle | None:
-        found = self._searcher.search(_term("doc_id", doc_id), 1, count=False)
-        return self.stored(found.hits[0][1]) if found.hits else None
+        for field in ("doc_id", "alias"):
+            found = self._searcher.search(_term(field, doc_id), 1, count=False)
+            if found.hits:
+                return self.stored(found.hits[0][1])
+        return None
 
     def indexed_hashes(self) -> dict[str, str]:
         every = self._searcher.search(tantivy.Query.all_query(), max(1, self.doc_count()), count=False)
-        return {(a := self.stored(address)).path: a.content_hash for _, address in every.hits}
+        return {(a := self.stored(address)).doc_id: a.content_hash for _, address in every.hits}
 
 
 _MUST, _SHOULD, _NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot

@@ -12,6 +12,7 @@ The schema pickles the analyzer into the index, so its classes live at module le
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh import multiproc
 from whoosh import query as wq
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
@@ -22,11 +23,13 @@ from whoosh.index import LockError
 from search.analysis import fold_term, pair_term, words
 from search.normalize import has_accents
 from search.engines import Results, StoredArticle
+from search.limits import WRITER_MEMORY_MB
 from search.plan import CAPTION_WEIGHT, TITLE_WEIGHT, Plan, Terms
+from search.processes import die_with_parent
 
 NAME = "whoosh"
 # Memory each Whoosh indexing process may use for its pool before it spills to disk.
-WRITER_LIMIT_MB = 256
+WRITER_LIMIT_MB = WRITER_MEMORY_MB
 # Whoosh's multiprocessing writer: one process per core, a segment each (2.4x faster on 2
 # cores, measured in bench/); small corpora are not worth the processes.
 PROCESSES = 2
@@ -114,8 +117,9 @@ def _words_field(**options) -> TEXT:
 
 
 SCHEMA = Schema(
-    doc_id=ID(stored=True, unique=True),
-    path=ID(stored=True, unique=True, sortable=True),
+    doc_id=ID(stored=True, unique=True, sortable=True),
+    alias=ID,  # the id article URLs had before ids came from resolved paths
+    path=ID(stored=True),
     content_hash=ID(stored=True, sortable=True),
     title=_words_field(stored=True),
     text=_words_field(),
@@ -129,11 +133,12 @@ SCHEMA = Schema(
 )
 
 
-def prepare(article, content_hash: str, doc_id: str) -> dict:
+def prepare(article, content_hash: str, doc_id: str, alias: str) -> dict:
     """The fields one article is added with (Whoosh analyses them in its writer)."""
     captions = "\n".join(article.captions)
     fields = {
         "doc_id": doc_id,
+        "alias": alias,
         "path": article.path,
         "content_hash": content_hash,
         "title": article.title,
@@ -166,12 +171,11 @@ class Writer:
     def add(self, prepared: dict) -> None:
         self._writer.add_document(**prepared)
 
-    def delete(self, path: str) -> None:
+    def delete(self, doc_id: str) -> None:
         # Whoosh's delete_by_term opens a searcher per call (a second each on a large index).
         if self._searcher is None:
             self._searcher = self._index.searcher()
-        docnum = self._searcher.document_number(path=path)
-        if docnum is not None:
+        for docnum in self._searcher.document_numbers(doc_id=doc_id):
             self._writer.delete_document(docnum)
 
     def commit(self) -> None:
@@ -203,6 +207,18 @@ class Index:
 
     def close(self) -> None:
         self._index.close()
+
+
+class _SubWriterTask(multiproc.SubWriterTask):
+    """Whoosh's indexing subprocess, ended by the kernel if the build is killed."""
+
+    def run(self):
+        die_with_parent()
+        super().run()
+
+
+# Whoosh's multiprocessing writer makes its subprocesses from this module-level name.
+multiproc.SubWriterTask = _SubWriterTask
 
 
 def create(folder: Path, documents: int = 0) -> Writer:
@@ -267,13 +283,13 @@ class Searcher:
         return _article(self._searcher.stored_fields(docnum))
 
     def article(self, doc_id: str) -> StoredArticle | None:
-        stored = self._searcher.document(doc_id=doc_id)
+        stored = self._searcher.document(doc_id=doc_id) or self._searcher.document(alias=doc_id)
         return _article(stored) if stored else None
 
     def indexed_hashes(self) -> dict[str, str]:
         reader = self._searcher.reader()
-        paths, hashes = reader.column_reader("path"), reader.column_reader("content_hash")
-        return {paths[n]: hashes[n] for n in range(reader.doc_count_all()) if not reader.is_deleted(n)}
+        ids, hashes = reader.column_reader("doc_id"), reader.column_reader("content_hash")
+        return {ids[n]: hashes[n] for n in range(reader.doc_count_all()) if not reader.is_deleted(n)}
 
 
 def _article(stored: dict) -> StoredArticle:

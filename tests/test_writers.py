@@ -1,0 +1,154 @@
+"""One writer at a time, crash recovery and stable ids, on every engine. (The kill -9 loops and
+concurrent runs at scale are in tests/stress/.)"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from search.generations import FILES, LOCK, WriterLock, current_generation
+from search.index import build_index, index_corpus, open_index
+from search.pipeline import alias_id, doc_id
+from tests.paths import DATA
+
+pytestmark = pytest.mark.usefixtures("engine")
+PAGES = [DATA / "vi" / name for name in
+         ("ca-bien.txt", "ca-phe.txt", "gia-dinh.txt", "suc-khoe.txt", "thuy-dien.txt")]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for source in PAGES[:4]:
+        shutil.copy(source, folder / source.name)
+    return folder
+
+
+def _documents(index_dir) -> dict[str, str]:
+    with open_index(index_dir).searcher() as searcher:
+        assert searcher.doc_count() == len(searcher.indexed_hashes())
+        return searcher.indexed_hashes()
+
+
+def test_a_second_writer_waits_for_the_first(tmp_path):
+    index_dir = tmp_path / "index"
+    said, order = [], []
+    with WriterLock(index_dir):
+        assert "pid" in (index_dir / LOCK).read_text()
+
+        def second():
+            with WriterLock(index_dir, on_wait=said.append):
+                order.append("second")
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.3)
+        order.append("first done")
+    thread.join(10)
+    assert order == ["first done", "second"]
+    assert said and f"pid {os.getpid()}" in said[0]
+
+
+def test_the_lock_of_a_killed_writer_is_free(tmp_path):
+    index_dir = tmp_path / "index"
+    code = ("import sys, time; from search.generations import WriterLock\n"
+            f"WriterLock({str(index_dir)!r}).__enter__(); print('held', flush=True); time.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    holder.kill()
+    holder.wait()
+    said = []
+    with WriterLock(index_dir, on_wait=said.append):
+        pass
+    assert said == []
+
+
+def test_an_update_waits_for_a_rebuild_and_keeps_its_edits(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir)
+    edited = sorted(corpus.iterdir())[0]
+    results = {}
+    with WriterLock(index_dir):  # as if a rebuild were running
+        thread = threading.Thread(target=lambda: results.update(
+            report=index_corpus([corpus], index_dir, on_wait=lambda m: results.update(said=m))))
+        thread.start()
+        time.sleep(0.3)
+        edited.write_text(edited.read_text().replace("Những ngày qua", "Zyxwvu ngày qua"))
+        assert "report" not in results
+    thread.join(60)
+    assert "waiting" in results["said"]
+    assert results["report"].changed == 1
+    with open_index(index_dir).searcher() as searcher:
+        assert "Zyxwvu" in searcher.article(doc_id(str(edited))).body
+
+
+def test_a_manifest_behind_the_index_leaves_no_duplicate(corpus, tmp_path):
+    # A run killed after the engine's commit and before files.json was written.
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir)
+    manifest = current_generation(index_dir) / FILES
+    before = manifest.read_text()
+    new = corpus / "new.txt"
+    shutil.copy(PAGES[4], new)
+    index_corpus([corpus], index_dir)
+    manifest.write_text(before)  # the crash: the index has new.txt, the manifest does not
+    old_text = corpus / "ca-bien.txt"
+    index_corpus([corpus], index_dir)
+    documents = _documents(index_dir)
+    assert len(documents) == len(list(corpus.glob("*.txt")))
+    old_text.unlink()
+    index_corpus([corpus], index_dir)
+    assert doc_id(str(old_text)) not in _documents(index_dir)
+
+
+def test_a_lost_manifest_is_rebuilt_from_the_index(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir)
+    (current_generation(index_dir) / FILES).unlink()
+    report = index_corpus([corpus], index_dir)
+    assert (report.added, report.changed, report.removed) == (0, 0, 0)
+    assert len(_documents(index_dir)) == 4
+    assert len(json.loads((current_generation(index_dir) / FILES).read_text())) == 4
+
+
+def test_one_file_named_two_ways_is_one_document(corpus, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    monkeypatch.chdir(corpus.parent)
+    build_index(["corpus"], index_dir)
+    ids = set(_documents(index_dir))
+    report = index_corpus([str(corpus)], index_dir)
+    assert (report.added, report.removed) == (0, 0)
+    link = tmp_path / "link"
+    link.symlink_to(corpus)
+    index_corpus([link], index_dir)
+    assert set(_documents(index_dir)) == ids
+
+
+def test_old_article_ids_still_find_their_article(corpus, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    monkeypatch.chdir(corpus.parent)
+    build_index(["corpus"], index_dir)
+    page = sorted(corpus.iterdir())[0]
+    old_id = alias_id(os.path.join("corpus", page.name))  # the URL before ids were resolved
+    assert old_id != doc_id(str(page))
+    with open_index(index_dir).searcher() as searcher:
+        assert searcher.article(old_id).doc_id == doc_id(str(page))
+
+
+def test_what_a_killed_build_left_is_removed(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir)
+    live = current_generation(index_dir)
+    unfinished = index_dir / "gen-99999999999999999999-1"
+    unfinished.mkdir()
+    (unfinished / "half-written").write_text("x")
+    (index_dir / "CURRENT.new").write_text("gen-99999999999999999999-1\n")
+    index_corpus([corpus], index_dir)
+    assert sorted(p.name for p in index_dir.glob("gen-*")) == [live.name]
+    assert not (index_dir / "CURRENT.new").exists()
