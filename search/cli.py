@@ -149,26 +149,32 @@ def query_command(text, index_dir, limit, page, sort, site, date_from, date_to, 
     except index.IndexNotFound as error:
         raise click.ClickException(str(error)) from None
     with searchable.searcher() as searcher:
-        result = query.search(
-            searcher, text, page=page, limit=limit, sort=sort, site=site,
-            date_from=_date(date_from), date_to=_date(date_to),
-            pairs=index.pair_counts(index_dir),
-        )
+        try:
+            result = query.search(
+                searcher, text, page=page, limit=limit, sort=sort, site=site,
+                date_from=_date(date_from), date_to=_date(date_to),
+                pairs=index.pair_counts(index_dir),
+            )
+        except query.TooDeep as error:
+            raise click.UsageError(str(error)) from None
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
         return
-    _print_page(result)
+    _print_page(result, limit)
 
 
-def _print_page(result: query.Page) -> None:
+def _print_page(result: query.Page, limit: int) -> None:
     if result.notice:
         click.secho(result.notice, fg="yellow", err=True)
+    if result.partial:
+        click.secho("The search ran out of time: these are the best results found so far.",
+                    fg="yellow", err=True)
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}?")
     if not result.results:
         click.echo(f"No results for {result.query!r} ({result.took_ms:.0f} ms).")
         return
-    first = (result.page - 1) * len(result.results) + 1
+    first = (result.page - 1) * limit + 1
     for rank, hit in enumerate(result.results, start=first):
         click.echo(click.style(f"{rank}. ", bold=True) + _terminal(hit.title_html, bold=True))
         details = [hit.path] + [str(v) for v in (hit.site, hit.date and hit.date.date()) if v]
@@ -176,7 +182,8 @@ def _print_page(result: query.Page) -> None:
         click.echo("   " + _terminal(hit.snippet))
         click.echo()
     click.echo(
-        f"{result.total} result{'s' if result.total != 1 else ''}, page {result.page} of "
+        f"{'' if result.total_exact else 'at least '}{result.total:,} "
+        f"result{'s' if result.total != 1 else ''}, page {result.page} of "
         f"{result.pages} ({result.took_ms:.0f} ms)."
     )
 

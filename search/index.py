@@ -308,10 +308,12 @@ class LiveIndex:
             return cached[1].refresh()
         with self._lock:
             if self._opened is None or self._opened[0] != generation.name:
+                if self._opened is not None:
+                    self._opened[1].close()  # its searchers close as their threads move on
                 self._opened = (generation.name, open_index(self.index_dir))
             searcher = self._opened[1].searcher()
         if cached:
-            cached[1].close()
+            cached[1].close()  # a swapped-out generation's files are let go
         self._local.searcher = (generation.name, searcher)
         return searcher
 

@@ -43,6 +43,8 @@ class Plan:
     date_to: datetime | None = None
     sort: str = "relevance"  # or "date", newest first
     limit: int = 10  # hits wanted, from the top
+    count_up_to: int = 10_000  # count matches exactly up to this many, then say "at least"
+    deadline: float | None = None  # time.monotonic() after which to return what was found
 
     @property
     def filtered(self) -> bool:

@@ -18,7 +18,10 @@ from datetime import datetime
 from search.analysis import fold_term, syllables
 from search.normalize import has_accents
 from search.engines import Results
-from search.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW
+from search.limits import (
+    DEFAULT_PAGE_SIZE, EXACT_TOTAL_UP_TO, MAX_PAGE_SIZE, MAX_PREFIXES, MAX_QUERY_CHARS,
+    MAX_QUERY_TERMS, MAX_RESULT_WINDOW, QUERY_SECONDS,
+)
 from search.plan import Plan, Terms
 from search.snippets import Marks, has_run, highlight, snippet
 from search.spelling import PairCounts
@@ -70,6 +73,7 @@ class Clause:
 class ParsedQuery:
     units: list[list[Clause]] = field(default_factory=list)  # AND of ORs
     negated: list[Clause] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # words past MAX_QUERY_TERMS or MAX_PREFIXES
 
     def positive(self) -> list[Clause]:
         return [clause for unit in self.units for clause in unit]
@@ -144,6 +148,7 @@ def parse(text: str) -> ParsedQuery:
     """
     parsed = ParsedQuery()
     pending_or = negate_next = False
+    seen, terms, prefixes = set(), set(), 0
     for piece in _PIECE.finditer(text[:MAX_QUERY_CHARS]):
         word, phrase = piece.group("word"), piece.group("phrase")
         if word in ("OR", "|", "||"):
@@ -169,6 +174,16 @@ def parse(text: str) -> ParsedQuery:
             title_only=bool(piece.group("field")),
         )
         negate_next = False
+        key = (tuple(words), clause.prefix, clause.negated, clause.title_only)
+        if key in seen and not pending_or:  # "hop tac hop tac" asks nothing more than "hop tac"
+            continue
+        new_terms = terms | set(clause.folded)
+        if len(new_terms) > MAX_QUERY_TERMS or (prefix and prefixes == MAX_PREFIXES):
+            parsed.dropped.append(source)
+            pending_or = False
+            continue
+        seen.add(key)
+        terms, prefixes = new_terms, prefixes + prefix
         if clause.negated:
             parsed.negated.append(clause)
         elif pending_or:
@@ -250,11 +265,17 @@ def search(
     between spellings (index.pair_counts gives them).
     """
     started = time.perf_counter()
+    deadline = time.monotonic() + QUERY_SECONDS
     text = (text or "")[:MAX_QUERY_CHARS]
     page = max(1, int(page))
     limit = min(max(1, int(limit)), MAX_PAGE_SIZE)
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {SORTS}, not {sort!r}")
+    if page * limit > MAX_RESULT_WINDOW:
+        raise TooDeep(
+            f"results past the {MAX_RESULT_WINDOW:,}th are not shown (page {MAX_RESULT_WINDOW // limit} "
+            f"is the last at {limit} per page): narrow the search with more words or a filter"
+        )
     parsed = parse(text)
     result = Page(query=text, total=0, page=page, pages=0, took_ms=0.0, results=[])
     if not parsed.units:
@@ -267,6 +288,7 @@ def search(
         query_plan.sort = sort
         # Enough hits for this page, and for the whole-run re-ranking of the first ones.
         query_plan.limit = page * limit + (RERANK_DEPTH if sort == "relevance" else 0)
+        query_plan.count_up_to, query_plan.deadline = EXACT_TOTAL_UP_TO, deadline
         return searcher.search(query_plan)
 
     found = None
@@ -275,21 +297,24 @@ def search(
         # side by side, those are the results, found through the short pair posting lists
         # instead of intersecting the long lists of common syllables.
         found = run(plan(parsed, adjacent=True))
-        if found.total < ADJACENT_ENOUGH:
+        if found.total < ADJACENT_ENOUGH and not found.partial:
             found = None
     if found is None:
         found = run(plan(parsed))
-    if not found.total and len(parsed.units) > 1:
+    if not found.total and len(parsed.units) > 1 and not found.partial:
         found = run(plan(parsed, any_unit=True))
         if found.total:
             result.notice = "No article has all the words; showing articles with any of them."
+    if parsed.dropped:
+        result.notice = (f"Only the first {MAX_QUERY_TERMS} words (and {MAX_PREFIXES} prefixes*) "
+                         f"are searched; left out: {' '.join(parsed.dropped)[:80]}")
 
-    result.suggestion = _suggestion(searcher, parsed, pairs)
+    result.suggestion = None if found.partial else _suggestion(searcher, parsed, pairs)
     terms_to_mark = parsed.highlight_terms()
-    result.total = found.total
-    result.pages = math.ceil(result.total / limit)
+    result.total, result.total_exact, result.partial = found.total, found.exact, found.partial
+    result.pages = min(math.ceil(result.total / limit), MAX_RESULT_WINDOW // limit)
     ranked = [(score, handle, None) for score, handle in found.hits]
-    if sort == "relevance":
+    if sort == "relevance" and not found.partial:
         ranked = _rerank_runs(searcher, parsed, ranked)
     for score, handle, stored in ranked[(page - 1) * limit : page * limit]:
         stored = stored or searcher.stored(handle)

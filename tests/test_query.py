@@ -2,7 +2,9 @@
 
 import pytest
 
-from search.query import parse, search
+from search import query
+from search.limits import MAX_PREFIXES, MAX_QUERY_TERMS
+from search.query import TooDeep, parse, search
 
 pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine
 
@@ -103,7 +105,59 @@ def test_paging(searcher):
     second = search(searcher, "nga", limit=2, page=2)
     assert first.total == second.total == 4 and first.pages == second.pages
     assert not set(paths(first)) & set(paths(second))
-    assert search(searcher, "nga", limit=2, page=999).results == []
+    assert search(searcher, "nga", limit=2, page=500).results == []
+    with pytest.raises(TooDeep, match="1,000th"):
+        search(searcher, "nga", limit=2, page=501)
+
+
+def test_totals_are_exact_up_to_a_bound_then_a_lower_bound(searcher, monkeypatch):
+    full = search(searcher, "việt nam", limit=1)
+    assert full.total_exact and full.total > 3
+    assert {search(searcher, "việt nam", limit=1, page=n).total for n in (1, 2, full.total)} == {full.total}
+    monkeypatch.setattr(query, "EXACT_TOTAL_UP_TO", 3)
+    for page in (1, 2, 3):
+        capped = search(searcher, "việt nam", limit=1, page=page)
+        assert (capped.total, capped.total_exact, capped.to_json()["total_relation"]) == (3, False, "gte")
+    assert search(searcher, "việt nam", site="no-such-site.vn").total == 0
+
+
+def test_repeated_words_are_searched_once(searcher):
+    once = search(searcher, "hợp tác")
+    repeated = search(searcher, ("hợp tác " * 50)[:400])
+    assert [hit.id for hit in repeated.results] == [hit.id for hit in once.results]
+    assert repeated.notice is None
+    assert [[c.syllables for c in u] for u in parse(("hop tac " * 50)).units] == [[["hop"]], [["tac"]]]
+
+
+def test_long_queries_keep_their_first_words_and_say_so():
+    words = [f"từ{n}" for n in range(60)]
+    parsed = parse(" ".join(words))
+    assert len(parsed.units) == MAX_QUERY_TERMS and parsed.dropped == words[MAX_QUERY_TERMS:]
+    prefixes = parse(" OR ".join(f"a{n}x*" for n in range(54)))
+    assert sum(c.prefix for c in prefixes.positive()) == MAX_PREFIXES
+
+
+def test_a_long_query_gets_a_notice(searcher):
+    page = search(searcher, "hợp tác " + " ".join(f"từ{n}" for n in range(40)))
+    assert "Only the first 32 words" in page.notice
+
+
+def test_a_prefix_stands_for_its_most_common_words(searcher, monkeypatch, engine):
+    from search.limits import MAX_PREFIX_EXPANSION
+
+    monkeypatch.setattr(f"search.engines.{engine}.MAX_PREFIX_EXPANSION", 1)
+    narrow = search(searcher, "ng*", limit=100)
+    monkeypatch.setattr(f"search.engines.{engine}.MAX_PREFIX_EXPANSION", MAX_PREFIX_EXPANSION)
+    wide = search(searcher, "ng*", limit=100)
+    assert 0 < narrow.total < wide.total
+
+
+def test_out_of_time_gives_what_was_found_marked_partial(searcher, monkeypatch, engine):
+    monkeypatch.setattr(query, "QUERY_SECONDS", 0.0)
+    page = search(searcher, "việt nam hợp tác")
+    if engine == "whoosh":  # tantivy answers before any deadline can pass, and is not cut
+        assert page.partial and not page.total_exact
+    assert page.to_json()["partial"] == page.partial
 
 
 def test_parse_reads_syntax():

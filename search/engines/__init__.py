@@ -62,8 +62,10 @@ class StoredArticle:
 
 @dataclass
 class Results:
-    total: int  # documents matching the query (filters included)
+    total: int  # documents matching the query (filters included), up to plan.count_up_to
     hits: list[tuple[float, Any]]  # (score, engine's handle for the document), best first
+    exact: bool = True  # False: `total` is a lower bound (count_up_to reached, or time ran out)
+    partial: bool = False  # the plan's deadline passed: the best hits found until then
 
 
 class Searcher(Protocol):

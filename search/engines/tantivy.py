@@ -9,8 +9,8 @@ weighs more through a boosted title clause beside each text clause. The article 
 stored as one JSON value.
 """
 
+import functools
 import json
-import re
 from datetime import datetime
 from pathlib import Path
 
@@ -19,7 +19,7 @@ import tantivy
 from search.analysis import fold_term, pair_term, term_streams
 from search.normalize import has_accents
 from search.engines import Results, StoredArticle
-from search.limits import WRITER_MEMORY_MB
+from search.limits import MAX_PREFIX_EXPANSION, WRITER_MEMORY_MB
 from search.plan import TITLE_WEIGHT, Plan, Terms
 
 NAME = "tantivy"
@@ -171,13 +171,17 @@ class Searcher:
         return self._searcher.doc_freq(field, term)
 
     def search(self, plan: Plan) -> Results:
-        query = _query(plan)
+        # tantivy counts every match at little cost; the total is capped all the same, so
+        # both engines say "at least" past the same point.
+        query = _query(plan, self._searcher)
         if plan.sort == "date":
             found = self._searcher.search(query, plan.limit, count=True, order_by_field="date",
                                           order=tantivy.Order.Desc)
-            return Results(found.count, [(0.0, address) for _, address in found.hits])
-        found = self._searcher.search(query, plan.limit, count=True)
-        return Results(found.count, list(found.hits))
+            hits = [(0.0, address) for _, address in found.hits]
+        else:
+            found = self._searcher.search(query, plan.limit, count=True)
+            hits = list(found.hits)
+        return Results(min(found.count, plan.count_up_to), hits, exact=found.count <= plan.count_up_to)
 
     def stored(self, address) -> StoredArticle:
         data = json.loads(self._searcher.doc(address)["stored"][0])
@@ -209,11 +213,12 @@ def _any(queries: list[tantivy.Query]) -> tantivy.Query:
     return tantivy.Query.boolean_query([(_SHOULD, q) for q in queries])
 
 
-def _query(plan: Plan) -> tantivy.Query:
-    groups = [_any([_leaf(t) for t in group]) for group in plan.must]
+def _query(plan: Plan, searcher) -> tantivy.Query:
+    leaf = functools.partial(_leaf, searcher)
+    groups = [_any([leaf(t) for t in group]) for group in plan.must]
     clauses = [(_MUST, _any(groups))] if plan.any_group else [(_MUST, g) for g in groups]
-    clauses += [(_SHOULD, _leaf(t)) for t in plan.should]
-    clauses += [(_NOT, _leaf(t)) for t in plan.must_not]
+    clauses += [(_SHOULD, leaf(t)) for t in plan.should]
+    clauses += [(_NOT, leaf(t)) for t in plan.must_not]
     if plan.site:
         clauses.append((_MUST, tantivy.Query.const_score_query(_term("site", plan.site), 0.0)))
     if plan.date_from or plan.date_to:
@@ -223,23 +228,27 @@ def _query(plan: Plan) -> tantivy.Query:
     return tantivy.Query.boolean_query(clauses)
 
 
-def _leaf(terms: Terms) -> tantivy.Query:
-    query = _match(terms)
+def _leaf(searcher, terms: Terms) -> tantivy.Query:
+    query = _match(searcher, terms)
     if terms.field == "text" and not terms.prefix:
         # The title weighs TITLE_WEIGHT times the body: its words score again, boosted.
-        title = _match(Terms("title", terms.words, terms.exact))
+        title = _match(searcher, Terms("title", terms.words, terms.exact))
         query = _any([query, tantivy.Query.boost_query(title, TITLE_WEIGHT - 1)])
     return tantivy.Query.boost_query(query, terms.boost) if terms.boost != 1.0 else query
 
 
-def _match(terms: Terms) -> tantivy.Query:
+def _match(searcher, terms: Terms) -> tantivy.Query:
     folded = [fold_term(word) for word in terms.words]
     if terms.field == "pairs":
         return _term("pairs", pair_term(*folded))
     folded_field = terms.field  # "text" or "title"
     exact_field = "exact" if terms.field == "text" else "title_exact"
     if terms.prefix:
-        return tantivy.Query.regex_query(SCHEMA, folded_field, re.escape(folded[0]) + ".*")
+        # The most common words the prefix stands for, not all of them ("ng*" is thousands).
+        found = searcher.terms_with_prefix(folded_field, folded[0], limit=MAX_PREFIX_EXPANSION)
+        if not found:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.term_set_query(SCHEMA, folded_field, [term for term, _ in found])
     accented = [w for w in terms.words if terms.exact and has_accents(w)]
     if accented and len(accented) == len(terms.words):
         return _words(exact_field, list(terms.words))

@@ -9,11 +9,15 @@ each token weighted by its part (BM25F); `pairs` the folded neighbour pairs.
 The schema pickles the analyzer into the index, so its classes live at module level here.
 """
 
+import functools
+import time
+from itertools import islice
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import multiproc
 from whoosh import query as wq
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
@@ -23,7 +27,7 @@ from whoosh.index import LockError
 from search.analysis import fold_term, pair_term, words
 from search.normalize import has_accents
 from search.engines import Results, StoredArticle
-from search.limits import WRITER_MEMORY_MB
+from search.limits import MAX_PREFIX_EXPANSION, WRITER_MEMORY_MB
 from search.plan import CAPTION_WEIGHT, TITLE_WEIGHT, Plan, Terms
 from search.processes import die_with_parent
 
@@ -262,22 +266,47 @@ class Searcher:
         return self._searcher.doc_frequency("pairs" if form == "pairs" else "text", term)
 
     def search(self, plan: Plan) -> Results:
+        query = _query(plan, self._searcher.reader())
         single = plan.single_word()
         if single and not plan.filtered and not self._searcher.reader().has_deletions():
             # One syllable: Whoosh skips blocks that cannot reach the top, and the posting
             # list's length is the count.
-            hits = self._searcher.search(_query(plan), limit=plan.limit, optimize=True,
-                                         **({"sortedby": "date", "reverse": True} if plan.sort == "date" else {}))
-            return Results(self._searcher.doc_frequency("text", fold_term(single)),
-                           [(hit.score or 0.0, hit.docnum) for hit in hits])
-        by_date = plan.sort == "date"
-        hits = self._searcher.search(_query(plan), limit=plan.limit,
-                                     sortedby="date" if by_date else None, reverse=by_date)
+            hits, partial = self._collect(query, plan)
+            total = self._searcher.doc_frequency("text", fold_term(single))
+            return _capped(total, hits, plan, partial)
+        hits, partial = self._collect(query, plan)
+        if len(hits) < plan.limit and not partial:
+            # The top-N collector never filled up, so it dropped nothing: all matches are here.
+            return _capped(len(hits), hits, plan, partial)
         # Not len(hits): Whoosh's top-N collector drops documents that cannot reach the top
         # as it goes, then counts what it kept (half the truth on the bench corpus). What
-        # matches, counted without scoring or bonus clauses, is exact and cheap.
-        total = sum(1 for _ in self._searcher.docs_for_query(_query(plan, counting=True)))
-        return Results(total, [(hit.score or 0.0, hit.docnum) for hit in hits])
+        # matches, counted without scoring or bonus clauses, is exact and cheaper.
+        counted, complete = 0, True
+        for counted, _ in enumerate(self._searcher.docs_for_query(
+                _query(plan, self._searcher.reader(), counting=True)), start=1):
+            if counted >= plan.count_up_to or (counted % 1024 == 0 and _past(plan.deadline)):
+                complete = False
+                break
+        results = _capped(max(counted, len(hits)), hits, plan, partial)
+        results.exact = results.exact and complete
+        return results
+
+    def _collect(self, query: wq.Query, plan: Plan) -> tuple[list, bool]:
+        """The top hits, and whether the deadline cut the search short."""
+        by_date = plan.sort == "date"
+        collector = self._searcher.collector(limit=plan.limit, sortedby="date" if by_date else None,
+                                             reverse=by_date)
+        partial = False
+        if plan.deadline is not None:
+            seconds = max(0.001, plan.deadline - time.monotonic())
+            timed = TimeLimitCollector(collector, seconds, use_alarm=False)  # not main thread
+            try:
+                self._searcher.search_with_collector(query, timed)
+            except TimeLimit:
+                partial = True
+        else:
+            self._searcher.search_with_collector(query, collector)
+        return [(hit.score or 0.0, hit.docnum) for hit in collector.results()], partial
 
     def stored(self, docnum: int) -> StoredArticle:
         return _article(self._searcher.stored_fields(docnum))
@@ -302,9 +331,19 @@ def _article(stored: dict) -> StoredArticle:
     )
 
 
-def _query(plan: Plan, counting: bool = False) -> wq.Query:
+def _capped(total: int, hits: list, plan: Plan, partial: bool) -> Results:
+    exact = total <= plan.count_up_to and not partial
+    return Results(min(total, plan.count_up_to), hits, exact=exact, partial=partial)
+
+
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() > deadline
+
+
+def _query(plan: Plan, reader, counting: bool = False) -> wq.Query:
     """The plan as a Whoosh query; `counting`: only what decides a match, filters included."""
-    groups = [_or([_leaf(t) for t in group]) for group in plan.must]
+    leaf = functools.partial(_term_query, reader)
+    groups = [_or([leaf(t) for t in group]) for group in plan.must]
     main = wq.Or(groups) if plan.any_group else wq.And(groups)
     found = _filter(plan)
     if found is not None:
@@ -312,9 +351,9 @@ def _query(plan: Plan, counting: bool = False) -> wq.Query:
     if plan.should and not counting:
         # A union the matched documents skip into, not Whoosh's preloading Or, which would
         # read and score every posting of every bonus term.
-        main = wq.AndMaybe(main, wq.DefaultOr([_leaf(t) for t in plan.should]))
+        main = wq.AndMaybe(main, wq.DefaultOr([leaf(t) for t in plan.should]))
     if plan.must_not:
-        main = wq.AndNot(main, wq.Or([_leaf(t) for t in plan.must_not]))
+        main = wq.AndNot(main, wq.Or([leaf(t) for t in plan.must_not]))
     return main
 
 
@@ -322,12 +361,14 @@ def _or(queries: list[wq.Query]) -> wq.Query:
     return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
-def _leaf(terms: Terms) -> wq.Query:
+def _term_query(reader, terms: Terms) -> wq.Query:
     if terms.field == "pairs":
         folded = [fold_term(word) for word in terms.words]
         return wq.Term("pairs", pair_term(*folded), boost=terms.boost)
     if terms.prefix:
-        return wq.Prefix(terms.field, fold_term(terms.words[0]), boost=terms.boost)
+        # The most common words the prefix stands for, not all of them ("ng*" is thousands).
+        words = _expand(reader, terms.field, fold_term(terms.words[0]))
+        return wq.Or([wq.Term(terms.field, w, boost=terms.boost) for w in words]) if words else wq.NullQuery
     # Exact forms share the field with folded ones: an accented word is its own term, a plain
     # word's only term is its folded form (which every spelling also has).
     forms = [w if terms.exact and has_accents(w) else fold_term(w) for w in terms.words]
@@ -344,6 +385,14 @@ def _leaf(terms: Terms) -> wq.Query:
     if len(pairs) == 1 and forms == folded:
         return wq.Term("pairs", pairs[0], boost=terms.boost)
     return wq.And([wq.Term("pairs", pair, boost=0.0) for pair in pairs] + [phrase])
+
+
+def _expand(reader, field: str, prefix: str) -> list[str]:
+    """Up to MAX_PREFIX_EXPANSION indexed words starting with prefix, the most frequent first."""
+    candidates = list(islice(reader.expand_prefix(field, prefix), 50 * MAX_PREFIX_EXPANSION))
+    candidates = [term.decode("utf-8") if isinstance(term, bytes) else term for term in candidates]
+    candidates.sort(key=lambda term: -reader.doc_frequency(field, term))
+    return candidates[:MAX_PREFIX_EXPANSION]
 
 
 def _filter(plan: Plan) -> wq.Query | None:
