@@ -29,7 +29,7 @@ def _float(name: str, default: float) -> float:
 MAX_QUERY_CHARS = _int("MAX_QUERY_CHARS", 400)  # longer queries are cut, with a notice
 MAX_QUERY_TERMS = _int("MAX_QUERY_TERMS", 32)  # distinct words; the rest are dropped, with a notice
 MAX_PREFIXES = _int("MAX_PREFIXES", 16)  # `word*` terms per query
-MAX_PREFIX_EXPANSION = _int("MAX_PREFIX_EXPANSION", 64)  # index terms one `word*` stands for
+MAX_PREFIX_EXPANSION = _int("MAX_PREFIX_EXPANSION", 16)  # indexed words one `word*` stands for (Typesense: 4)
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = _int("MAX_PAGE_SIZE", 100)
 # Elasticsearch's max_result_window: page x page size may not reach past this hit.

@@ -38,6 +38,7 @@ WRITER_LIMIT_MB = WRITER_MEMORY_MB
 # cores, measured in bench/); small corpora are not worth the processes.
 PROCESSES = 2
 PARALLEL_FROM = 200
+MIN_COLLECT_SECONDS = 0.05
 # The title, body and captions go into `text` separated by these marks (see WordTokenizer).
 BODY_MARK, CAPTIONS_MARK = "\x1e", "\x1f"
 
@@ -284,7 +285,7 @@ class Searcher:
         counted, complete = 0, True
         for counted, _ in enumerate(self._searcher.docs_for_query(
                 _query(plan, self._searcher.reader(), counting=True)), start=1):
-            if counted >= plan.count_up_to or (counted % 1024 == 0 and _past(plan.deadline)):
+            if counted >= plan.count_up_to or (counted % 64 == 0 and _past(plan.deadline)):
                 complete = False
                 break
         results = _capped(max(counted, len(hits)), hits, plan, partial)
@@ -298,7 +299,8 @@ class Searcher:
                                              reverse=by_date)
         partial = False
         if plan.deadline is not None:
-            seconds = max(0.001, plan.deadline - time.monotonic())
+            # Some time to collect in, even when building the query used the budget up.
+            seconds = max(MIN_COLLECT_SECONDS, plan.deadline - time.monotonic())
             timed = TimeLimitCollector(collector, seconds, use_alarm=False)  # not main thread
             try:
                 self._searcher.search_with_collector(query, timed)
@@ -344,7 +346,9 @@ def _query(plan: Plan, reader, counting: bool = False) -> wq.Query:
     """The plan as a Whoosh query; `counting`: only what decides a match, filters included."""
     leaf = functools.partial(_term_query, reader)
     groups = [_or([leaf(t) for t in group]) for group in plan.must]
-    main = wq.Or(groups) if plan.any_group else wq.And(groups)
+    # DefaultOr throughout: Whoosh's usual Or reads and scores every posting of every term
+    # before the first hit, where the deadline cannot stop it.
+    main = wq.DefaultOr(groups) if plan.any_group else wq.And(groups)
     found = _filter(plan)
     if found is not None:
         main = wq.And([main, wq.ConstantScoreQuery(found, 0.0)])
@@ -358,7 +362,7 @@ def _query(plan: Plan, reader, counting: bool = False) -> wq.Query:
 
 
 def _or(queries: list[wq.Query]) -> wq.Query:
-    return queries[0] if len(queries) == 1 else wq.Or(queries)
+    return queries[0] if len(queries) == 1 else wq.DefaultOr(queries)
 
 
 def _term_query(reader, terms: Terms) -> wq.Query:
@@ -368,7 +372,7 @@ def _term_query(reader, terms: Terms) -> wq.Query:
     if terms.prefix:
         # The most common words the prefix stands for, not all of them ("ng*" is thousands).
         words = _expand(reader, terms.field, fold_term(terms.words[0]))
-        return wq.Or([wq.Term(terms.field, w, boost=terms.boost) for w in words]) if words else wq.NullQuery
+        return wq.DefaultOr([wq.Term(terms.field, w, boost=terms.boost) for w in words]) if words else wq.NullQuery
     # Exact forms share the field with folded ones: an accented word is its own term, a plain
     # word's only term is its folded form (which every spelling also has).
     forms = [w if terms.exact and has_accents(w) else fold_term(w) for w in terms.words]
@@ -389,7 +393,7 @@ def _term_query(reader, terms: Terms) -> wq.Query:
 
 def _expand(reader, field: str, prefix: str) -> list[str]:
     """Up to MAX_PREFIX_EXPANSION indexed words starting with prefix, the most frequent first."""
-    candidates = list(islice(reader.expand_prefix(field, prefix), 50 * MAX_PREFIX_EXPANSION))
+    candidates = list(islice(reader.expand_prefix(field, prefix), 8 * MAX_PREFIX_EXPANSION))
     candidates = [term.decode("utf-8") if isinstance(term, bytes) else term for term in candidates]
     candidates.sort(key=lambda term: -reader.doc_frequency(field, term))
     return candidates[:MAX_PREFIX_EXPANSION]
