@@ -301,6 +301,8 @@ class Searcher:
         if plan.deadline is not None:
             # Some time to collect in, even when building the query used the budget up.
             seconds = max(MIN_COLLECT_SECONDS, plan.deadline - time.monotonic())
+            if seconds <= 0:
+                return [], True
             timed = TimeLimitCollector(collector, seconds, use_alarm=False)  # not main thread
             try:
                 self._searcher.search_with_collector(query, timed)
