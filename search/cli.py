@@ -82,7 +82,11 @@ def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, engine:
             length=len(files), label="Indexing", file=sys.stderr, hidden=not show_progress
         ) as bar:
             report = index.index_corpus(paths, index_dir, rebuild=rebuild, engine=engine,
-                                        on_file=lambda _: bar.update(1))
+                                        on_file=lambda _: bar.update(1),
+                                        on_wait=lambda message: click.echo(message + "…", err=True))
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted: the index is as it was before this run.", err=True)
+        sys.exit(130)
     except index.NothingIndexed as error:
         _echo_skipped(error.skipped)
         raise click.ClickException(
