@@ -58,18 +58,23 @@ def engine_option(function):
 @main.command("index")
 @click.argument("paths", nargs=-1, type=click.Path())
 @index_dir_option
-@click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
+@click.option("--prune", is_flag=True,
+              help="Make the index hold exactly PATHS: remove every other indexed file.")
+@click.option("--rebuild", is_flag=True, help="Rebuild from scratch from PATHS instead of updating.")
 @engine_option
-def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, engine: str | None) -> None:
-    """Index PATHS (files or folders; default: seeds/).
+def index_command(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool,
+                  engine: str | None) -> None:
+    """Add the pages under PATHS (files or folders) to the index, or update them.
 
     \b
-    With an index in place, only new, changed and deleted files are dealt with (by content);
-    files no longer under PATHS leave the index. A rebuild (the first build, --rebuild, or
-    another --engine than the index's) is written beside the old index and replaces it only
-    when complete.
+    New and changed files are indexed (by content), files that vanished from PATHS leave
+    the index; other indexed files stay, as with Elasticsearch or Meilisearch. Without
+    PATHS, every path the index was built from is refreshed (seeds/ for a first build).
+    --prune or --rebuild make the index mirror PATHS exactly. A rebuild (the first build,
+    --rebuild, or another --engine than the index's) is written beside the old index and
+    replaces it only when complete. One run writes an index at a time: a second one waits.
     """
-    paths = paths or (index.DEFAULT_CORPUS,)
+    paths = paths or tuple(index.index_info(index_dir).get("paths", ())) or (index.DEFAULT_CORPUS,)
     missing = [path for path in paths if not os.path.exists(path)]
     if len(missing) == len(paths):
         raise click.ClickException(
@@ -81,9 +86,13 @@ def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, engine:
         with click.progressbar(
             length=len(files), label="Indexing", file=sys.stderr, hidden=not show_progress
         ) as bar:
-            report = index.index_corpus(paths, index_dir, rebuild=rebuild, engine=engine,
-                                        on_file=lambda _: bar.update(1),
-                                        on_wait=lambda message: click.echo(message + "…", err=True))
+            report = index.index_corpus(
+                paths, index_dir, rebuild=rebuild, prune=prune, engine=engine,
+                on_file=lambda _: bar.update(1),
+                # On a terminal, say what happens between files; otherwise the log says it.
+                say=(lambda message: click.echo(f"\n{message[0].upper()}{message[1:]}…", err=True))
+                if show_progress else None,
+            )
     except KeyboardInterrupt:
         click.echo("\nInterrupted: the index is as it was before this run.", err=True)
         sys.exit(130)
@@ -99,23 +108,27 @@ def index_command(paths: tuple[str, ...], index_dir: str, rebuild: bool, engine:
     if report.rebuilt:
         rate = report.indexed / report.seconds if report.seconds else 0
         click.echo(
-            f"Indexed {report.indexed} document{'s' if report.indexed != 1 else ''} into "
-            f"{index_dir}/ with {report.engine} in {report.seconds:.1f} s ({rate:.0f} documents/s)."
+            f"Indexed {_plural(report.indexed, 'article')} into {index_dir}/ with "
+            f"{report.engine} in {report.seconds:.1f} s ({rate:.0f} articles/s)."
         )
     else:
         click.echo(
-            f"Updated {index_dir}/ in {report.seconds:.1f} s: {report.added} added, "
-            f"{report.changed} changed, {report.removed} removed, {report.unchanged} unchanged; "
-            f"{report.indexed} documents."
+            f"Updated {index_dir}/ in {report.seconds:.1f} s: {report.added:,} added, "
+            f"{report.changed:,} changed, {report.removed:,} removed, {report.unchanged:,} "
+            f"unchanged; {_plural(report.indexed, 'article')} in the index."
         )
     if report.skipped:
         _echo_skipped(report.skipped)
         sys.exit(EXIT_SKIPPED)
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _echo_skipped(skipped: list[corpus.Skipped]) -> None:
     if skipped:
-        click.echo(f"Skipped {len(skipped)} file{'s' if len(skipped) != 1 else ''}:", err=True)
+        click.echo(f"Skipped {_plural(len(skipped), 'file')}:", err=True)
         for item in skipped:
             click.echo(f"  {item.path}: {item.reason}", err=True)
 
@@ -252,14 +265,31 @@ def _print_article(article, explain: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", type=click.IntRange(1, 64), envvar="SEARCH_WORKERS",
-              default=os.cpu_count() or 1, show_default="the number of cores",
+              show_default="the number of cores",
               help="Server processes, each with its own searcher (or set SEARCH_WORKERS).")
-@click.option("--debug", is_flag=True, help="Flask's development server with its reloader.")
-def serve_command(index_dir: str, host: str, port: int, workers: int, debug: bool) -> None:
+@click.option("--max-connections", type=click.IntRange(1, 100_000),
+              envvar="SEARCH_MAX_CONNECTIONS", show_default="1000",
+              help="Open connections per worker; more wait in the listen backlog "
+              "(or set SEARCH_MAX_CONNECTIONS).")
+@click.option("--idle-seconds", type=click.IntRange(1, 3600), envvar="SEARCH_IDLE_SECONDS",
+              show_default="5", help="Close a connection that has not sent a whole request "
+              "this long after connecting or after its last answer (or set SEARCH_IDLE_SECONDS).")
+@click.option("--debug", is_flag=True, help="Flask's development server with its debugger and "
+              "reloader; only with a loopback --host (the debugger runs any code it is sent).")
+def serve_command(index_dir: str, host: str, port: int, workers: int | None,
+                  max_connections: int | None, idle_seconds: int | None, debug: bool) -> None:
     """Serve the search page and JSON API."""
-    from web.server import serve  # search never imports web at module level
+    from search import limits
+    from web.server import is_loopback, serve  # search never imports web at module level
 
-    serve(index_dir=index_dir, host=host, port=port, workers=workers, debug=debug)
+    if debug and not is_loopback(host):
+        raise click.BadParameter(
+            f"--debug serves Werkzeug's debugger, which runs any code it is sent: use it with a "
+            f"loopback address only (127.0.0.1, ::1 or localhost), not {host!r}.",
+            param_hint="'--host'")
+    serve(index_dir=index_dir, host=host, port=port, workers=workers or limits.WORKERS,
+          debug=debug, max_connections=max_connections or limits.MAX_CONNECTIONS,
+          idle_seconds=idle_seconds or limits.IDLE_SECONDS)
 
 
 @main.group("evaluate")

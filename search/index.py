@@ -68,57 +68,52 @@ def build_index(
     index_dir: str | Path = DEFAULT_INDEX_DIR,
     on_file: Callable[[str], None] | None = None,
     engine: str | None = None,
-    on_wait: Callable[[str], None] | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Index every article under the paths into a new generation and make it the live one.
 
     `engine` is "whoosh" or "tantivy" (default: SEARCH_ENGINE, or whoosh). `on_file` is called
-    with each file's path as it is done (for a progress bar). Raises NothingIndexed, leaving
-    any old index in place, when no file held an article. Waits for another run writing the
-    same index to finish first (`on_wait` is told).
+    with each file's path as it is done (for a progress bar), `say` with what the run is
+    waiting for or doing between files. Raises NothingIndexed, leaving any old index in place,
+    when no file held an article. Waits for another run writing the same index to finish.
     """
-    with WriterLock(index_dir, on_wait):
+    with WriterLock(index_dir, say):
         remove_stale(Path(index_dir))
-        return _build(list(paths), Path(index_dir), on_file, engine)
+        return _build(list(paths), Path(index_dir), on_file, engine, say)
 
 
 def index_corpus(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | Path] = (),
     index_dir: str | Path = DEFAULT_INDEX_DIR,
     rebuild: bool = False,
     on_file: Callable[[str], None] | None = None,
     engine: str | None = None,
-    on_wait: Callable[[str], None] | None = None,
+    say: Callable[[str], None] | None = None,
+    prune: bool = False,
 ) -> BuildReport:
-    """Update the live index to match the files under paths, or build one if there is none
-    (or it is of an older schema, or `rebuild` is asked for, or another engine)."""
-    with WriterLock(index_dir, on_wait):
+    """Add and update the articles under paths (default: every path the index was built
+    from), as Elasticsearch or Meilisearch add documents: files that vanished from those
+    paths leave the index, other indexed files stay. `prune` makes the index mirror exactly
+    the paths. With no index yet (or one of an older schema, another engine, or `rebuild`),
+    a new one is built from the paths.
+
+    An update changes the live index in place and commits atomically; the template learned
+    at the last full build is reused (`rebuild` relearns it).
+    """
+    with WriterLock(index_dir, say):
         index_dir = Path(index_dir)
         remove_stale(index_dir)
         info = index_info(index_dir)
+        paths = list(paths) or info.get("paths", [])
+        if not paths:
+            raise ValueError("name the files or folders to index")
         same_engine = engine is None or engine == info.get("engine")
         if not rebuild and same_engine and info.get("schema") == SCHEMA_VERSION:
-            return _update(list(paths), index_dir, on_file)
-        return _build(list(paths), index_dir, on_file, engine or info.get("engine"))
+            return _update(paths, index_dir, on_file, say, prune)
+        return _build(paths, index_dir, on_file, engine or info.get("engine"), say)
 
 
-def update_index(
-    paths: Iterable[str | Path],
-    index_dir: str | Path = DEFAULT_INDEX_DIR,
-    on_file: Callable[[str], None] | None = None,
-    on_wait: Callable[[str], None] | None = None,
-) -> BuildReport:
-    """Re-index new and changed files (by content hash) and remove deleted ones, in place.
-
-    The engine commits atomically: searchers see the old index until the update is complete.
-    The template learned at the last full build is reused; `search index --rebuild` relearns it.
-    """
-    with WriterLock(index_dir, on_wait):
-        remove_stale(Path(index_dir))
-        return _update(list(paths), Path(index_dir), on_file)
-
-
-def _build(paths: list, index_dir: Path, on_file, engine: str | None) -> BuildReport:
+def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> BuildReport:
     started = time.perf_counter()
     module = engines.load(engine or engines.default_engine())
     report = BuildReport(index_dir=str(index_dir), engine=module.NAME)
@@ -151,6 +146,7 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None) -> BuildRe
                     raise NothingIndexed("no article found to index", report.skipped)
                 LOGGER.info("extracted and added %d articles at %.1f s; committing",
                             report.indexed, time.perf_counter() - started)
+                _say(say, f"writing the index ({_plural(report.indexed, 'article')})")
                 writer.commit()
             except BaseException:
                 writer.cancel()
@@ -170,7 +166,7 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None) -> BuildRe
     return report
 
 
-def _update(paths: list, index_dir: Path, on_file) -> BuildReport:
+def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildReport:
     """The index is changed in place; the manifest (files.json) is written after the engine's
     commit. A crash between the two leaves the manifest behind the index, which the next run
     repairs: every file it adds is first deleted by id, so it is never indexed twice."""
@@ -224,7 +220,8 @@ def _update(paths: list, index_dir: Path, on_file) -> BuildReport:
                     report.added += 1
                 writer.add(item.prepared)
                 indexed[key] = [item.content_hash, item.stamp, item.path]
-        for key in indexed.keys() - seen:
+        scope = [os.path.realpath(path) for path in paths]
+        for key in {key for key in indexed.keys() - seen if prune or _under(key, scope)}:
             writer.delete(doc_id(key))
             del indexed[key]
             report.removed += 1
@@ -234,6 +231,7 @@ def _update(paths: list, index_dir: Path, on_file) -> BuildReport:
         writer.cancel()
         raise
     if report.added or report.changed or report.removed:
+        _say(say, "writing the index")
         writer.commit()
         fsync_tree(generation)  # Whoosh does not fsync its commits
     else:
@@ -241,10 +239,24 @@ def _update(paths: list, index_dir: Path, on_file) -> BuildReport:
     write_files(generation, indexed)
     report.indexed = len(indexed)
     report.seconds = time.perf_counter() - started
-    _write_meta(generation, paths, report)
+    remembered = read_meta(generation).get("paths", [])
+    _write_meta(generation, paths if prune else remembered + paths, report)
     LOGGER.info("updated %s: %d added, %d changed, %d removed", generation, report.added,
                 report.changed, report.removed)
     return report
+
+
+def _under(path: str, scope: list[str]) -> bool:
+    """Whether a resolved path is one of the scope's paths or inside one of its folders."""
+    return any(path == top or path.startswith(top.rstrip(os.sep) + os.sep) for top in scope)
+
+
+def _say(say, message: str) -> None:
+    (say or LOGGER.info)(message)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _indexed_files(generation: Path, store) -> dict[str, list[str]]:
@@ -281,8 +293,10 @@ def open_index(index_dir: str | Path = DEFAULT_INDEX_DIR):
 
 
 def _write_meta(generation: Path, paths: Iterable[str | Path], report: BuildReport) -> None:
+    # Resolved, so that a bare `search index` run from anywhere refreshes the same folders.
+    resolved = dict.fromkeys(os.path.realpath(path) for path in paths)
     write_meta(generation, engine=report.engine, schema=SCHEMA_VERSION,
-               paths=[str(path) for path in paths], documents=report.indexed,
+               paths=list(resolved), documents=report.indexed,
                skipped=len(report.skipped))
 
 

@@ -14,7 +14,7 @@ def test_index_then_query_human_and_json(runner, tmp_path, monkeypatch):
     monkeypatch.setenv("SEARCH_INDEX_DIR", str(tmp_path / "ix"))
     result = runner.invoke(main, ["index", str(SEEDS)])
     assert result.exit_code == 0, result.output
-    assert "Indexed 5 documents" in result.output
+    assert "Indexed 5 articles" in result.output
 
     human = runner.invoke(main, ["query", "hop tac"])
     assert human.exit_code == 0
@@ -57,7 +57,7 @@ def test_bad_option_and_bad_path(runner, tmp_path):
 def test_skipped_files_are_listed_and_change_the_exit_status(runner, bad_files, tmp_path):
     result = runner.invoke(main, ["index", str(bad_files), "--index", str(tmp_path / "ix")])
     assert result.exit_code == EXIT_SKIPPED
-    assert "Indexed 1 document into" in result.output
+    assert "Indexed 1 article into" in result.output
     assert "binary.txt: binary file" in result.output
     assert "undecodable.txt: undecodable" in result.output
 
@@ -68,7 +68,9 @@ def test_nothing_to_index_keeps_the_old_index(runner, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "a.txt").write_bytes(b"\x00\x01")
-    result = runner.invoke(main, ["index", str(empty), "--index", ix])
+    added = runner.invoke(main, ["index", str(empty), "--index", ix])
+    assert added.exit_code == EXIT_SKIPPED and "0 added" in added.output and "4 articles" in added.output
+    result = runner.invoke(main, ["index", str(empty), "--prune", "--index", ix])
     assert result.exit_code == 1 and "old index is kept" in result.output
     assert json.loads(runner.invoke(main, ["query", "ferry", "--index", ix, "--json"]).output)["total"] == 1
 
@@ -99,6 +101,25 @@ def test_second_run_updates_and_says_what_it_did(runner, tmp_path):
     (tmp_path / "corpus" / "ferry.html").unlink()
     result = runner.invoke(main, ["index", str(tmp_path / "corpus"), "--index", ix])
     assert result.exit_code == 0
-    assert "0 added, 0 changed, 1 removed, 3 unchanged; 3 documents." in result.output
+    assert "0 added, 0 changed, 1 removed, 3 unchanged; 3 articles in the index." in result.output
     rebuilt = runner.invoke(main, ["index", str(tmp_path / "corpus"), "--index", ix, "--rebuild"])
-    assert "Indexed 3 documents" in rebuilt.output
+    assert "Indexed 3 articles" in rebuilt.output
+
+
+def test_indexing_a_path_adds_to_the_index(runner, tmp_path):
+    import shutil
+
+    shutil.copytree(DATA / "en", tmp_path / "en")
+    shutil.copytree(DATA / "vi", tmp_path / "vi")
+    ix = str(tmp_path / "ix")
+    first = runner.invoke(main, ["index", str(tmp_path / "en"), "--index", ix])
+    assert "Indexed 4 articles" in first.output
+    one = tmp_path / "vi" / "ca-phe.txt"
+    added = runner.invoke(main, ["index", str(one), "--index", ix])
+    assert "1 added, 0 changed, 0 removed, 0 unchanged; 5 articles in the index." in added.output
+    (tmp_path / "en" / "ferry.html").unlink()
+    one.write_text(one.read_text().replace("cà phê", "trà", 1))
+    refreshed = runner.invoke(main, ["index", "--index", ix])  # every path it was built from
+    assert "0 added, 1 changed, 1 removed, 3 unchanged; 4 articles" in refreshed.output
+    pruned = runner.invoke(main, ["index", str(one), "--prune", "--index", ix])
+    assert "0 added, 0 changed, 3 removed, 1 unchanged; 1 article in the index." in pruned.output

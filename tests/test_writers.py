@@ -76,7 +76,7 @@ def test_an_update_waits_for_a_rebuild_and_keeps_its_edits(corpus, tmp_path):
     results = {}
     with WriterLock(index_dir):  # as if a rebuild were running
         thread = threading.Thread(target=lambda: results.update(
-            report=index_corpus([corpus], index_dir, on_wait=lambda m: results.update(said=m))))
+            report=index_corpus([corpus], index_dir, say=lambda m: results.setdefault("said", m))))
         thread.start()
         time.sleep(0.3)
         edited.write_text(edited.read_text().replace("Những ngày qua", "Zyxwvu ngày qua"))
