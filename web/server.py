@@ -3,14 +3,37 @@
 Searches are CPU-bound Python: threads of one process queue behind each other on the GIL, so
 throughput comes from processes. gunicorn forks `workers` processes; each opens its own
 searcher (LiveIndex) and follows the index across updates and rebuilds without a restart.
+
+Idle and slow clients cost no thread: gunicorn's gthread worker hands every accepted connection
+to its thread pool at once, and that thread waits up to 5 s for a first byte, then reads the
+request line and headers with no time limit. With one thread per worker, 100 sockets that
+connect and send nothing (or half a request line) kept every other client waiting for minutes.
+HeadFirstWorker reads the request head (and a small body) in the worker's event loop instead,
+and gives a connection to the thread only once its request has arrived; a connection that has
+not sent a whole request within `idle_seconds` is closed, and a thread never waits on a socket
+longer than that either. At most `max_connections` per worker are open; more wait in the
+kernel's listen backlog.
+
+`--debug` runs Flask's development server, with Werkzeug's interactive debugger and reloader,
+and only on a loopback address: the debugger runs any Python its console is sent.
 """
 
+import errno
+import ipaddress
 import logging
 import os
+import re
+import resource
+import selectors
+import socket
+import time
+from functools import partial
 
 import click
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
+from search import limits
 from search.index import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, NothingIndexed, build_index
 from search.index import current_generation, IndexNotFound
 from web import create_app
@@ -18,15 +41,52 @@ from web import create_app
 LOGGER = logging.getLogger(__name__)
 # Threads per worker. Searches are CPU-bound Python: two in one process only take turns on
 # the GIL and both finish late. Measured at 100,000 pages, 8 clients, 2 workers: HTTP p99
-# 87-93 ms with one thread, 112-124 ms with four. Idle keep-alive connections wait in the
-# worker's event loop (gthread), not in a thread.
+# 87-93 ms with one thread, 112-124 ms with four. Connections wait for their request in the
+# worker's event loop (HeadFirstWorker), not in a thread.
 THREADS = 1
-# Seconds a worker may take on one request before gunicorn replaces it.
-TIMEOUT = 60
+# A request head (request line and headers) longer than this is answered 431 by the event
+# loop; browsers send 1-8 KiB. A declared body up to BODY_BYTES is read with the head (the app
+# takes none); a larger one is answered 413. Together they bound a pending connection's memory.
+HEAD_BYTES = 32 * 1024
+BODY_BYTES = 16 * 1024
+# File descriptors a worker keeps for itself (listener, pipes, index files) beside its
+# connections: max_connections is lowered to fit the process's open-file limit.
+RESERVED_FILES = 256
+
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+_CONTENT_LENGTH = re.compile(rb"^content-length[ \t]*:[ \t]*([0-9]{1,18})[ \t]*\r?$", re.I | re.M)
+_REFUSE = {
+    431: b"HTTP/1.1 431 Request Header Fields Too Large\r\n",
+    413: b"HTTP/1.1 413 Content Too Large\r\n",
+}
+_WAIT, _READY, _CLOSED = "wait", "ready", "closed"
 
 
-def serve(index_dir: str, host: str, port: int, workers: int = 1, debug: bool = False) -> None:
+def is_loopback(host: str) -> bool:
+    """True when `host` names this machine's loopback interface only (127.0.0.0/8, ::1)."""
+    host = host.strip("[]")
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    if host.lower() != "localhost":
+        return False
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return False
+    return bool(addresses) and all(
+        ipaddress.ip_address(address.split("%")[0]).is_loopback for address in addresses)
+
+
+def serve(index_dir: str, host: str, port: int, workers: int = limits.WORKERS,
+          debug: bool = False, max_connections: int = limits.MAX_CONNECTIONS,
+          idle_seconds: int = limits.IDLE_SECONDS) -> None:
     """Serve the app; with no index at the default place, build one from seeds/ first."""
+    if debug and not is_loopback(host):
+        raise click.UsageError(
+            f"--debug serves Werkzeug's debugger, which runs any code it is sent: it listens "
+            f"on a loopback address only (127.0.0.1, ::1 or localhost), not {host!r}.")
     try:
         current_generation(index_dir)
     except IndexNotFound:
@@ -39,20 +99,44 @@ def serve(index_dir: str, host: str, port: int, workers: int = 1, debug: bool = 
                 click.echo(f"Could not build an index: {error}.", err=True)
         else:
             click.echo(f"No index at {index_dir}/: the page will say how to build one.", err=True)
-    click.echo(f"Serving on http://{host}:{port}/ with {workers} worker"
-               f"{'s' if workers != 1 else ''} (Ctrl-C to stop)")
     if debug:
+        click.echo(f"Serving on http://{host}:{port}/ with Flask's debugger (Ctrl-C to stop)")
         create_app({"INDEX_DIR": index_dir}).run(host=host, port=port, debug=True)
         return
+    fitting = _fit_open_files(max_connections)
+    if fitting < max_connections:
+        click.echo(f"At most {fitting} connections per worker: the open-file limit allows no "
+                   f"more (ulimit -n).", err=True)
+    click.echo(f"Serving on http://{host}:{port}/ with {workers} worker"
+               f"{'s' if workers != 1 else ''} (Ctrl-C to stop)")
     Server(index_dir, {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": HeadFirstWorker,
         "threads": THREADS,
-        "timeout": TIMEOUT,
+        "worker_connections": fitting,
+        "keepalive": idle_seconds,
+        "timeout": limits.REQUEST_SECONDS,  # a worker stuck this long is replaced
         "accesslog": None,
         "loglevel": "warning",
     }).run()
+
+
+def _fit_open_files(wanted: int) -> int:
+    """Raise the soft open-file limit toward what `wanted` connections per worker need (the
+    workers inherit it); return how many connections fit under it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = wanted + RESERVED_FILES
+    if soft != resource.RLIM_INFINITY and soft < need:
+        raised = need if hard == resource.RLIM_INFINITY else min(need, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            soft = raised
+        except (ValueError, OSError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(1, min(wanted, soft - RESERVED_FILES))
 
 
 class Server(BaseApplication):
@@ -68,5 +152,112 @@ class Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        # Each worker imports the app after the fork: its searchers are its own.
-        return create_app({"INDEX_DIR": self.index_dir})
+        # Each worker imports the app after the fork: its searchers are its own. DEBUG stays
+        # off whatever the environment says (SEARCH_DEBUG): errors get the app's own page.
+        return create_app({"INDEX_DIR": self.index_dir, "DEBUG": False})
+
+
+class HeadFirstConn(TConn):
+    """A connection whose request is read by the worker's event loop before a thread runs it."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.head = bytearray()  # what the event loop has read of the next request
+
+    def init(self):
+        super().init()
+        # Whatever the client does next (stall in a large body, not read the answer), a
+        # thread waits on it at most this long.
+        self.sock.settimeout(max(1, self.cfg.keepalive))
+        if self.head:
+            self.parser.unreader.unread(bytes(self.head))
+            self.head = bytearray()
+
+
+class HeadFirstWorker(ThreadWorker):
+    """gunicorn's gthread worker, except that a thread gets a connection only once its request
+    (line, headers and a declared body of up to BODY_BYTES) has arrived. Until then the
+    connection waits in the event loop, and is closed `keepalive` seconds after it connected
+    or went quiet. Not for TLS (the head is read from the raw socket): serve() binds plain HTTP.
+    """
+
+    def accept(self, listener):
+        try:
+            client, address = listener.accept()
+        except OSError as error:
+            if error.errno in (errno.EMFILE, errno.ENFILE):
+                # Out of file descriptors: accept again once a connection has closed.
+                self.worker_connections = max(1, self.nr_conns)
+                self.log.warning("Open-file limit reached: at most %d connections",
+                                 self.worker_connections)
+            elif error.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                raise
+            return
+        self.nr_conns += 1
+        conn = HeadFirstConn(self.cfg, client, address, listener.getsockname())  # non-blocking
+        self._await_request(conn)
+
+    def _await_request(self, conn):
+        # Every entry gets now + keepalive, so pending_conns stays sorted for murder_pending().
+        conn.timeout = time.monotonic() + self.cfg.keepalive
+        self.pending_conns.append(conn)
+        self.poller.register(conn.sock, selectors.EVENT_READ,
+                             partial(self.on_pending_socket_readable, conn))
+
+    def on_client_socket_readable(self, conn, client):
+        """A kept-alive connection has sent something: the start of its next request?"""
+        self.poller.unregister(client)
+        self.keepalived_conns.remove(conn)
+        state = self._read_request(conn)
+        if state == _READY:
+            self.enqueue_req(conn)
+        elif state == _WAIT:
+            self._await_request(conn)
+        else:
+            self._drop(conn)
+
+    def on_pending_socket_readable(self, conn, client):
+        state = self._read_request(conn)
+        if state == _WAIT:
+            return  # its deadline stays the one set when it connected
+        self.poller.unregister(client)
+        self.pending_conns.remove(conn)
+        if state == _READY:
+            conn.data_ready = True
+            self.enqueue_req(conn)
+        else:
+            self._drop(conn)
+
+    def _drop(self, conn):
+        self.nr_conns -= 1
+        conn.close()
+
+    def _read_request(self, conn) -> str:
+        """Read what the client has sent, without blocking; say whether its request is whole."""
+        try:
+            data = conn.sock.recv(HEAD_BYTES)
+        except (BlockingIOError, InterruptedError):
+            return _WAIT
+        except OSError:
+            return _CLOSED
+        if not data:
+            return _CLOSED
+        conn.head += data
+        end = _HEAD_END.search(conn.head)
+        if end is None:
+            return self._refuse(conn, 431) if len(conn.head) > HEAD_BYTES else _WAIT
+        declared = _CONTENT_LENGTH.search(conn.head, 0, end.start())
+        if declared is None:
+            return _READY  # no body, or a chunked one: the thread reads it, within its timeout
+        length = int(declared.group(1))
+        if length > BODY_BYTES:
+            return self._refuse(conn, 413)
+        return _READY if len(conn.head) - end.end() >= length else _WAIT
+
+    @staticmethod
+    def _refuse(conn, status: int) -> str:
+        try:
+            conn.sock.send(_REFUSE[status] + b"Connection: close\r\nContent-Length: 0\r\n\r\n")
+        except OSError:
+            pass
+        return _CLOSED
