@@ -196,6 +196,7 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
         writer = store.writer()
     except BlockingIOError:
         raise IndexBusy(f"another process is writing the index at {index_dir}/") from None
+    new_pairs: list[list[str]] = []
     try:
         with Extraction(to_read) as extraction:
             for item in extraction.extract(template, module.prepare):
@@ -220,6 +221,7 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
                     report.added += 1
                 writer.add(item.prepared)
                 indexed[key] = [item.content_hash, item.stamp, item.path]
+                new_pairs.append(item.pairs)
         scope = [os.path.realpath(path) for path in paths]
         for key in {key for key in indexed.keys() - seen if prune or _under(key, scope)}:
             writer.delete(doc_id(key))
@@ -233,6 +235,7 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
     if report.added or report.changed or report.removed:
         _say(say, "writing the index")
         writer.commit()
+        PairCounts.add_to(generation, new_pairs)
         fsync_tree(generation)  # Whoosh does not fsync its commits
     else:
         writer.cancel()

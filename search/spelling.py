@@ -63,6 +63,22 @@ class PairCounts:
             table.execute("INSERT INTO meta VALUES ('articles', ?)", (self.articles,))
         table.close()
 
+    @staticmethod
+    def add_to(folder: Path, articles: list[list[str]]) -> None:
+        """Count the pairs of articles an update added or changed into the saved table.
+        (Deleted articles' pairs stay counted: the counts are a sample of spellings in use,
+        not an inventory.) Servers reading the table see it before or after, never half."""
+        counts = Counter(pair for pairs in articles for pair in pairs)
+        if not counts:
+            return
+        with sqlite3.connect(folder / PAIRS_FILE, timeout=30) as table:
+            table.executemany("INSERT INTO pairs VALUES (?, ?) ON CONFLICT(pair) DO UPDATE "
+                              "SET n = n + excluded.n", counts.items())
+            table.execute("UPDATE meta SET value = value + ? WHERE key = 'articles'",
+                          (sum(1 for pairs in articles if pairs),))
+        table.close()
+        LOGGER.info("counted the pairs of %d updated articles into %s", len(articles), folder)
+
     @classmethod
     def load(cls, folder: Path) -> "PairCounts":
         """The counts saved with an index (read on demand); empty if there are none."""
@@ -70,7 +86,7 @@ class PairCounts:
         counts = cls()
         try:
             table = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                                    check_same_thread=False)
+                                    check_same_thread=False, timeout=5)
             counts.articles = table.execute("SELECT value FROM meta WHERE key = 'articles'").fetchone()[0]
             counts._table = table
         except (sqlite3.Error, TypeError) as error:

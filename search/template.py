@@ -14,12 +14,15 @@ pages are told apart by their longest line, so their shared body is not mistaken
 import functools
 import hashlib
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from search.corpus import RawDocument
 from search.extract import clean_line, line_label
+
+LOGGER = logging.getLogger(__name__)
 
 # Longer lines are paragraphs: a follow-up story may repeat a background paragraph verbatim,
 # and that is article text. Teasers and chrome are shorter.
@@ -52,7 +55,9 @@ class Template:
         try:
             data = json.loads(path.read_text())
             return cls(set(data["repeated"]), set(data["banners"]))
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError) as error:
+            LOGGER.warning("no site template in %s (%s): pages are extracted without it",
+                           path, error)
             return cls()
 
 

@@ -152,3 +152,17 @@ def test_what_a_killed_build_left_is_removed(corpus, tmp_path):
     index_corpus([corpus], index_dir)
     assert sorted(p.name for p in index_dir.glob("gen-*")) == [live.name]
     assert not (index_dir / "CURRENT.new").exists()
+
+
+def test_an_update_counts_the_pairs_of_what_it_adds(corpus, tmp_path):
+    from search.analysis import exact_pairs
+    from search.index import pair_counts
+
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir)
+    pair = exact_pairs("quýt xanh")[0]
+    before = pair_counts(index_dir)[pair]
+    (corpus / "quyt.txt").write_text(
+        "Vườn quýt xanh ở Hà Giang\n\n" + "Năm nay vườn quýt xanh của anh Tú được mùa. " * 8)
+    index_corpus([corpus], index_dir)
+    assert pair_counts(index_dir)[pair] >= before + 2
