@@ -15,6 +15,8 @@ from datetime import datetime
 # boosted title field in tantivy), and how much less in a photo caption.
 TITLE_WEIGHT = 3.0
 CAPTION_WEIGHT = 0.5
+# What matches can be counted by: the article's site, and the month of its date (Vietnam time).
+FACETS = ("site", "month")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Plan:
     limit: int = 10  # hits wanted, from the top
     count_up_to: int = 10_000  # count matches exactly up to this many, then say "at least"
     deadline: float | None = None  # time.monotonic() after which to return what was found
+    facets: bool = False  # also count the matches by site and by month (FACETS)
 
     @property
     def filtered(self) -> bool:

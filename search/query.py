@@ -124,6 +124,7 @@ class Page:
     suggestion: str | None = None
     total_exact: bool = True  # False: `total` is a lower bound (EXACT_TOTAL_UP_TO was reached)
     partial: bool = False  # the time budget ran out: the best hits found so far
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # site, month
 
     def to_json(self) -> dict:
         return {
@@ -136,6 +137,8 @@ class Page:
             "took_ms": round(self.took_ms, 1),
             "notice": self.notice,
             "suggestion": self.suggestion,
+            "facets": {name: [{"value": value, "count": count} for value, count in values]
+                       for name, values in self.facets.items()},
             "results": [hit.to_json() for hit in self.results],
         }
 
@@ -258,11 +261,13 @@ def search(
     date_from: datetime | None = None,
     date_to: datetime | None = None,
     pairs: PairCounts | None = None,
+    facets: bool = False,
 ) -> Page:
     """Run a user's query on an engine's searcher; return one page of ranked hits with snippets.
 
     `pairs`, the accented pair counts saved with the index, lets "did you mean" choose
-    between spellings (index.pair_counts gives them).
+    between spellings (index.pair_counts gives them). `facets` also counts the matches by
+    site and by month.
     """
     started = time.perf_counter()
     deadline = time.monotonic() + QUERY_SECONDS
@@ -278,10 +283,12 @@ def search(
         )
     parsed = parse(text)
     result = Page(query=text, total=0, page=page, pages=0, took_ms=0.0, results=[])
-    if not parsed.units:
-        result.notice = "Nothing to search for: type a word." if text.strip() else None
+    if not parsed.units and text.strip():
+        result.notice = "Nothing to search for: type a word."
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
+    if not parsed.units:
+        sort = "date"  # no words: the newest articles (of a site, a month), as a news front page
 
     def run(query_plan: Plan) -> Results:
         query_plan.site, query_plan.date_from, query_plan.date_to = site, date_from, date_to
@@ -289,6 +296,7 @@ def search(
         # Enough hits for this page, and for the whole-run re-ranking of the first ones.
         query_plan.limit = page * limit + (RERANK_DEPTH if sort == "relevance" else 0)
         query_plan.count_up_to, query_plan.deadline = EXACT_TOTAL_UP_TO, deadline
+        query_plan.facets = facets
         return searcher.search(query_plan)
 
     found = None
@@ -312,6 +320,7 @@ def search(
     result.suggestion = None if found.partial else _suggestion(searcher, parsed, pairs)
     terms_to_mark = parsed.highlight_terms()
     result.total, result.total_exact, result.partial = found.total, found.exact, found.partial
+    result.facets = found.facets
     result.pages = min(math.ceil(result.total / limit), MAX_RESULT_WINDOW // limit)
     ranked = [(score, handle, None) for score, handle in found.hits]
     if sort == "relevance" and not found.partial:

@@ -238,3 +238,27 @@ def test_adjacency_pairs_follow_the_typed_order_only():
     assert pairs("hợp tác Nga") == ["hop_tac", "tac_nga"]
     assert pairs("a OR b c d") == ["c_d"]  # not across an OR
     assert pairs("gi* hợp tác") == ["hop_tac"]  # nor a prefix
+
+
+def test_facets_count_the_matches_by_site_and_month(searcher):
+    page = search(searcher, "việt nam", facets=True)
+    sites = dict(page.facets["site"])
+    assert sites and sum(sites.values()) <= page.total
+    for site, count in sites.items():
+        assert search(searcher, "việt nam", site=site).total == count
+    assert search(searcher, "việt nam").facets == {}  # only when asked
+    json_facets = page.to_json()["facets"]
+    assert json_facets["site"][0] == {"value": page.facets["site"][0][0], "count": page.facets["site"][0][1]}
+
+
+def test_no_words_lists_the_newest_articles(searcher):
+    newest = search(searcher, "", limit=100, facets=True)
+    assert newest.total == searcher.doc_count() and newest.notice is None
+    dates = [hit.date for hit in newest.results if hit.date]
+    assert dates and dates == sorted(dates, reverse=True)
+    months = [month for month, _ in newest.facets["month"]]
+    assert months == sorted(months, reverse=True) and months[0] == dates[0].strftime("%Y-%m")
+    site = newest.facets["site"][0][0]
+    assert {hit.site for hit in search(searcher, "", site=site, limit=100).results} == {site}
+    assert search(searcher, "   ").total == newest.total
+    assert search(searcher, "!!").notice == "Nothing to search for: type a word."

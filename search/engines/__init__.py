@@ -22,10 +22,13 @@ Each engine module provides:
 import importlib
 import os
 from dataclasses import dataclass, field
-from datetime import datetime
+from collections import Counter
+from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 ENGINES = ("whoosh", "tantivy")
+FACET_SITES = 20
+FACET_MONTHS = 36
 DEFAULT_ENGINE = "whoosh"
 
 
@@ -66,6 +69,25 @@ class Results:
     hits: list[tuple[float, Any]]  # (score, engine's handle for the document), best first
     exact: bool = True  # False: `total` is a lower bound (count_up_to reached, or time ran out)
     partial: bool = False  # the plan's deadline passed: the best hits found until then
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # plan.facets: value, count
+
+
+VIETNAM = timezone(timedelta(hours=7))
+
+
+def month_of(date: datetime | None) -> str | None:
+    """The "YYYY-MM" an article is counted under in the month facet: Vietnam time."""
+    if date is None:
+        return None
+    return (date.astimezone(VIETNAM) if date.tzinfo else date).strftime("%Y-%m")
+
+
+def ranked_facets(counts: dict[str, Counter]) -> dict[str, list[tuple[str, int]]]:
+    """Sites by count, months newest first (how a news reader looks for them)."""
+    return {
+        "site": counts["site"].most_common(FACET_SITES),
+        "month": sorted(counts["month"].items(), reverse=True)[:FACET_MONTHS],
+    }
 
 
 class Searcher(Protocol):

@@ -11,6 +11,7 @@ stored as one JSON value.
 
 import functools
 import json
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -18,9 +19,9 @@ import tantivy
 
 from search.analysis import fold_term, pair_term, term_streams
 from search.normalize import has_accents
-from search.engines import Results, StoredArticle
+from search.engines import Results, StoredArticle, month_of, ranked_facets
 from search.limits import MAX_PREFIX_EXPANSION, WRITER_MEMORY_MB
-from search.plan import TITLE_WEIGHT, Plan, Terms
+from search.plan import FACETS, TITLE_WEIGHT, Plan, Terms
 
 NAME = "tantivy"
 # The writer's memory for segments in the making, and its indexing threads: analysis happens
@@ -32,8 +33,10 @@ TERMS_TOKENIZER = "terms"  # splits on whitespace only: analysis has made the te
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    for name in ("doc_id", "alias", "path", "site"):
+    for name in ("doc_id", "alias", "path"):
         builder.add_text_field(name, tokenizer_name="raw")
+    for name in FACETS:  # "site", "month": counted by aggregations, so fast fields
+        builder.add_text_field(name, tokenizer_name="raw", fast=True)
     for name in ("text", "exact", "title", "title_exact"):
         builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="position")
     builder.add_text_field("pairs", tokenizer_name=TERMS_TOKENIZER, index_option="freq")
@@ -64,6 +67,7 @@ def prepare(article, content_hash: str, doc_id: str, alias: str) -> dict:
         fields["site"] = article.site
     if article.date:
         fields["date"] = article.date
+        fields["month"] = month_of(article.date)
     return fields
 
 
@@ -181,7 +185,14 @@ class Searcher:
         else:
             found = self._searcher.search(query, plan.limit, count=True)
             hits = list(found.hits)
-        return Results(min(found.count, plan.count_up_to), hits, exact=found.count <= plan.count_up_to)
+        results = Results(min(found.count, plan.count_up_to), hits, exact=found.count <= plan.count_up_to)
+        if plan.facets and found.count:
+            buckets = self._searcher.aggregate(query, {
+                name: {"terms": {"field": name, "size": 1000}} for name in FACETS})
+            results.facets = ranked_facets({
+                name: Counter({b["key"]: b["doc_count"] for b in buckets[name]["buckets"]})
+                for name in FACETS})
+        return results
 
     def stored(self, address) -> StoredArticle:
         data = json.loads(self._searcher.doc(address)["stored"][0])
@@ -217,6 +228,8 @@ def _query(plan: Plan, searcher) -> tantivy.Query:
     leaf = functools.partial(_leaf, searcher)
     groups = [_any([leaf(t) for t in group]) for group in plan.must]
     clauses = [(_MUST, _any(groups))] if plan.any_group else [(_MUST, g) for g in groups]
+    if not groups:  # no words: every document (the newest first, or filtered)
+        clauses = [(_MUST, tantivy.Query.all_query())]
     clauses += [(_SHOULD, leaf(t)) for t in plan.should]
     clauses += [(_NOT, leaf(t)) for t in plan.must_not]
     if plan.site:

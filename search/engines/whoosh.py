@@ -11,6 +11,7 @@ The schema pickles the analyzer into the index, so its classes live at module le
 
 import functools
 import time
+from collections import Counter
 from itertools import islice
 from pathlib import Path
 
@@ -27,9 +28,9 @@ from whoosh.index import LockError
 
 from search.analysis import fold_term, pair_term, words
 from search.normalize import has_accents
-from search.engines import Results, StoredArticle
+from search.engines import Results, StoredArticle, month_of, ranked_facets
 from search.limits import MAX_PREFIX_EXPANSION, WRITER_MEMORY_MB
-from search.plan import CAPTION_WEIGHT, TITLE_WEIGHT, Plan, Terms
+from search.plan import CAPTION_WEIGHT, FACETS, TITLE_WEIGHT, Plan, Terms
 from search.processes import die_with_parent
 
 NAME = "whoosh"
@@ -133,7 +134,8 @@ SCHEMA = Schema(
     captions=STORED,
     pairs=TEXT(analyzer=PAIRS, phrase=False),
     date=DATETIME(stored=True, sortable=True),
-    site=ID(stored=True),
+    site=ID(stored=True, sortable=True),
+    month=ID(sortable=True),  # facet: engines.month_of(date)
     byline=STORED,
     url=STORED,
 )
@@ -159,6 +161,8 @@ def prepare(article, content_hash: str, doc_id: str, alias: str) -> dict:
         fields["date"] = article.date
     if article.site:
         fields["site"] = article.site
+    if article.date:
+        fields["month"] = month_of(article.date)
     return fields
 
 
@@ -269,30 +273,45 @@ class Searcher:
 
     def search(self, plan: Plan) -> Results:
         query = _query(plan, self._searcher.reader())
-        single = plan.single_word()
-        if single and not plan.filtered and not self._searcher.reader().has_deletions():
-            # One syllable: Whoosh skips blocks that cannot reach the top, and the posting
-            # list's length is the count.
-            hits, partial = self._collect(query, plan)
-            total = self._searcher.doc_frequency("text", fold_term(single))
-            return _capped(total, hits, plan, partial)
         hits, partial = self._collect(query, plan)
+        single = plan.single_word()
+        if single and not plan.filtered and not plan.facets and not self._searcher.reader().has_deletions():
+            # One syllable: the posting list's length is the count.
+            return _capped(self._searcher.doc_frequency("text", fold_term(single)), hits, plan, partial)
         if len(hits) < plan.limit or partial:
             # The top-N collector never filled up, so it dropped nothing: all matches are here.
             # (Or time ran out: no time to count either.)
-            return _capped(len(hits), hits, plan, partial)
+            results = _capped(len(hits), hits, plan, partial)
+            if plan.facets:
+                results.facets = self._facets(docnum for _, docnum in hits)
+            return results
         # Not len(hits): Whoosh's top-N collector drops documents that cannot reach the top
         # as it goes, then counts what it kept (half the truth on the bench corpus). What
         # matches, counted without scoring or bonus clauses, is exact and cheaper.
-        counted, complete = 0, True
-        for counted, _ in enumerate(self._searcher.docs_for_query(
-                _query(plan, self._searcher.reader(), counting=True)), start=1):
+        matches = self._searcher.docs_for_query(_query(plan, self._searcher.reader(), counting=True))
+        counted, complete, seen = 0, True, []
+        for counted, docnum in enumerate(matches, start=1):
+            if plan.facets:
+                seen.append(docnum)
             if counted >= plan.count_up_to or (counted % 64 == 0 and _past(plan.deadline)):
                 complete = False
                 break
         results = _capped(max(counted, len(hits)), hits, plan, partial)
         results.exact = results.exact and complete
+        if plan.facets:
+            results.facets = self._facets(seen)
         return results
+
+    def _facets(self, docnums) -> dict:
+        reader = self._searcher.reader()
+        columns = {name: reader.column_reader(name) for name in FACETS}
+        counts = {name: Counter() for name in FACETS}
+        for docnum in docnums:
+            for name, column in columns.items():
+                value = column[docnum]
+                if value:
+                    counts[name][value.decode("utf-8") if isinstance(value, bytes) else value] += 1
+        return ranked_facets(counts)
 
     def _collect(self, query: wq.Query, plan: Plan) -> tuple[list, bool]:
         """The top hits, and whether the deadline cut the search short."""
@@ -366,7 +385,9 @@ def _query(plan: Plan, reader, counting: bool = False) -> wq.Query:
 
 
 def _all(queries: list[wq.Query], reader) -> wq.Query:
-    """All of the queries, intersected rarest first (see _RarestFirst)."""
+    """All of the queries, intersected rarest first (see _RarestFirst); none: every document."""
+    if not queries:
+        return wq.Every()
     sizes = [query.estimate_size(reader) for query in queries]
     return _RarestFirst([query for _, query in sorted(zip(sizes, queries), key=lambda p: p[0])])
 
