@@ -181,8 +181,8 @@ def query_command(text, index_dir, limit, page, sort, site, date_from, date_to, 
 
 
 def _print_page(result: query.Page, limit: int) -> None:
-    if result.notice:
-        click.secho(result.notice, fg="yellow", err=True)
+    for notice in result.notices:
+        click.secho(notice.text, fg="yellow", err=True)
     if result.partial:
         click.secho("The search ran out of time: these are the best results found so far.",
                     fg="yellow", err=True)

@@ -50,6 +50,19 @@ _PIECE = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should know about their results. `code` is what the web page
+    translates (web/messages); `text` is the English the CLI prints."""
+
+    code: str  # "nothing_to_search", "any_word", "words_dropped"
+    text: str
+    words: tuple[str, ...] = ()  # the words it is about (dropped ones, say)
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "message": self.text, "words": list(self.words)}
+
+
 class TooDeep(ValueError):
     """A page reaching past the MAX_RESULT_WINDOW-th hit; the message says how deep one may go."""
 
@@ -120,7 +133,7 @@ class Page:
     pages: int
     took_ms: float
     results: list[Hit]
-    notice: str | None = None  # e.g. the OR fallback, said to the user
+    notices: list[Notice] = field(default_factory=list)  # e.g. the OR fallback
     suggestion: str | None = None
     total_exact: bool = True  # False: `total` is a lower bound (EXACT_TOTAL_UP_TO was reached)
     partial: bool = False  # the time budget ran out: the best hits found so far
@@ -135,7 +148,7 @@ class Page:
             "page": self.page,
             "pages": self.pages,
             "took_ms": round(self.took_ms, 1),
-            "notice": self.notice,
+            "notices": [notice.to_json() for notice in self.notices],
             "suggestion": self.suggestion,
             "facets": {name: [{"value": value, "count": count} for value, count in values]
                        for name, values in self.facets.items()},
@@ -284,7 +297,7 @@ def search(
     parsed = parse(text)
     result = Page(query=text, total=0, page=page, pages=0, took_ms=0.0, results=[])
     if not parsed.units and text.strip():
-        result.notice = "Nothing to search for: type a word."
+        result.notices.append(Notice("nothing_to_search", "Nothing to search for: type a word."))
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
     if not parsed.units:
@@ -312,10 +325,15 @@ def search(
     if not found.total and len(parsed.units) > 1 and not found.partial:
         found = run(plan(parsed, any_unit=True))
         if found.total:
-            result.notice = "No article has all the words; showing articles with any of them."
+            result.notices.append(Notice(
+                "any_word", "No article has all the words; showing articles with any of them."))
     if parsed.dropped:
-        result.notice = (f"Only the first {MAX_QUERY_TERMS} words (and {MAX_PREFIXES} prefixes*) "
-                         f"are searched; left out: {' '.join(parsed.dropped)[:80]}")
+        result.notices.insert(0, Notice(
+            "words_dropped",
+            f"Only the first {MAX_QUERY_TERMS} words (and {MAX_PREFIXES} prefixes*) are searched; "
+            f"left out: {' '.join(parsed.dropped)[:80]}",
+            tuple(parsed.dropped),
+        ))
 
     result.suggestion = None if found.partial else _suggestion(searcher, parsed, pairs)
     terms_to_mark = parsed.highlight_terms()
