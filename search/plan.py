@@ -39,7 +39,7 @@ class Plan:
     must: list[list[Terms]] = field(default_factory=list)  # each group: one of its Terms
     should: list[Terms] = field(default_factory=list)  # adds to the score of what matched
     must_not: list[Terms] = field(default_factory=list)
-    any_group: bool = False  # the fallback: one group is enough
+    all_but_one: bool = False  # the fallback: any one group may be missing
     site: str | None = None
     date_from: datetime | None = None
     date_to: datetime | None = None

@@ -1,27 +1,26 @@
-"""User text -> a ranked Page of Hits with highlighted snippets.
+"""User text -> a ranked Page of Hits with highlighted snippets (the language: search/parse.py).
 
-The query language: words (all required), "quoted phrases", -excluded, a OR b, title:word,
-prefix*. Each syllable must match its folded term in the article's text (title, body and
-captions, weighted), so `hop tac` finds `hợp tác`. Everything else only adds to the score of
-what matched, and costs nothing for documents that did not: exact accents typed (so "cá" ranks
-fish first) and the query's syllables side by side (the pairs field). User text never raises: syntax that
-makes no sense degrades to a plain query over its words.
+Each syllable must match its folded term in the article's text (title, body and captions,
+weighted), so `hop tac` finds `hợp tác`. Everything else only adds to the score of what
+matched, and costs nothing for documents that did not: exact accents typed (so "cá" ranks fish
+first) and the query's syllables side by side (the pairs field). When no article has all the
+words, those with all but one are shown, each saying which word it lacks.
 """
 
 import logging
 import math
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from search.analysis import fold_term, syllables
-from search.normalize import has_accents
+from search.analysis import find_words, fold_term
 from search.engines import Results
 from search.limits import (
     DEFAULT_PAGE_SIZE, EXACT_TOTAL_UP_TO, MAX_PAGE_SIZE, MAX_PREFIXES, MAX_QUERY_CHARS,
     MAX_QUERY_TERMS, MAX_RESULT_WINDOW, QUERY_SECONDS,
 )
+from search.normalize import has_accents
+from search.parse import Clause, ParsedQuery, Word, marks, parse, words
 from search.plan import Plan, Terms
 from search.snippets import Marks, has_run, highlight, snippet
 from search.spelling import PairCounts
@@ -43,12 +42,9 @@ ADJACENT_ENOUGH = 10
 RERANK_DEPTH = 30
 RUN_FACTOR = 1.5
 SORTS = ("relevance", "date")
-
-_PIECE = re.compile(
-    r'(?P<neg>[-−])?(?:(?P<field>title|tieu_de|tiêu_đề):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))',
-    re.I,
-)
-
+# The all-but-one fallback asks for one combination per word: past this many words it would
+# cost more than it finds.
+MAX_FALLBACK_WORDS = 6
 
 @dataclass(frozen=True)
 class Notice:
@@ -68,38 +64,6 @@ class TooDeep(ValueError):
 
 
 @dataclass
-class Clause:
-    """One part of the query: a word, a phrase or a prefix, maybe excluded or title-only."""
-
-    syllables: list[str]  # canonical, lower case, accents as typed
-    phrase: bool = False
-    prefix: bool = False
-    negated: bool = False
-    title_only: bool = False
-
-    @property
-    def folded(self) -> list[str]:
-        return [fold_term(syllable) for syllable in self.syllables]
-
-
-@dataclass
-class ParsedQuery:
-    units: list[list[Clause]] = field(default_factory=list)  # AND of ORs
-    negated: list[Clause] = field(default_factory=list)
-    dropped: list[str] = field(default_factory=list)  # words past MAX_QUERY_TERMS or MAX_PREFIXES
-
-    def positive(self) -> list[Clause]:
-        return [clause for unit in self.units for clause in unit]
-
-    def highlight_terms(self) -> Marks:
-        clauses = self.positive()
-        words = {term for c in clauses if not c.prefix for term in c.folded}
-        prefixes = tuple(term for c in clauses if c.prefix for term in c.folded)
-        syllables = [term for c in clauses if not c.prefix for term in c.folded]
-        return Marks(frozenset(words), prefixes, frozenset(zip(syllables, syllables[1:])))
-
-
-@dataclass
 class Hit:
     id: str
     path: str
@@ -110,6 +74,7 @@ class Hit:
     date: datetime | None = None
     site: str | None = None
     url: str | None = None
+    missing: list[str] = field(default_factory=list)  # typed words it lacks (the fallback)
 
     def to_json(self) -> dict:
         return {
@@ -122,6 +87,7 @@ class Hit:
             "date": self.date.isoformat() if self.date else None,
             "site": self.site,
             "url": self.url,
+            "missing": self.missing,
         }
 
 
@@ -156,69 +122,18 @@ class Page:
         }
 
 
-def parse(text: str) -> ParsedQuery:
-    """Read the user's query; unknown or broken syntax is read as plain words.
-
-    >>> [[c.syllables for c in unit] for unit in parse('hợp tác "Việt Nam" OR Nga').units]
-    [[['hợp']], [['tác']], [['việt', 'nam'], ['nga']]]
-    """
-    parsed = ParsedQuery()
-    pending_or = negate_next = False
-    seen, terms, prefixes = set(), set(), 0
-    for piece in _PIECE.finditer(text[:MAX_QUERY_CHARS]):
-        word, phrase = piece.group("word"), piece.group("phrase")
-        if word in ("OR", "|", "||"):
-            pending_or = bool(parsed.units)
-            continue
-        if word in ("AND", "&&", "&", "+"):
-            continue
-        if word == "NOT":
-            negate_next = True
-            continue
-        source = phrase if phrase is not None else word
-        prefix = phrase is None and word.endswith("*")
-        words = syllables(source)
-        if not words:
-            continue
-        if prefix and (len(words) > 1 or len(fold_term(words[0])) < 2):
-            prefix = False  # "a*" would expand to half the vocabulary
-        clause = Clause(
-            syllables=words,
-            phrase=len(words) > 1,
-            prefix=prefix,
-            negated=bool(piece.group("neg")) or negate_next,
-            title_only=bool(piece.group("field")),
-        )
-        negate_next = False
-        key = (tuple(words), clause.prefix, clause.negated, clause.title_only)
-        if key in seen and not pending_or:  # "hop tac hop tac" asks nothing more than "hop tac"
-            continue
-        new_terms = terms | set(clause.folded)
-        if len(new_terms) > MAX_QUERY_TERMS or (prefix and prefixes == MAX_PREFIXES):
-            parsed.dropped.append(source)
-            pending_or = False
-            continue
-        seen.add(key)
-        terms, prefixes = new_terms, prefixes + prefix
-        if clause.negated:
-            parsed.negated.append(clause)
-        elif pending_or:
-            parsed.units[-1].append(clause)
-        else:
-            parsed.units.append([clause])
-        pending_or = False
-    return parsed
-
-
-def plan(parsed: ParsedQuery, any_unit: bool = False, adjacent: bool = False) -> Plan:
+def plan(parsed: ParsedQuery, adjacent: bool = False, fallback: list[Word] | None = None) -> Plan:
     """The query plan: what must match, plus what only adds to the score.
 
     `adjacent` also requires two of the typed syllables side by side, as typed: the pairs
-    field's short posting lists then drive the search. `any_unit` is the fallback: any of the
-    words may match, but a word typed with accents must then match them exactly ("Bắc Bling"
-    must not fall back to every "Bác sĩ").
+    field's short posting lists then drive the search. `fallback` (the query's words) asks
+    for all of them but one; a word typed with accents must then match them exactly
+    ("Bắc Bling" must not fall back to every "Bác sĩ").
     """
-    must = [[_match(c, strict=any_unit) for c in unit] for unit in parsed.units]
+    if fallback:
+        must = [[_match(c, strict=True) for c in word.clauses] for word in fallback]
+    else:
+        must = [[_match(c) for c in unit] for unit in parsed.units]
     pairs = _pair_terms(parsed)
     if adjacent and pairs:
         must.append(pairs)
@@ -226,7 +141,7 @@ def plan(parsed: ParsedQuery, any_unit: bool = False, adjacent: bool = False) ->
         must=must,
         should=[t for c in parsed.positive() for t in _bonus(c)] + pairs,
         must_not=[_match(c, exact=True) for c in parsed.negated],
-        any_group=any_unit,
+        all_but_one=bool(fallback),
     )
 
 
@@ -322,11 +237,15 @@ def search(
             found = None
     if found is None:
         found = run(plan(parsed))
-    if not found.total and len(parsed.units) > 1 and not found.partial:
-        found = run(plan(parsed, any_unit=True))
-        if found.total:
+    typed = words(parsed, searcher)
+    fell_back = False
+    if not found.total and 1 < len(typed) <= MAX_FALLBACK_WORDS and not found.partial:
+        # One word of two syllables ("ha noi") never falls back to a syllable ("nói").
+        found = run(plan(parsed, fallback=typed))
+        fell_back = bool(found.total)
+        if fell_back:
             result.notices.append(Notice(
-                "any_word", "No article has all the words; showing articles with any of them."))
+                "all_but_one", "No article has all the words; these have all of them but one."))
     if parsed.dropped:
         result.notices.insert(0, Notice(
             "words_dropped",
@@ -336,7 +255,7 @@ def search(
         ))
 
     result.suggestion = None if found.partial else _suggestion(searcher, parsed, pairs)
-    terms_to_mark = parsed.highlight_terms()
+    to_mark = marks(parsed, typed)
     result.total, result.total_exact, result.partial = found.total, found.exact, found.partial
     result.facets = found.facets
     result.pages = min(math.ceil(result.total / limit), MAX_RESULT_WINDOW // limit)
@@ -345,17 +264,20 @@ def search(
         ranked = _rerank_runs(searcher, parsed, ranked)
     for score, handle, stored in ranked[(page - 1) * limit : page * limit]:
         stored = stored or searcher.stored(handle)
+        article_text = f"{stored.title}\n{stored.body}"
+        article_marks = to_mark.within(article_text)
         result.results.append(
             Hit(
                 id=stored.doc_id,
                 path=stored.path,
                 title=stored.title,
-                title_html=highlight(stored.title, terms_to_mark),
-                snippet=snippet(stored.body, terms_to_mark),
+                title_html=highlight(stored.title, article_marks),
+                snippet=snippet(stored.body, article_marks),
                 score=score,
                 date=stored.date,
                 site=stored.site,
                 url=stored.url,
+                missing=[w.text for w in typed if not _has(article_text, w)] if fell_back else [],
             )
         )
     result.took_ms = (time.perf_counter() - started) * 1000
@@ -377,9 +299,32 @@ def _rerank_runs(searcher, parsed: ParsedQuery, ranked: list):
     return top + ranked[RERANK_DEPTH:]
 
 
+def article_marks(searcher, text: str, article_text: str) -> Marks:
+    """What to highlight of a query in one article (the article page)."""
+    parsed = parse((text or "")[:MAX_QUERY_CHARS])
+    return marks(parsed, words(parsed, searcher)).within(article_text)
+
+
+def _has(text: str, word: Word) -> bool:
+    """Whether an article's text holds a typed word (one of its alternatives)."""
+    for clause in word.clauses:
+        if clause.prefix and find_words(text, frozenset(), tuple(clause.folded)):
+            return True
+        if not clause.prefix and has_run(text, clause.folded):
+            return True
+    return False
+
+
 def _suggestion(searcher, parsed: ParsedQuery, pairs: PairCounts | None) -> str | None:
-    """"Did you mean" for queries of plain words and phrases (operators are left as typed)."""
+    """"Did you mean" for queries of plain words and phrases (operators are left as typed),
+    when it would find other articles: a spelling that only adds the accents to what was
+    typed without any finds the same ones (folded matching), and is not offered."""
     clauses = parsed.positive()
     if parsed.negated or any(c.prefix or c.title_only for c in clauses):
         return None
-    return suggest(searcher, [s for c in clauses for s in c.syllables], pairs)
+    typed = [s for c in clauses for s in c.syllables]
+    suggestion = suggest(searcher, typed, pairs)
+    if suggestion and not any(has_accents(s) for s in typed) and (
+            [fold_term(s) for s in suggestion.split()] == [fold_term(s) for s in typed]):
+        return None
+    return suggestion

@@ -21,15 +21,27 @@ _WORD_CHARS = re.compile(r"\w")
 
 @dataclass(frozen=True)
 class Marks:
-    """What to mark: folded words, and folded prefixes from `prefix*` queries; `pairs` are
-    the query's adjacent syllables, which make a window a better snippet when found together."""
+    """What to mark: folded one-syllable words, `runs` (words of several syllables, marked
+    only where they stand in a row: "hợp tác", not "Họp" or the "tác" of "đối tác"), and
+    folded prefixes from `prefix*` queries; `pairs` are the query's adjacent syllables, which
+    make a window a better snippet when found together."""
 
     words: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
     pairs: frozenset[tuple[str, str]] = frozenset()
+    runs: tuple[tuple[str, ...], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.words or self.prefixes)
+        return bool(self.words or self.prefixes or self.runs)
+
+    def within(self, text: str) -> "Marks":
+        """These marks for one article: a word it never writes in a row is marked syllable by
+        syllable (the OR fallback finds such articles)."""
+        absent = [run for run in self.runs if not has_run(text, list(run))]
+        if not absent:
+            return self
+        return Marks(self.words | {s for run in absent for s in run}, self.prefixes, self.pairs,
+                     tuple(run for run in self.runs if run not in absent))
 
 
 def highlight(text: str, marks: Marks) -> str:
@@ -85,7 +97,22 @@ def has_run(text: str, words: list[str]) -> bool:
 
 
 def _matches(text: str, marks: Marks) -> list[tuple[int, int, str]]:
-    return find_words(text, marks.words, marks.prefixes) if marks else []
+    """The words to mark: one-syllable words and prefixes anywhere, runs where they are whole."""
+    if not marks:
+        return []
+    found = find_words(text, marks.words | {s for run in marks.runs for s in run}, marks.prefixes)
+    keep = [term in marks.words or term.startswith(marks.prefixes) if marks.prefixes else
+            term in marks.words for _, _, term in found]
+    for run in marks.runs:
+        size = len(run)
+        for at in range(len(found) - size + 1):
+            window = found[at:at + size]
+            if tuple(term for _, _, term in window) == run and not any(
+                _WORD_CHARS.search(text, previous[1], following[0])
+                for previous, following in zip(window, window[1:])
+            ):
+                keep[at:at + size] = [True] * size
+    return [match for match, kept in zip(found, keep) if kept]
 
 
 def _best_window(text: str, matches: list[tuple[int, int, str]], chars: int, marks: Marks) -> int:

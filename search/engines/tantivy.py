@@ -224,10 +224,20 @@ def _any(queries: list[tantivy.Query]) -> tantivy.Query:
     return tantivy.Query.boolean_query([(_SHOULD, q) for q in queries])
 
 
+def _all(queries: list[tantivy.Query]) -> tantivy.Query:
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(_MUST, q) for q in queries])
+
+
 def _query(plan: Plan, searcher) -> tantivy.Query:
     leaf = functools.partial(_leaf, searcher)
     groups = [_any([leaf(t) for t in group]) for group in plan.must]
-    clauses = [(_MUST, _any(groups))] if plan.any_group else [(_MUST, g) for g in groups]
+    if plan.all_but_one and len(groups) > 1:
+        others = [groups[:i] + groups[i + 1:] for i in range(len(groups))]
+        clauses = [(_MUST, _any([_all(rest) for rest in others]))]
+    else:
+        clauses = [(_MUST, g) for g in groups]
     if not groups:  # no words: every document (the newest first, or filtered)
         clauses = [(_MUST, tantivy.Query.all_query())]
     clauses += [(_SHOULD, leaf(t)) for t in plan.should]

@@ -371,7 +371,10 @@ def _query(plan: Plan, reader, counting: bool = False) -> wq.Query:
     groups = [_or([leaf(t) for t in group]) for group in plan.must]
     # DefaultOr throughout: Whoosh's usual Or reads and scores every posting of every term
     # before the first hit, where the deadline cannot stop it.
-    main = wq.DefaultOr(groups) if plan.any_group else _all(groups, reader)
+    if plan.all_but_one and len(groups) > 1:
+        main = wq.DefaultOr([_all(groups[:i] + groups[i + 1:], reader) for i in range(len(groups))])
+    else:
+        main = _all(groups, reader)
     found = _filter(plan)
     if found is not None:
         main = wq.And([main, wq.ConstantScoreQuery(found, 0.0)])
