@@ -6,12 +6,17 @@ read. Nothing here raises for a bad file; one bad file never stops the rest of t
 """
 
 import codecs
+import errno
 import hashlib
 import logging
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from search import limits
 
 LOGGER = logging.getLogger(__name__)
 
@@ -19,9 +24,6 @@ TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 
-# Scraped pages are rarely above a few hundred kB; anything far larger is a dump or a mistake
-# and would dominate memory while indexing.
-MAX_BYTES = 20 * 1024 * 1024
 # Share of control characters above which decoded "text" is really binary or the wrong codec.
 MAX_CONTROL_SHARE = 0.01
 
@@ -50,27 +52,74 @@ class UnreadableFile(Exception):
 
 
 def find_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Skipped]]:
-    """Expand files and folders into the sorted list of corpus files.
+    """Expand files and folders into the sorted list of corpus files, and what was passed over.
 
     Folders are searched recursively for .txt, .html and .htm files; a file named directly is
-    taken whatever its suffix. A path that does not exist is reported, not raised.
+    taken whatever its suffix. What cannot be read as a page (a path that does not exist, a
+    name that is not UTF-8, a pipe, a device, a broken or looping link, a folder named like a
+    page) is reported with the reason, never raised, and never opened.
     """
     found: set[Path] = set()
-    missing = []
+    skipped: dict[str, Skipped] = {}
     for path in map(Path, paths):
         if path.is_dir():
-            found.update(
-                child
-                for child in path.rglob("*")
-                if child.suffix.lower() in SUFFIXES
-                and child.is_file()
-                and not any(part.startswith(".") for part in child.relative_to(path).parts)
-            )
-        elif path.is_file():
+            for child in path.rglob("*"):
+                if child.suffix.lower() not in SUFFIXES or any(
+                    part.startswith(".") for part in child.relative_to(path).parts
+                ):
+                    continue
+                if (problem := _not_a_page(child)) is None:
+                    found.add(child)
+                else:
+                    skipped.setdefault(shown(child), Skipped(shown(child), problem))
+        elif not os.path.lexists(path):
+            skipped.setdefault(shown(path), Skipped(shown(path), "no such file or folder"))
+        elif (problem := _not_a_page(path)) is None:
             found.add(path)
         else:
-            missing.append(Skipped(str(path), "no such file or folder"))
-    return sorted(found), missing
+            skipped.setdefault(shown(path), Skipped(shown(path), problem))
+    for item in skipped.values():
+        LOGGER.info("skipped %s: %s", item.path, item.reason)
+    return sorted(found), sorted(skipped.values(), key=lambda item: item.path)
+
+
+def shown(path: str | Path) -> str:
+    """The path as text that can be printed and stored: bytes that are not UTF-8 (which
+    Python carries as lone surrogates) written as \\xNN."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _not_a_page(path: Path) -> str | None:
+    """Why the file at `path` cannot be read as a page, or None when it can be opened and
+    read (a regular file, or a link to one). Decided from its name and its stat, not by
+    opening it: opening a named pipe waits for a writer forever."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return "file name is not valid UTF-8; rename it"
+    try:
+        mode = path.stat().st_mode  # through symbolic links
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if path.is_symlink():
+            return "broken symbolic link (what it points to does not exist)"
+        return f"cannot be read ({error.strerror or error})"
+    return _kind_problem(mode)
+
+
+def _kind_problem(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder named like a page, not a page (the pages in it are read)"
+    if stat.S_ISFIFO(mode):
+        return "not a regular file (a named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "not a regular file (a device)"
+    if stat.S_ISSOCK(mode):
+        return "not a regular file (a socket)"
+    return "not a regular file"
 
 
 def read_documents(paths: Iterable[str | Path]) -> Iterator[RawDocument | Skipped]:
@@ -91,14 +140,30 @@ def read_document(path: str | Path) -> RawDocument:
 
 
 def read_bytes(path: str | Path) -> bytes:
-    """A file's bytes, or UnreadableFile (too large, no permission, gone)."""
+    """A file's bytes, or UnreadableFile (too large, not a regular file, no permission, gone).
+
+    Size and kind come from stat before the file is opened: a device or a pipe is never read
+    (the time budget of pipeline.py bounds the moment between stat and open).
+    """
     path = Path(path)
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise UnreadableFile(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
-        return path.read_bytes()
+        info = path.stat()
+        if (problem := _kind_problem(info.st_mode)) is not None:
+            raise UnreadableFile(problem)
+        if info.st_size > limits.MAX_FILE_BYTES:
+            raise UnreadableFile(_too_large())
+        data = path.read_bytes()
     except OSError as error:
         raise UnreadableFile(f"cannot be read ({error.strerror or error})") from None
+    if len(data) > limits.MAX_FILE_BYTES:  # it grew since
+        raise UnreadableFile(_too_large())
+    return data
+
+
+def _too_large() -> str:
+    most, mb = limits.MAX_FILE_BYTES, 1024 * 1024
+    size = f"{most // mb} MB" if most % mb == 0 else f"{most:,} bytes"
+    return f"larger than {size} (SEARCH_MAX_FILE_BYTES)"
 
 
 def content_hash(data: bytes) -> str:

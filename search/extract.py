@@ -8,13 +8,14 @@ analyzers canonicalize it for matching). The rules themselves are data in noise.
 
 import logging
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from search import noise
+from search import limits, noise
 from search.corpus import RawDocument
 from search.normalize import canonical, nfc
 
@@ -115,10 +116,55 @@ def heading_key(line: str) -> str:
     return _SPACES.sub(" ", line)
 
 
+# More combining marks in a row than any script stacks on one letter (Unicode's "stream-safe"
+# limit, UAX #15). NFC sorts a run of marks in quadratic time (6 s for 80,000 of them), so the
+# marks past this many in a row are dropped first. Every combining mark is [^\w\s] in `re`.
+MAX_COMBINING_RUN = 30
+_MARK_RUN = re.compile(r"[^\w\s]{%d,}" % (MAX_COMBINING_RUN + 1))
+
+
 def clean_line(line: str) -> str:
     """NFC, non-breaking and odd spaces as plain spaces, trimmed (str.split's whitespace is
     the regex \\s: the same result as a substitution, at a fraction of the cost)."""
-    return " ".join(nfc(line).split())
+    if _MARK_RUN.search(line):
+        line = _MARK_RUN.sub(_stream_safe, line)
+    line = nfc(line)
+    if len(line) > 10_000:  # the same, without a list of its words (a few MB for a long line)
+        return _SPACES.sub(" ", line).strip()
+    return " ".join(line.split())
+
+
+def _stream_safe(run: re.Match) -> str:
+    """A run of symbols and marks with no more than MAX_COMBINING_RUN combining marks in a row."""
+    kept, marks = [], 0
+    for char in run.group():
+        marks = marks + 1 if unicodedata.combining(char) else 0
+        if marks <= MAX_COMBINING_RUN:
+            kept.append(char)
+    return "".join(kept)
+
+
+def cut_line(path: str, line: str, cut: list[Dropped]) -> str:
+    """The line, or its first MAX_LINE_CHARS characters when longer: the line rules and the
+    index get a paragraph, not a megabyte. What is cut is noted in `cut` (for --explain)."""
+    most = limits.MAX_LINE_CHARS
+    if len(line) <= most:
+        return line
+    LOGGER.warning("%s: a line of %s characters is cut to its first %s", path, f"{len(line):,}",
+                   f"{most:,}")
+    cut.append(Dropped(clean_line(line[most:most + 200]),
+                       f"end of a line of {len(line):,} characters (only the first {most:,} are read)"))
+    return line[:most]
+
+
+def without_markup(pattern: re.Pattern, line: str) -> str:
+    """The line with each image (noise.IMAGE) or link (noise.LINK) taken out."""
+    return pattern.sub(lambda match: "" if match.group("end") else match.group(), line)
+
+
+def starts_with_image(line: str) -> bool:
+    match = noise.IMAGE.match(line)
+    return bool(match and match.group("end"))
 
 
 REPEATED = "repeated on other pages of the site"
@@ -126,7 +172,8 @@ REPEATED = "repeated on other pages of the site"
 
 def extract_text(path: str, text: str, template: "Template | None" = None) -> Article | None:
     """Extract an article from a line-based text dump (one paragraph or widget per line)."""
-    lines = [clean_line(line) for line in text.split("\n")]
+    cut: list[Dropped] = []
+    lines = [clean_line(cut_line(path, line, cut)) for line in text.split("\n")]
     labels: list[str | None] = [line_label(line) for line in lines]
     if template is not None:
         for at, line in enumerate(lines):
@@ -166,6 +213,7 @@ def extract_text(path: str, text: str, template: "Template | None" = None) -> Ar
             article.byline = noise.BYLINE.match(line).group("name").strip()
         else:
             article.dropped.append(Dropped(line, label))
+    article.dropped.extend(cut)
     return article
 
 
@@ -188,13 +236,13 @@ def line_label(line: str) -> str | None:
     key = heading_key(line) if words <= 8 else ""
     # Images and links are "[...](...)": a line without "](" has neither (most paragraphs).
     marked_up = "](" in line
-    if not (noise.IMAGE.sub("", line) if marked_up else line).strip(" |"):
+    if not (without_markup(noise.IMAGE, line) if marked_up else line).strip(" |"):
         return "image"
-    if marked_up and noise.IMAGE.match(line):
+    if marked_up and starts_with_image(line):
         return "image teaser"
     if noise.MEDIA_TAG.match(line):
         return "media teaser"
-    if marked_up and len(noise.LINK.sub("", line).strip(" |•·-–")) < 0.2 * len(line):
+    if marked_up and len(without_markup(noise.LINK, line).strip(" |•·-–")) < 0.2 * len(line):
         return "link list"
     if key in noise.SECTION_HEADINGS:
         return "section heading"

@@ -4,22 +4,32 @@ Metadata comes from the page head (og:title, article:published_time, canonical, 
 the body from `<article>` (or the element holding most paragraph text, for "div soup"), after
 scripts, navigation, asides, forms and blocks whose class or id names a widget are removed.
 Each kept block is one paragraph, labelled by the same line rules as text dumps.
+
+A page whose tree would be too costly to build or walk (more than MAX_HTML_TAGS tags, nested
+more than MAX_HTML_DEPTH deep, or markup html.parser rejects) is read as plain text instead,
+with the reason logged: every step here is linear in the size of the page.
 """
 
+import html as html_module
+import logging
 import re
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, CData, Comment, NavigableString, ParserRejectedMarkup, Tag
 
-from search import noise
+from search import limits, noise
 from search.extract import (
     Article,
     Dropped,
+    cut_line,
+    extract_text,
     line_label,
     clean_line,
     heading_key,
     parse_date,
     registered_domain,
 )
+
+LOGGER = logging.getLogger(__name__)
 
 # Elements that never hold article text.
 STRIP_TAGS = [
@@ -52,20 +62,38 @@ BODY_HINTS = re.compile(
     re.I,
 )
 BLOCKS = ["p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dd"]
+_BLOCK_NAMES = frozenset(BLOCKS)
+_MAIN_TEXT = (NavigableString, CData)  # the strings Tag.get_text() reads in <p> and <article>
 # A block whose text is mostly link text is a list of other stories, not prose.
 MAX_LINK_DENSITY = 0.5
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—»]|::?)\s+")
+# Only from the first of a run of spaces: tried from each one, a long run is quadratic.
+_TITLE_SEPARATORS = re.compile(r"(?<!\s)\s+(?:[|\-–—»]|::?)\s+")
+_TAG_START = re.compile(r"<[a-zA-Z]")
 
 
 def extract_html(path: str, html: str) -> Article | None:
-    """Extract the article of one HTML page."""
-    soup = BeautifulSoup(html, "html.parser")
+    """Extract the article of one HTML page (from its text alone when its tree is too big,
+    too deep or unparsable: see _as_plain_text)."""
+    if html.count("<") > limits.MAX_HTML_TAGS:
+        tags = sum(1 for _ in _TAG_START.finditer(html))
+        if tags > limits.MAX_HTML_TAGS:
+            return _as_plain_text(path, html, f"it has {tags:,} tags, more than "
+                                  f"{limits.MAX_HTML_TAGS:,} (the tree would take too much memory)")
+    try:
+        soup = BeautifulSoup(_text_tail(html), "html.parser")
+    except (ParserRejectedMarkup, RecursionError) as error:
+        reason = str(error).strip().splitlines()[-1][:200] if str(error).strip() else ""
+        return _as_plain_text(path, html, f"html.parser rejects it ({type(error).__name__}: {reason})")
+    if _deeper_than(soup, limits.MAX_HTML_DEPTH):
+        return _as_plain_text(path, html, f"its tags are nested more than {limits.MAX_HTML_DEPTH} deep")
     meta = _meta(soup)
     site = meta.get("og:site_name")
     url = _canonical_url(soup, meta)
     if not site and url:
         site = registered_domain(re.sub(r"^\w+://", "", url).split("/")[0])
     title = _title(soup, meta, site)
+    if title:
+        title = title[: limits.MAX_LINE_CHARS]
     date = None
     for key in ("article:published_time", "datepublished", "pubdate", "publishdate", "date",
                 "dc.date", "dc.date.issued", "og:updated_time"):
@@ -79,7 +107,8 @@ def extract_html(path: str, html: str) -> Article | None:
         element.decompose()
     for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
         comment.extract()
-    for element in soup.find_all(_is_widget):
+    wrappers = _wrappers(soup)
+    for element in soup.find_all(lambda tag: _is_widget(tag, wrappers)):
         if element.decomposed:  # inside a widget removed already
             continue
         article_dropped.append(Dropped(clean_line(element.get_text(" "))[:200],
@@ -92,12 +121,70 @@ def extract_html(path: str, html: str) -> Article | None:
     article = Article(path=path, title=title, body=[], date=date, site=site, url=url,
                       dropped=[d for d in article_dropped if d.line])
     lead = soup.find(lambda tag: tag.name in ("p", "h2", "div") and LEAD_HINTS.search(_names(tag)))
+    in_body: set[str] = set()
     if lead is not None and not any(parent is root for parent in lead.parents) \
             and not any(parent is lead for parent in root.parents):
-        _take_block(article, ("p", lead.get_text(" "), 0.0, ""))
+        _take_block(article, ("p", lead.get_text(" "), 0.0, ""), in_body)
     for block in _blocks(root):
-        _take_block(article, block)
+        _take_block(article, block, in_body)
     return article
+
+
+# Elements whose content is never text, dropped with it when a page is read as plain text; the
+# pattern ends at the first closing tag or at the end of the page, so it reads the page once.
+_HIDDEN = re.compile(r"<(script|style|noscript|template|svg|object|canvas)\b.*?(?:</\1\s*>|\Z)",
+                     re.I | re.S)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+# Tags that end a paragraph; other tags (<a>, <b>, <span>) are taken out of their sentence.
+_BREAK = re.compile(
+    r"</?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|table|tr|td|th|section|article|main|header|"
+    r"footer|nav|aside|blockquote|pre|figure|figcaption|title|form|body|head|html)\b[^<>]*>",
+    re.I,
+)
+_TAG = re.compile(r"<[^<>]*>")
+
+
+def _as_plain_text(path: str, html: str, why: str) -> Article | None:
+    """Extract the page as a text dump: its tags taken out, one paragraph per block. Used
+    when its tree is not worth building; linear in the page, whatever its markup."""
+    LOGGER.warning("%s: read as plain text, not as HTML: %s", path, why)
+    text = _COMMENT.sub(" ", _HIDDEN.sub(" ", html)).replace("\n", " ")
+    text = html_module.unescape(_TAG.sub("", _BREAK.sub("\n", text)))
+    return extract_text(path, text)
+
+
+def _text_tail(html: str) -> str:
+    """The page with each "<" after its last ">" written "&lt;". html.parser reads such a tail
+    as text anyway, but only after scanning the rest of the page from each "<" in it: the
+    time is quadratic (minutes for a tail of 100,000 "<a ")."""
+    end = html.rfind(">") + 1
+    if html.find("<", end) < 0:
+        return html
+    return html[:end] + html[end:].replace("<", "&lt;")
+
+
+def _deeper_than(soup: BeautifulSoup, most: int) -> bool:
+    """Whether any tag is nested more than `most` deep (one pass, no recursion)."""
+    depth = {id(soup): 0}
+    for node in soup.descendants:  # parents come before their children
+        if isinstance(node, Tag):
+            depth[id(node)] = depth[id(node.parent)] + 1
+            if depth[id(node)] > most:
+                return True
+    return False
+
+
+def _wrappers(soup: BeautifulSoup) -> set[int]:
+    """The ids of the tags that hold an <article> or an <h1>: page wrappers, not widgets,
+    whatever their class says. One walk up from each, stopping where an earlier walk passed:
+    linear in the page (a find() below every tag took 22 s on a page 8,000 levels deep)."""
+    wrappers: set[int] = set()
+    for tag in soup.find_all(["article", "h1"]):
+        for parent in tag.parents:
+            if id(parent) in wrappers:
+                break
+            wrappers.add(id(parent))
+    return wrappers
 
 
 def _meta(soup: BeautifulSoup) -> dict[str, str]:
@@ -141,10 +228,10 @@ def _without_site_suffix(title: str, site: str | None) -> str:
     return title
 
 
-def _is_widget(tag: Tag) -> bool:
+def _is_widget(tag: Tag, wrappers: set[int]) -> bool:
     if tag.name in ("html", "body", "article", "main") or tag.attrs is None:
         return False
-    if tag.find(["article", "h1"]):  # a page wrapper named "has-sidebar", not a widget
+    if id(tag) in wrappers:  # a page wrapper named "has-sidebar", not a widget
         return False
     names = _names(tag)
     role = tag.get("role") or ""
@@ -165,14 +252,18 @@ def _article_root(soup: BeautifulSoup) -> Tag | None:
         lambda tag: BODY_HINTS.search(" ".join(tag.get("class") or []) + " " + (tag.get("id") or ""))
     )
     articles = soup.find_all("article")
+    if len(articles) == 1:
+        return articles[0]
     if articles:
-        return max(articles, key=lambda tag: len(tag.get_text()))
+        lengths = _text_lengths(soup)
+        return max(articles, key=lambda tag: lengths.get(id(tag), (0, 0))[0])
     if hinted:
         return hinted
+    lengths = _text_lengths(soup)
     scores: dict[int, tuple[int, Tag]] = {}
     for paragraph in soup.find_all(["p", "br"]):
         parent = paragraph.parent
-        text = len(paragraph.get_text(strip=True)) if paragraph.name == "p" else 40
+        text = lengths.get(id(paragraph), (0, 0))[1] if paragraph.name == "p" else 40
         count, _ = scores.get(id(parent), (0, parent))
         scores[id(parent)] = (count + text, parent)
     if scores:
@@ -180,38 +271,85 @@ def _article_root(soup: BeautifulSoup) -> Tag | None:
     return soup.body or soup
 
 
+def _text_lengths(soup: BeautifulSoup) -> dict[int, list[int]]:
+    """len(tag.get_text()) and len(tag.get_text(strip=True)) of the tags that hold text, by
+    id, in one pass from the last node up (asking each tag walks its whole subtree: quadratic
+    in nested tags, 30 s for a page of 250 nested <p>)."""
+    lengths: dict[int, list[int]] = {}
+    for node in reversed(list(soup.descendants)):  # each node after everything inside it
+        totals = lengths.setdefault(id(node.parent), [0, 0])
+        if isinstance(node, Tag):
+            full, stripped = lengths.get(id(node), (0, 0))
+            totals[0] += full
+            totals[1] += stripped
+        elif type(node) in _MAIN_TEXT:  # what get_text() reads: not comments, scripts, ...
+            totals[0] += len(node)
+            totals[1] += len(node.strip())
+    return lengths
+
+
 def _blocks(root: Tag) -> list[tuple[str, str, float, str]]:
     """(tag name, text, link density, role) of each outermost block of the root, in order;
     role is "caption" or "byline" where the block's or its parents' class says so."""
-    found = root.find_all(BLOCKS)
-    outermost = [block for block in found if not block.find_parent(BLOCKS)]
+    outermost = _outermost_blocks(root)
     if not outermost:
         # Text in bare <div>s separated by <br>: one paragraph per line.
         return [("p", line, 0.0, "") for line in root.get_text("\n").split("\n")]
     blocks = []
+    roles: dict[int, str] = {}
     for block in outermost:
         text = clean_line(block.get_text(" "))
         links = sum(len(clean_line(link.get_text(" "))) for link in block.find_all("a"))
-        blocks.append((block.name, text, links / len(text) if text else 0.0, _role(block, root)))
+        blocks.append((block.name, text, links / len(text) if text else 0.0, _role(block, root, roles)))
     return blocks
 
 
-def _role(block: Tag, root: Tag) -> str:
-    for tag in [block, *block.parents]:
-        if tag is root or tag is None:
+def _outermost_blocks(root: Tag) -> list[Tag]:
+    """The blocks under the root that are inside no other block, in page order; none when the
+    root itself is, or is inside, a block. One walk down that does not enter blocks (asking
+    each block for a block parent walks the whole page depth once per block)."""
+    if root.name in _BLOCK_NAMES or root.find_parent(BLOCKS):
+        return []
+    found, stack = [], list(reversed(root.contents))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Tag):
+            if node.name in _BLOCK_NAMES:
+                found.append(node)
+            else:
+                stack.extend(reversed(node.contents))
+    return found
+
+
+def _role(block: Tag, root: Tag, roles: dict[int, str]) -> str:
+    """"caption" or "byline" when the block or a parent below the root is named so. `roles`
+    remembers the answer for every tag walked through, so the blocks of a page cost one
+    walk up in all."""
+    walked, role, tag = [], "", block
+    while tag is not None and tag is not root:
+        if id(tag) in roles:
+            role = roles[id(tag)]
             break
+        walked.append(tag)
         names = _names(tag)
         if tag.name == "figcaption" or CAPTION_HINTS.search(names):
-            return "caption"
+            role = "caption"
+            break
         if AUTHOR_HINTS.search(names):
-            return "byline"
-    return ""
+            role = "byline"
+            break
+        tag = tag.parent
+    for tag in walked:
+        roles[id(tag)] = role
+    return role
 
 
-def _take_block(article: Article, block: tuple[str, str, float, str]) -> None:
+def _take_block(article: Article, block: tuple[str, str, float, str], in_body: set[str]) -> None:
+    """Add one block to the article where it belongs; `in_body` holds the body's paragraphs
+    (a page of 100,000 paragraphs is not compared 100,000 times over)."""
     name, text, link_density, role = block
-    text = clean_line(text)
-    if not text or text == article.title or text in article.body:
+    text = clean_line(cut_line(article.path, text, article.dropped))
+    if not text or text == article.title or text in in_body:
         return
     if name == "figcaption" or role == "caption":
         article.captions.append(text)
@@ -226,6 +364,7 @@ def _take_block(article: Article, block: tuple[str, str, float, str]) -> None:
         label = "menu"
     if label is None:
         article.body.append(text)
+        in_body.add(text)
     elif label == "caption":
         article.captions.append(text.strip("| ").strip())
     elif label == "byline" and article.byline is None:

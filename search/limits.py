@@ -43,6 +43,10 @@ QUERY_SECONDS = _float("QUERY_SECONDS", 0.5)
 MAX_FILE_BYTES = _int("MAX_FILE_BYTES", 10 * 1024 * 1024)  # larger files are skipped, with a reason
 MAX_LINE_CHARS = 100_000  # longer lines are cut before the line rules run (a reason is logged)
 FILE_SECONDS = _float("FILE_SECONDS", 30.0)  # a file taking longer to extract is skipped
+# HTML pages with more tags, or tags nested deeper (browsers stop at 512), are read as plain
+# text instead of as a tree (a reason is logged): the tree costs about 1 kB of memory per tag.
+MAX_HTML_TAGS = 100_000
+MAX_HTML_DEPTH = 256
 BUILD_PROCESSES = _int("BUILD_PROCESSES", os.cpu_count() or 1)
 WRITER_MEMORY_MB = _int("WRITER_MEMORY_MB", 256)  # per engine writer (tantivy: its heap)
 

@@ -53,9 +53,15 @@ MEDIA_TAG = re.compile(
     re.I,
 )
 
-# Markdown images and links as HTML-to-text converters leave them.
-IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-LINK = re.compile(r"(?<!!)\[[^\]]*\]\([^)]*\)")
+# Markdown images and links as HTML-to-text converters leave them: `![alt](src)`, `[text](href)`.
+# A match is one only when its group "end" (the closing parenthesis) is set. Each pattern also
+# matches what merely begins like one, a "[" up to its "]" or to the end of the line when never
+# closed, or "](" to the end of the line when no ")" follows, so that a search goes on after it:
+# a line of 300,000 "[" is then read once, not once per bracket (minutes, the pattern
+# `\[[^\]]*\]\([^)]*\)` alone). Everything after "[" is optional: no backtracking either.
+# extract.without_markup() and extract.starts_with_image() apply them.
+IMAGE = re.compile(r"!\[[^\]]*(?:\](?:\([^)]*(?P<end>\))?)?)?")
+LINK = re.compile(r"(?<!!)\[[^\]]*(?:\](?:\([^)]*(?P<end>\))?)?)?")
 
 COPYRIGHT = re.compile(
     r"^(©|\(c\)\s|copyright\b|bản quyền\b|all rights reserved|giấy phép\b|"
@@ -73,7 +79,7 @@ SOCIAL = re.compile(
 # "Theo TTXVN", "Nguồn: VnExpress", "By Jane Doe", "Bài và ảnh: Minh Anh": kept as the byline.
 BYLINE = re.compile(
     r"^(?:theo(?!\s+dõi)|nguồn|source|by|tác giả|bài(?: và ảnh)?|ảnh|phóng viên|pv|written by|"
-    r"reported by|story by)\s*[:\-]?\s+(?P<name>[^.!?]{2,60})$",
+    r"reported by|story by)(?:\s*[:\-])?\s+(?P<name>[^.!?]{2,60})$",
     re.I,
 )
 

@@ -7,20 +7,25 @@ and extracted the same way everywhere. Extraction and analysis are pure Python: 
 processes (one per core) are what makes a large build use the machine.
 """
 
+import contextlib
 import ctypes
 import hashlib
 import logging
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 
+from search import limits
 from search.analysis import exact_pairs
-from search.corpus import Skipped, UnreadableFile, decode_document, find_files, read_bytes
+from search.corpus import (
+    RawDocument, Skipped, UnreadableFile, decode_document, find_files, read_bytes,
+)
 from search.extract import Article, extract
 from search.spelling import MAX_ARTICLES
 from search.template import Template, evidence, merge_evidence
@@ -148,13 +153,82 @@ def _die_with_parent() -> None:
         pass
 
 
+class TooSlow(BaseException):
+    """Raised inside one file's work when its time budget is spent. Not an Exception, so that
+    no `except Exception` in a library on the way swallows it."""
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float):
+    """Raise TooSlow in the block once `seconds` have passed (SIGALRM), and always clear the
+    alarm on the way out. Signals reach only a process's main thread (in-process extraction,
+    and each worker of the fork pool runs its tasks there); in another thread, or when another
+    alarm is pending (never overridden), or with seconds <= 0, the block runs without a budget."""
+    if (
+        seconds <= 0
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+        or signal.getitimer(signal.ITIMER_REAL)[0] > 0
+    ):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        yield
+    finally:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)  # first: no alarm may reach the old handler
+        finally:  # even when the alarm went off just now, in this very block
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _guarded(path: str, work: Callable, *args):
+    """work(*args) for the file at `path`, or Skipped when it takes longer than FILE_SECONDS or
+    fails: one file never hangs nor stops the build."""
+    try:
+        with time_budget(limits.FILE_SECONDS):
+            return work(*args)
+    except TooSlow:
+        reason = f"took longer than {limits.FILE_SECONDS:g} s to extract (SEARCH_FILE_SECONDS)"
+        LOGGER.warning("skipped %s: %s", path, reason)
+    except Exception as error:  # a page no rule foresaw (or a bug): reported, not raised
+        LOGGER.error("skipped %s: extraction failed", path, exc_info=True)
+        reason = f"extraction failed ({type(error).__name__}: {str(error)[:200]})"
+    return Skipped(path, reason)
+
+
 def _evidence(path: str):
+    found = _guarded(path, _page_evidence, path)
+    return None if isinstance(found, Skipped) else found
+
+
+def _page_evidence(path: str):
     page = read_page(path)
-    return None if isinstance(page, Skipped) else evidence(page)
+    return None if isinstance(page, Skipped) else evidence(_lines_cut(page))
+
+
+def _lines_cut(page: RawDocument) -> RawDocument:
+    """The page with its lines cut as extract_text cuts them (limits.MAX_LINE_CHARS), so that
+    the template is learned from the lines extraction sees, at the cost of those lines."""
+    most = limits.MAX_LINE_CHARS
+    if page.kind != "text" or len(page.text) <= most:
+        return page
+    lines = page.text.split("\n")
+    if all(len(line) <= most for line in lines):
+        return page
+    return replace(page, text="\n".join(line[:most] for line in lines))
 
 
 def _extract(job: tuple[str, bool]) -> Extracted | Skipped:
-    path, count_pairs = job
+    return _guarded(job[0], _extract_file, *job)
+
+
+def _extract_file(path: str, count_pairs: bool) -> Extracted | Skipped:
     template, prepare = _STATE["template"], _STATE["prepare"]
     page = read_page(path)
     if isinstance(page, Skipped):
