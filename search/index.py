@@ -34,7 +34,7 @@ LOGGER = logging.getLogger(__name__)
 
 DEFAULT_CORPUS = "seeds"
 # Bumped when what is indexed changes: an index of another version is rebuilt, not updated.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 class NothingIndexed(Exception):

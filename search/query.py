@@ -11,10 +11,11 @@ import logging
 import math
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 
 from search.analysis import find_words, fold_term
-from search.engines import Results
+from search.engines import Results, aware
 from search.limits import (
     DEFAULT_PAGE_SIZE, EXACT_TOTAL_UP_TO, MAX_PAGE_SIZE, MAX_PREFIXES, MAX_QUERY_CHARS,
     MAX_QUERY_TERMS, MAX_RESULT_WINDOW, QUERY_SECONDS,
@@ -219,7 +220,8 @@ def search(
         sort = "date"  # no words: the newest articles (of a site, a month), as a news front page
 
     def run(query_plan: Plan) -> Results:
-        query_plan.site, query_plan.date_from, query_plan.date_to = site, date_from, date_to
+        query_plan.site = site
+        query_plan.date_from, query_plan.date_to = _day_range(date_from, date_to)
         query_plan.sort = sort
         # Enough hits for this page, and for the whole-run re-ranking of the first ones.
         query_plan.limit = page * limit + (RERANK_DEPTH if sort == "relevance" else 0)
@@ -297,6 +299,17 @@ def _rerank_runs(searcher, parsed: ParsedQuery, ranked: list):
         top.append((score * RUN_FACTOR if found else score, handle, stored))
     top.sort(key=lambda hit: -hit[0])
     return top + ranked[RERANK_DEPTH:]
+
+
+def _day_range(date_from: datetime | None, date_to: datetime | None) -> tuple:
+    """Dates as a reader means them: Vietnam time, and `to` a bare day includes that day."""
+    if date_from is not None:
+        date_from = aware(date_from)
+    if date_to is not None:
+        if date_to.time() == dt_time(0) and date_to.tzinfo is None:
+            date_to = date_to + timedelta(days=1, microseconds=-1)
+        date_to = aware(date_to)
+    return date_from, date_to
 
 
 def article_marks(searcher, text: str, article_text: str) -> Marks:

@@ -264,3 +264,18 @@ def test_no_words_lists_the_newest_articles(searcher):
     assert {hit.site for hit in search(searcher, "", site=site, limit=100).results} == {site}
     assert search(searcher, "   ").total == newest.total
     assert [n.code for n in search(searcher, "!!").notices] == ["nothing_to_search"]
+
+
+def test_dates_are_aware_and_a_day_filter_holds_that_day(searcher):
+    from datetime import datetime
+
+    from search.engines import VIETNAM
+
+    dated = [hit for hit in search(searcher, "", limit=100).results if hit.date]
+    assert dated and all(hit.date.tzinfo is not None for hit in dated)
+    hit = dated[0]
+    day = hit.date.astimezone(VIETNAM)
+    naive_day = datetime(day.year, day.month, day.day)  # what a reader types: 2025-03-18
+    same_day = search(searcher, "", date_from=naive_day, date_to=naive_day, limit=100)
+    assert hit.id in [h.id for h in same_day.results]
+    assert all(h.date.astimezone(VIETNAM).date() == day.date() for h in same_day.results)

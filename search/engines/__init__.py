@@ -75,11 +75,16 @@ class Results:
 VIETNAM = timezone(timedelta(hours=7))
 
 
+def aware(date: datetime) -> datetime:
+    """A date with its time zone; one without is Vietnam time (what the pages mean)."""
+    return date if date.tzinfo else date.replace(tzinfo=VIETNAM)
+
+
 def month_of(date: datetime | None) -> str | None:
     """The "YYYY-MM" an article is counted under in the month facet: Vietnam time."""
     if date is None:
         return None
-    return (date.astimezone(VIETNAM) if date.tzinfo else date).strftime("%Y-%m")
+    return aware(date).astimezone(VIETNAM).strftime("%Y-%m")
 
 
 def ranked_facets(counts: dict[str, Counter]) -> dict[str, list[tuple[str, int]]]:

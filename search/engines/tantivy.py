@@ -19,7 +19,7 @@ import tantivy
 
 from search.analysis import fold_term, pair_term, term_streams
 from search.normalize import has_accents
-from search.engines import Results, StoredArticle, month_of, ranked_facets
+from search.engines import Results, StoredArticle, aware, month_of, ranked_facets
 from search.limits import MAX_PREFIX_EXPANSION, WRITER_MEMORY_MB
 from search.plan import FACETS, TITLE_WEIGHT, Plan, Terms
 
@@ -54,7 +54,7 @@ def prepare(article, content_hash: str, doc_id: str, alias: str) -> dict:
     title, title_exact, _ = term_streams(article.title)
     stored = {
         "doc_id": doc_id, "path": article.path, "title": article.title, "body": article.text,
-        "captions": article.captions, "date": article.date.isoformat() if article.date else None,
+        "captions": article.captions, "date": aware(article.date).isoformat() if article.date else None,
         "site": article.site, "url": article.url, "byline": article.byline,
         "content_hash": content_hash,
     }
@@ -66,7 +66,7 @@ def prepare(article, content_hash: str, doc_id: str, alias: str) -> dict:
     if article.site:
         fields["site"] = article.site
     if article.date:
-        fields["date"] = article.date
+        fields["date"] = aware(article.date)
         fields["month"] = month_of(article.date)
     return fields
 
@@ -246,7 +246,8 @@ def _query(plan: Plan, searcher) -> tantivy.Query:
         clauses.append((_MUST, tantivy.Query.const_score_query(_term("site", plan.site), 0.0)))
     if plan.date_from or plan.date_to:
         dates = tantivy.Query.range_query(SCHEMA, "date", tantivy.FieldType.Date,
-                                          plan.date_from, plan.date_to)
+                                          plan.date_from and aware(plan.date_from),
+                                          plan.date_to and aware(plan.date_to))
         clauses.append((_MUST, tantivy.Query.const_score_query(dates, 0.0)))
     return tantivy.Query.boolean_query(clauses)
 

@@ -12,6 +12,7 @@ The schema pickles the analyzer into the index, so its classes live at module le
 import functools
 import time
 from collections import Counter
+from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from whoosh.index import LockError
 
 from search.analysis import fold_term, pair_term, words
 from search.normalize import has_accents
-from search.engines import Results, StoredArticle, month_of, ranked_facets
+from search.engines import Results, StoredArticle, aware, month_of, ranked_facets
 from search.limits import MAX_PREFIX_EXPANSION, WRITER_MEMORY_MB
 from search.plan import CAPTION_WEIGHT, FACETS, TITLE_WEIGHT, Plan, Terms
 from search.processes import die_with_parent
@@ -158,7 +159,7 @@ def prepare(article, content_hash: str, doc_id: str, alias: str) -> dict:
         "url": article.url,
     }
     if article.date:
-        fields["date"] = article.date
+        fields["date"] = _utc(article.date)
     if article.site:
         fields["site"] = article.site
     if article.date:
@@ -351,7 +352,8 @@ def _article(stored: dict) -> StoredArticle:
         doc_id=stored["doc_id"], path=stored["path"], title=stored["title"],
         body=stored.get("body", ""),
         captions=[c for c in stored.get("captions", "").split("\n") if c],
-        date=stored.get("date"), site=stored.get("site"), url=stored.get("url"),
+        date=stored["date"].replace(tzinfo=timezone.utc) if stored.get("date") else None,
+        site=stored.get("site"), url=stored.get("url"),
         byline=stored.get("byline"), content_hash=stored.get("content_hash", ""),
     )
 
@@ -359,6 +361,11 @@ def _article(stored: dict) -> StoredArticle:
 def _capped(total: int, hits: list, plan: Plan, partial: bool) -> Results:
     exact = total <= plan.count_up_to and not partial
     return Results(min(total, plan.count_up_to), hits, exact=exact, partial=partial)
+
+
+def _utc(date: datetime) -> datetime:
+    """Whoosh's DATETIME takes naive datetimes: UTC, converted back when read."""
+    return aware(date).astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def _past(deadline: float | None) -> bool:
@@ -451,5 +458,6 @@ def _filter(plan: Plan) -> wq.Query | None:
     if plan.site:
         parts.append(wq.Term("site", plan.site))
     if plan.date_from or plan.date_to:
-        parts.append(wq.DateRange("date", plan.date_from, plan.date_to))
+        parts.append(wq.DateRange("date", plan.date_from and _utc(plan.date_from),
+                                  plan.date_to and _utc(plan.date_to)))
     return wq.And(parts) if parts else None
