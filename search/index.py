@@ -28,13 +28,13 @@ from search.generations import (
 )
 from search.pipeline import Extraction, doc_id, stamp
 from search.spelling import PairCounts
-from search.template import Template
+from search.boilerplate import Template
 
 LOGGER = logging.getLogger(__name__)
 
 DEFAULT_CORPUS = "seeds"
 # Bumped when what is indexed changes: an index of another version is rebuilt, not updated.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 class NothingIndexed(Exception):

@@ -279,3 +279,10 @@ def test_dates_are_aware_and_a_day_filter_holds_that_day(searcher):
     same_day = search(searcher, "", date_from=naive_day, date_to=naive_day, limit=100)
     assert hit.id in [h.id for h in same_day.results]
     assert all(h.date.astimezone(VIETNAM).date() == day.date() for h in same_day.results)
+
+
+def test_the_newest_first_and_undated_articles_last(searcher):
+    listed = search(searcher, "", limit=100).results
+    dated = [hit.date is not None for hit in listed]
+    assert any(dated) and not all(dated)
+    assert dated == sorted(dated, reverse=True)  # every dated article before every undated one

@@ -1,15 +1,53 @@
-"""Every route of the web app through Flask's test client, with odd input."""
+"""Every route of the web app through Flask's test client, with odd input; the filters and
+the links that keep them, the message catalogue (Vietnamese, or English when asked), the
+article rather than the file in the results, and the API's conventions."""
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from web import create_app
+from search import query
+from tests.browser.language import foreign_phrases
+from web import create_app, i18n, views
 
 pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine
+
+# Dated articles of two sites, with their original URLs.
+NEWS = Path(__file__).resolve().parent / "data" / "news"
+SONG_HONG = "Báo Sông Hồng"
+PHUONG_NAM = "Tin Phương Nam"
+ENGLISH = {"Accept-Language": "en-US,en;q=0.9"}
 
 
 @pytest.fixture(scope="module")
 def client(index_dir):
     return create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+
+
+@pytest.fixture(scope="module")
+def news(engine, tmp_path_factory):
+    """The app over tests/data/news alone, two results a page."""
+    from search.index import build_index
+
+    index_dir = tmp_path_factory.mktemp(f"web-news-{engine}")
+    build_index([NEWS], index_dir, engine=engine)
+    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True, "PAGE_SIZE": 2}).test_client()
+
+
+def links(html: str) -> list[dict]:
+    """The query parameters of every search-page link of a page."""
+    found = []
+    for href in re.findall(r'href="(/\?[^"]*)"', html):
+        query_string = urlsplit(href.replace("&amp;", "&")).query
+        found.append({name: values[0] for name, values in parse_qs(query_string).items()})
+    return found
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html).replace("&amp;", "&").replace("&#34;", '"')
 
 
 def test_empty_query_shows_corpus_figures(client):
@@ -19,7 +57,10 @@ def test_empty_query_shows_corpus_figures(client):
 
     pages = len(find_files([SEEDS, DATA / "vi", DATA / "en"])[0])
     assert f"Chỉ mục có <strong>{pages}</strong> bài viết" in page
-    assert 'autofocus' in page
+    assert "autofocus" in page
+    # ... above the newest articles of the archive, with the filter panel.
+    assert "<h1>Tin mới nhất</h1>" in page and page.count('class="result"') == 10
+    assert 'class="facets"' in page and "Báo Kinh Tế Mẫu" in page
 
 
 def test_unaccented_query_shows_highlighted_accented_results(client):
@@ -31,7 +72,13 @@ def test_unaccented_query_shows_highlighted_accented_results(client):
 
 def test_results_show_site_and_date_when_known(client):
     page = client.get("/?q=gia+vang").get_data(as_text=True)
-    assert "Báo Kinh Tế Mẫu" in page and "04/03/2025" in page
+    assert "Báo Kinh Tế Mẫu" in page and "04/03/2025 08:15" in page
+    # The article, not the file: its original is linked, its path is not shown.
+    assert (
+        '<a class="source" href="https://kinhtemau.vn/gia-vang-hom-nay-123.html" '
+        'rel="noopener noreferrer">Xem bài gốc</a>'
+    ) in page
+    assert "gia-vang.html" not in page
 
 
 def test_pagination_links(index_dir):
@@ -69,24 +116,40 @@ def test_api_article_and_unknown_ids(client):
     hit = client.get("/api/search?q=ferry").get_json()["results"][0]
     article = client.get(f"/api/articles/{hit['id']}").get_json()
     assert article["title"] == "New ferry route links Hai Phong and Cat Ba"
-    assert article["date"] == "2024-06-18T00:00:00"
+    assert article["date"] == "2024-06-18T00:00:00+07:00"  # Vietnam time, whatever the engine
     for unknown in ["000000000000", "nope", "..%2F..%2Fetc"]:
         response = client.get(f"/api/articles/{unknown}")
         assert response.status_code == 404 and response.get_json()["error"]["status"] == 404
+        assert response.get_json()["error"]["code"] == (
+            "not_found" if "%2F" in unknown else "no_such_article"
+        )  # (no such route)
     assert client.get("/articles/000000000000").status_code == 404
 
 
 @pytest.mark.parametrize(
     "url",
-    ["/?q=" + "x" * 401, "/?q=a&page=0", "/?q=a&page=-1", "/?q=a&page=abc", "/?q=a&page=1001",
-     "/?q=a&page=99999999999999999999", "/api/search?q=a&limit=0", "/api/search?q=a&limit=101",
-     "/api/search?q=a&sort=random", "/api/search?q=a&from=yesterday"],
+    [
+        "/?q=" + "x" * 401,
+        "/?q=a&page=0",
+        "/?q=a&page=-1",
+        "/?q=a&page=abc",
+        "/?q=a&page=1001",
+        "/?q=a&page=99999999999999999999",
+        "/api/search?q=a&limit=0",
+        "/api/search?q=a&limit=101",
+        "/api/search?q=a&sort=random",
+        "/api/search?q=a&from=yesterday",
+    ],
 )
 def test_nonsense_parameters_are_400_not_500(client, url):
     response = client.get(url)
     assert response.status_code == 400
     if url.startswith("/api/"):
-        assert response.get_json()["error"]["message"]
+        error = response.get_json()["error"]
+        assert error["message"] and error["code"] in {"bad_number", "bad_sort", "bad_date"}
+    else:
+        code = re.search(r'class="error" role="alert" data-code="(\w+)"', response.get_data(as_text=True))
+        assert code and code.group(1) in {"query_too_long", "bad_number", "too_deep"}
 
 
 @pytest.mark.parametrize("q", ["AND OR (", '"', "-", "title:", "*", "\x00", "🙂", "<script>"])
@@ -96,7 +159,7 @@ def test_odd_queries_answer(client, q):
 
 
 def test_query_and_document_text_is_escaped(client):
-    page = client.get("/", query_string={"q": '<script>alert(1)</script>'}).get_data(as_text=True)
+    page = client.get("/", query_string={"q": "<script>alert(1)</script>"}).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
 
 
@@ -118,14 +181,30 @@ def test_missing_index_page_says_how_to_build_one(tmp_path):
     client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
     page = client.get("/?q=x")
     assert page.status_code == 503
-    assert "search index --index" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    command = f"search index --index {tmp_path / 'none'}"
+    # One command, in the page's language.
+    assert f"Trong thư mục dự án, chạy <code>{command}</code> rồi tải lại trang." in html
+    assert html.count("search index") == 1 and 'data-code="no_index"' in html
+    english = client.get("/?q=x&lang=en").get_data(as_text=True)
+    assert f"In the project folder, run <code>{command}</code>, then reload this page." in english
     api = client.get("/api/search?q=x")
     assert api.status_code == 503 and "search index" in api.get_json()["error"]["message"]
+    assert api.get_json()["error"]["code"] == "no_index"
+
+
+def test_a_damaged_index_says_how_to_rebuild_it(tmp_path):
+    (tmp_path / "ix").mkdir()
+    (tmp_path / "ix" / "CURRENT").write_text("gen-gone")
+    client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    error = client.get("/api/search?q=x", headers=ENGLISH).get_json()["error"]
+    assert error["code"] == "index_damaged"
+    assert f"search index --rebuild --index {tmp_path / 'ix'}" in error["message"]
 
 
 def test_a_rebuild_is_picked_up_without_restart(tmp_path):
-    from tests.paths import DATA
     from search.index import build_index
+    from tests.paths import DATA
 
     build_index([DATA / "en"], tmp_path / "ix")
     client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
@@ -139,9 +218,11 @@ def test_a_document_quoting_script_shows_it_as_text(tmp_path):
     from search.index import build_index
 
     page = tmp_path / "xss.txt"
-    page.write_text('Mã độc <script>alert("tiêu đề")</script> lan trên mạng\n'
-                    'Chuyên gia cảnh báo đoạn mã <script>alert(1)</script> và <img src=x onerror=alert(2)> '
-                    'được chèn vào trang giả mạo.\n')
+    page.write_text(
+        'Mã độc <script>alert("tiêu đề")</script> lan trên mạng\n'
+        "Chuyên gia cảnh báo đoạn mã <script>alert(1)</script> và <img src=x onerror=alert(2)> "
+        "được chèn vào trang giả mạo.\n"
+    )
     build_index([page], tmp_path / "ix")
     client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
     results = client.get("/?q=ma+doc").get_data(as_text=True)
@@ -165,3 +246,482 @@ def test_an_update_in_place_is_picked_up_without_restart(tmp_path):
     (tmp_path / "corpus" / "ferry.html").unlink()
     assert not index_corpus([tmp_path / "corpus"], tmp_path / "ix").rebuilt
     assert client.get("/api/search?q=ferry").get_json()["total"] == 0
+
+
+# -- facets and filters ----------------------------------------------------------------------------
+
+
+def test_facets_count_sites_and_months_in_the_json(news):
+    data = news.get("/api/search?q=ha+noi").get_json()
+    assert data["facets"] == {
+        "site": [{"value": SONG_HONG, "count": 5}, {"value": PHUONG_NAM, "count": 3}],
+        "month": [{"value": "2025-04", "count": 5}, {"value": "2025-03", "count": 3}],
+    }
+    filtered = news.get("/api/search", query_string={"q": "ha noi", "site": PHUONG_NAM}).get_json()
+    assert filtered["total"] == 3
+    assert filtered["facets"]["month"] == [{"value": "2025-04", "count": 2}, {"value": "2025-03", "count": 1}]
+
+
+def test_the_filter_panel_links_set_a_site_or_a_whole_month(news):
+    page = news.get("/?q=ha+noi").get_data(as_text=True)
+    assert '<aside class="facets' in page
+    panel = links(page[page.index('<aside class="facets') : page.index("</aside>")])
+    assert {"q": "ha noi", "site": SONG_HONG} in panel
+    assert {"q": "ha noi", "from": "2025-04-01", "to": "2025-04-30"} in panel
+    assert {"q": "ha noi", "from": "2025-03-01", "to": "2025-03-31"} in panel
+    assert "Tháng 4/2025" in page
+
+
+def test_every_link_of_a_results_page_keeps_the_other_filters(news):
+    state = {
+        "q": "ha nio",
+        "site": SONG_HONG,
+        "from": "2025-03-01",
+        "to": "2025-04-30",
+        "sort": "date",
+        "lang": "en",
+    }
+    page = news.get("/", query_string=state).get_data(as_text=True)
+    assert "Did you mean:" in page
+    found = links(page)
+    others = {name: value for name, value in state.items() if name != "q"}
+    # "did you mean": the suggestion, every filter kept
+    assert {**others, "q": "hà nội"} in found
+    # pages
+    assert {**state, "page": "2"} in found and {**state, "page": "3"} in found
+    # sort
+    assert {name: value for name, value in state.items() if name != "sort"} in found
+    # articles carry the state too (their back link returns to it)
+    article = re.search(r'href="/articles/\w+\?([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert {name: values[0] for name, values in parse_qs(article).items()} == state
+    # Every search-page link keeps the language; but the one to the other language, and
+    # the brand's link home, keep the query too, or change only what they are about.
+    for params in found:
+        assert params.get("lang") in ("en", "vi"), params
+    # ... and the search box keeps the filters when a new query is typed.
+    for name, value in others.items():
+        assert f'<input type="hidden" name="{name}" value="{value}">' in page
+
+
+def test_active_filters_are_shown_and_each_can_be_removed(news):
+    state = {"q": "ha noi", "site": SONG_HONG, "from": "2025-04-01", "to": "2025-04-30"}
+    page = news.get("/", query_string=state).get_data(as_text=True)
+    bar = page[page.index('class="active-filters"') : page.index("</nav>")]
+    assert f"Trang báo: {SONG_HONG}" in bar and "Tháng 4/2025" in bar
+    removals = links(bar)
+    assert {"q": "ha noi", "from": "2025-04-01", "to": "2025-04-30"} in removals  # site dropped
+    assert {"q": "ha noi", "site": SONG_HONG} in removals  # the month dropped
+    assert {"q": "ha noi"} in removals  # all
+    # A range that is no whole month: "from" and "to" removable one by one.
+    page = news.get("/", query_string={"q": "ha noi", "from": "2025-03-20", "to": "2025-04-05"}).get_data(
+        as_text=True
+    )
+    bar = page[page.index('class="active-filters"') : page.index("</nav>")]
+    assert "Từ 20/03/2025" in bar and "Đến 05/04/2025" in bar
+    assert {"q": "ha noi", "to": "2025-04-05"} in links(bar)
+    assert {"q": "ha noi", "from": "2025-03-20"} in links(bar)
+
+
+def test_a_filtered_page_two_stays_filtered(news):
+    first = news.get("/", query_string={"q": "ha noi", "site": SONG_HONG}).get_data(as_text=True)
+    next_link = re.search(r'rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    second = news.get(next_link).get_data(as_text=True)
+    assert re.findall(r'<span class="site">([^<]+)</span>', second) == [SONG_HONG] * 2
+    assert "5 kết quả · trang 2/3" in second
+
+
+def test_month_bounds_are_its_first_and_last_day():
+    assert views._month_bounds(datetime(2024, 2, 1).date()) == ("2024-02-01", "2024-02-29")
+    assert views._month_bounds(datetime(2025, 12, 1).date()) == ("2025-12-01", "2025-12-31")
+    assert views._month_bounds(datetime(2023, 1, 1).date(), 12) == ("2023-01-01", "2023-12-31")
+
+
+def test_older_months_are_grouped_by_year_and_many_sites_fold(news, monkeypatch):
+    real = query.search
+
+    def many(*args, **kwargs):
+        page = real(*args, **kwargs)
+        page.facets = {
+            "site": [(f"site{n}", 20 - n) for n in range(14)],
+            "month": [(f"{2025 - n // 12}-{12 - n % 12:02}", 1) for n in range(30)],
+        }
+        return page
+
+    monkeypatch.setattr(query, "search", many)
+    page = news.get("/?q=ha+noi&lang=en").get_data(as_text=True)
+    panel = page[page.index('<aside class="facets') : page.index("</aside>")]
+    assert panel.count("December 2025") == 1 and "January 2025" in panel
+    assert "December 2024" not in panel  # the 13th month on: by year
+    assert {"q": "ha noi", "lang": "en", "from": "2024-01-01", "to": "2024-12-31"} in links(panel)
+    assert re.search(r'2023</span> <span class="count">6<', panel)
+    assert "<summary>4 more</summary>" in panel and "site13" in panel
+
+
+def test_a_day_as_to_includes_that_whole_day(news):
+    day = news.get("/api/search?q=&from=2025-03-18&to=2025-03-18").get_json()
+    assert [hit["title"] for hit in day["results"]] == ["Hà Nội mở thêm tuyến buýt điện nối sân bay Nội Bài"]
+
+
+def test_an_empty_query_lists_the_newest_articles_of_the_filters(news):
+    data = news.get("/api/search", query_string={"site": PHUONG_NAM}).get_json()
+    dates = [hit["date"] for hit in data["results"]]
+    assert data["total"] == 3 and dates == sorted(dates, reverse=True)
+    assert {hit["site"] for hit in data["results"]} == {PHUONG_NAM}
+    page = news.get("/", query_string={"site": PHUONG_NAM}).get_data(as_text=True)
+    assert "<h1>Tin mới nhất</h1>" in page and page.count('class="result"') == 2
+    assert "Chỉ mục có" not in page  # (the figures are the home page's)
+    assert "Sắp xếp" not in page  # newest first: no relevance to sort by
+
+
+# -- the message catalogue -------------------------------------------------------------------------
+
+
+def test_the_catalogue_translates_every_message_of_the_app():
+    from babel.messages.extract import extract_from_dir
+
+    root = Path(__file__).resolve().parent.parent
+    method_map = [
+        ("web/**.py", "python"),
+        ("web/templates/**.html", "jinja2"),
+        ("web/templates/**.xml", "jinja2"),
+    ]
+    options = {"web/templates/**.html": {"trimmed": "true"}, "web/templates/**.xml": {"trimmed": "true"}}
+    used = {
+        message[2] if isinstance(message[2], str) else message[2][0]
+        for message in extract_from_dir(root, method_map, options)
+        if not message[0].startswith(".venv")
+    }
+    catalogue = {(m.id if isinstance(m.id, str) else m.id[0]): m for m in i18n.messages("vi")}
+    assert used and set(catalogue) == used  # none missing, none left over
+    placeholder = re.compile(r"%\(\w+\)s")
+    for msgid, message in catalogue.items():
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings) and "fuzzy" not in message.flags, msgid
+        for string in strings:
+            assert sorted(placeholder.findall(string)) == sorted(placeholder.findall(msgid)), msgid
+
+
+@pytest.mark.parametrize(
+    "header, language",
+    [
+        (None, "vi"),
+        ("vi-VN,vi;q=0.9,en;q=0.8", "vi"),
+        ("en-US,en;q=0.9,vi;q=0.8", "en"),
+        ("en", "en"),
+        ("fr-FR,fr;q=0.9", "vi"),
+        ("fr,en;q=0.5", "en"),
+        ("en;q=0.2,vi;q=0.5", "vi"),
+    ],
+)
+def test_the_language_follows_accept_language(news, header, language):
+    response = news.get("/?q=ha+noi", headers={"Accept-Language": header} if header else {})
+    assert response.headers["Content-Language"] == language
+    assert "Accept-Language" in response.headers["Vary"]
+    assert f'<html lang="{language}">' in response.get_data(as_text=True)
+
+
+def test_lang_in_the_url_wins_and_is_kept(news):
+    page = news.get("/?q=ha+noi&lang=en", headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    assert '<html lang="en">' in page and "8 results · page 1 of 4" in page
+    page = news.get("/?q=ha+noi&lang=vi", headers=ENGLISH).get_data(as_text=True)
+    assert '<html lang="vi">' in page and "8 kết quả · trang 1/4" in page
+    assert news.get("/?q=ha+noi&lang=fr").headers["Content-Language"] == "vi"  # unknown: ignored
+
+
+@pytest.mark.parametrize(
+    "q, code, vietnamese, english",
+    [
+        (
+            "ha noi kaluga",
+            "all_but_one",
+            "Không bài nào có đủ các từ; đây là các bài thiếu một từ.",
+            "No article has all the words; these have all of them but one.",
+        ),
+        (
+            "*",
+            "nothing_to_search",
+            "Không có gì để tìm: hãy gõ một từ.",
+            "Nothing to search for: type a word.",
+        ),
+        (
+            " ".join(f"w{n}" for n in range(34)),
+            "words_dropped",
+            "Chỉ tìm 32 từ đầu tiên (và 16 tiền tố*); bỏ qua: w32 w33",
+            "Only the first 32 words (and 16 prefixes*) are searched; left out: w32 w33",
+        ),
+    ],
+)
+def test_notices_are_translated_by_code(news, q, code, vietnamese, english):
+    vi = news.get("/api/search", query_string={"q": q}).get_json()["notices"]
+    en = news.get("/api/search", query_string={"q": q, "lang": "en"}).get_json()["notices"]
+    assert [n["code"] for n in vi] == [code] and vi[0]["message"] == vietnamese
+    assert [n["code"] for n in en] == [code] and en[0]["message"] == english
+    assert vietnamese in news.get("/", query_string={"q": q}).get_data(as_text=True)
+    assert english in news.get("/", query_string={"q": q}, headers=ENGLISH).get_data(as_text=True)
+
+
+def test_an_unknown_notice_code_shows_the_library_text(news, monkeypatch):
+    real = query.search
+
+    def with_new_notice(*args, **kwargs):
+        page = real(*args, **kwargs)
+        page.notices.append(query.Notice("brand_new", "Something new."))
+        return page
+
+    monkeypatch.setattr(query, "search", with_new_notice)
+    assert news.get("/api/search?q=ha+noi").get_json()["notices"][0]["message"] == "Something new."
+
+
+def test_plurals_in_english_none_in_vietnamese(client):
+    assert "1 result · page 1 of 1" in client.get("/?q=gia+vang&lang=en").get_data(as_text=True)
+    assert "3 results · page 1 of 1" in client.get("/?q=hop+tac&lang=en").get_data(as_text=True)
+    assert "1 kết quả · trang 1/1" in client.get("/?q=gia+vang").get_data(as_text=True)
+
+
+def test_the_index_figures_in_english_singular_and_plural(tmp_path):
+    from search.index import build_index
+
+    build_index([NEWS / "phuongnam" / "cho-noi-dem.html"], tmp_path / "one")
+    one = create_app({"INDEX_DIR": str(tmp_path / "one")}).test_client()
+    assert "The index holds <strong>1</strong> article, updated" in one.get("/?lang=en").get_data(
+        as_text=True
+    )
+    build_index([NEWS], tmp_path / "eight")
+    eight = create_app({"INDEX_DIR": str(tmp_path / "eight")}).test_client()
+    assert "The index holds <strong>8</strong> articles, updated" in eight.get("/?lang=en").get_data(
+        as_text=True
+    )
+
+
+def test_numbers_are_formatted_per_language(news):
+    app = news.application
+    with app.test_request_context("/?lang=en"):
+        assert i18n.number(1234567) == "1,234,567"
+    with app.test_request_context("/"):
+        assert i18n.number(1234567) == "1.234.567"
+    too_deep = "/api/search?q=ha+noi&page=1001"
+    assert "1,000th" in news.get(too_deep + "&lang=en").get_json()["error"]["message"]
+    assert "thứ 1.000" in news.get(too_deep).get_json()["error"]["message"]
+
+
+def test_pages_speak_one_language(news):
+    for url in [
+        "/",
+        "/?q=ha+noi+kaluga",
+        "/?q=ha+nio&site=" + SONG_HONG,
+        "/?q=Kaluga",
+        "/?q=ha+noi&page=9",
+        "/nowhere",
+        "/?q=a&page=0",
+    ]:
+        for lang in ("vi", "en"):
+            html = news.get(url + ("&" if "?" in url else "?") + f"lang={lang}").get_data(as_text=True)
+            html = re.sub(
+                r'<(ol class="results"|a class="language").*?</(ol|a)>', " ", html, flags=re.S
+            )  # the articles' own words; the other language's name
+            html = re.sub(r'<span class="value">[^<]*</span>', " ", html)  # site names
+            assert foreign_phrases(text_of(html), lang) == [], (url, lang)
+
+
+def test_error_pages_and_api_errors_have_a_code_and_a_translated_message(news):
+    cases = [
+        (
+            "/api/search?q=a&page=0",
+            400,
+            "bad_number",
+            "page phải là số nguyên, từ 1 trở lên",
+            "page must be a whole number, 1 or more",
+        ),
+        (
+            "/api/search?q=a&limit=101",
+            400,
+            "bad_number",
+            "limit phải là số nguyên từ 1 đến 100",
+            "limit must be a whole number from 1 to 100",
+        ),
+        (
+            "/api/search?q=a&sort=x",
+            400,
+            "bad_sort",
+            "sort phải là một trong: relevance, date",
+            "sort must be one of: relevance, date",
+        ),
+        (
+            "/api/search?q=a&from=x",
+            400,
+            "bad_date",
+            "from phải là một ngày dạng 2025-03-31",
+            "from must be a date like 2025-03-31",
+        ),
+        (
+            "/api/search?q=" + "x" * 401,
+            400,
+            "query_too_long",
+            "câu tìm kiếm dài quá 400 ký tự",
+            "the query is longer than 400 characters",
+        ),
+        (
+            "/api/nowhere",
+            404,
+            "not_found",
+            "Không có trang nào ở địa chỉ này.",
+            "There is no page at this address.",
+        ),
+        (
+            "/api/articles/000000000000",
+            404,
+            "no_such_article",
+            "Không có bài nào mang mã 000000000000.",
+            "There is no article with the id 000000000000.",
+        ),
+    ]
+    for url, status, code, vietnamese, english in cases:
+        vi = news.get(url)
+        assert vi.status_code == status
+        assert vi.get_json() == {"error": {"code": code, "status": status, "message": vietnamese}}
+        assert news.get(url, headers=ENGLISH).get_json()["error"]["message"] == english
+        html = news.get(url.replace("/api/search", "/").replace("/api/", "/"), headers=ENGLISH)
+        if html.status_code == status:
+            page = html.get_data(as_text=True)
+            assert f'data-code="{code}"' in page and "Error code: <code>" in page
+    post = news.post("/api/search?q=a")
+    assert post.status_code == 405 and post.get_json()["error"]["code"] == "method_not_allowed"
+    assert "GET" in post.headers["Allow"]
+
+
+# -- the results: the article, not the file --------------------------------------------------------
+
+
+def test_dates_are_shown_in_vietnam_time(news, monkeypatch):
+    real = query.search
+
+    def aware(*args, **kwargs):
+        page = real(*args, **kwargs)
+        for hit in page.results:
+            hit.date = datetime(2025, 3, 18, 2, 45, tzinfo=UTC)
+        return page
+
+    shown = '<time datetime="2025-03-18T09:45:00+07:00">18/03/2025 09:45</time>'
+    assert shown in news.get("/?q=buyt+dien+noi+bai").get_data(as_text=True)
+    # The API's dates are Vietnam time too, whatever the engine keeps (Whoosh: UTC).
+    hit = news.get("/api/search?q=buyt+dien+noi+bai").get_json()["results"][0]
+    assert hit["date"] == "2025-03-18T09:45:00+07:00"
+    monkeypatch.setattr(query, "search", aware)  # 02:45 UTC
+    page = news.get("/?q=buyt+dien+noi+bai").get_data(as_text=True)
+    assert '<time datetime="2025-03-18T09:45:00+07:00">18/03/2025 09:45</time>' in page
+    english = news.get("/?q=buyt+dien+noi+bai&lang=en").get_data(as_text=True)
+    assert ">18 Mar 2025, 09:45</time>" in english
+    with news.application.test_request_context("/"):
+        late = datetime(2025, 3, 31, 20, 30, tzinfo=timezone(timedelta(hours=-5)))
+        assert i18n.when(late) == "01/04/2025 08:30"
+        assert i18n.when(datetime(2024, 6, 18)) == "18/06/2024"  # a day without its time
+        naive = datetime(2025, 3, 18, 9, 45)  # taken as Vietnam time, as the library does
+        assert (i18n.when(naive), i18n.iso_vietnam(naive)) == (
+            "18/03/2025 09:45",
+            "2025-03-18T09:45:00+07:00",
+        )
+
+
+@pytest.mark.parametrize(
+    "url, linked",
+    [
+        ("https://songhong.example.vn/a.html", True),
+        ("http://phuongnam.example.vn/b", True),
+        ("javascript:alert(1)", False),
+        ("JavaScript:alert(1)", False),
+        ("ftp://x.vn/a", False),
+        ("data:text/html,hi", False),
+        ("//evil.example/a", False),
+        ("https://", False),
+        ("https://x.vn/a b", False),
+        ("/relative", False),
+        (None, False),
+    ],
+)
+def test_only_http_originals_are_linked(news, monkeypatch, url, linked):
+    real = query.search
+
+    def with_url(*args, **kwargs):
+        page = real(*args, **kwargs)
+        for hit in page.results:
+            hit.url = url
+        return page
+
+    monkeypatch.setattr(query, "search", with_url)
+    page = news.get("/?q=buyt+dien+noi+bai").get_data(as_text=True)
+    assert ('class="source"' in page) is linked
+    if linked:
+        assert f'<a class="source" href="{url}" rel="noopener noreferrer">Xem bài gốc</a>' in page
+
+
+def test_the_article_page_shows_the_file_and_the_original(news):
+    hit = news.get("/api/search?q=buyt+dien+noi+bai").get_json()["results"][0]
+    assert hit["path"].endswith("songhong/buyt-dien-noi-bai.html")  # the JSON has the path
+    page = news.get(f"/articles/{hit['id']}?q=buyt&site={SONG_HONG}&lang=en").get_data(as_text=True)
+    assert '<code class="path">' in page and "songhong/buyt-dien-noi-bai.html" in page
+    assert 'href="https://songhong.example.vn/buyt-dien-noi-bai.html" rel="noopener noreferrer"' in page
+    assert ">18 Mar 2025, 09:45</time>" in page
+    back = re.search(r'<p class="back"><a href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(back).query) == {"q": ["buyt"], "site": [SONG_HONG], "lang": ["en"]}
+
+
+# -- the API ---------------------------------------------------------------------------------------
+
+
+def test_api_echoes_limit_and_offset_and_takes_an_offset(news):
+    by_page = news.get("/api/search?q=ha+noi&limit=3&page=2").get_json()
+    by_offset = news.get("/api/search?q=ha+noi&limit=3&offset=3").get_json()
+    assert (by_page["limit"], by_page["offset"], by_page["page"]) == (3, 3, 2)
+    assert (by_offset["limit"], by_offset["offset"], by_offset["page"]) == (3, 3, 2)
+    assert [h["id"] for h in by_offset["results"]] == [h["id"] for h in by_page["results"]]
+    first = news.get("/api/search?q=ha+noi").get_json()
+    assert (first["limit"], first["offset"], first["page"]) == (10, 0, 1)
+    assert first["total"] == 8 and first["total_relation"] == "eq"
+    assert news.get("/api/search?q=ha+noi&limit=3&offset=3&page=2").status_code == 200
+    for url, code in [
+        ("/api/search?q=ha+noi&limit=3&offset=4", "bad_offset"),
+        ("/api/search?q=ha+noi&limit=3&offset=3&page=1", "page_and_offset"),
+        ("/api/search?q=ha+noi&offset=-10", "bad_number"),
+        ("/api/search?q=ha+noi&offset=1000", "too_deep"),
+    ]:
+        response = news.get(url)
+        assert response.status_code == 400 and response.get_json()["error"]["code"] == code, url
+
+
+def test_api_fields_choose_what_each_result_holds(news):
+    data = news.get("/api/search?q=ha+noi&fields=title,url,date").get_json()
+    assert data["results"] and all(set(hit) == {"title", "url", "date"} for hit in data["results"])
+    assert all(hit["url"].startswith("http") and hit["date"] for hit in data["results"])
+    assert set(news.get("/api/search?q=ha+noi").get_json()["results"][0]) == set(views.RESULT_FIELDS)
+    assert news.get("/api/search?q=ha+noi&fields=").status_code == 200
+    unknown = news.get("/api/search?q=ha+noi&fields=title,body", headers=ENGLISH)
+    assert unknown.status_code == 400
+    assert unknown.get_json()["error"]["code"] == "unknown_field"
+    assert "body" in unknown.get_json()["error"]["message"]
+
+
+def test_favicon(news):
+    icon = news.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/vnd.microsoft.icon"
+    assert icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO
+    page = news.get("/").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    svg = news.get("/static/favicon.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+
+
+def test_a_crash_is_a_500_with_a_code_not_a_traceback(index_dir, monkeypatch):
+    def crash(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    client = create_app({"INDEX_DIR": str(index_dir)}).test_client()  # (not TESTING: no re-raise)
+    monkeypatch.setattr(query, "search", crash)
+    api = client.get("/api/search?q=a", headers=ENGLISH)
+    assert api.status_code == 500
+    assert api.get_json()["error"] == {
+        "code": "internal_error",
+        "status": 500,
+        "message": "Something went wrong on our side; please try again.",
+    }
+    page = client.get("/?q=a").get_data(as_text=True)
+    assert 'data-code="internal_error"' in page and "a bug" not in page

@@ -23,6 +23,7 @@ from web import create_app, server
 pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine
 
 TOO_DEEP = "results past the 1,000th are not shown; narrow the search"
+ENGLISH = {"Accept-Language": "en"}  # the messages below are the English ones (vi by default)
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +111,8 @@ def test_numbers_are_ascii_digits_or_a_clear_400(client, name):
     # str.isdigit() accepts all of the first four; int() refuses "²" and "①" (a 500 before).
     for value in ["²", "①", "٣", "１", "-1", "+1", " 1", "1.0", "0x10", "1e3", "0"]:
         for path in ["/api/search", "/"] if name == "page" else ["/api/search"]:
-            response = client.get(path, query_string={"q": "hop tac", name: value})
+            response = client.get(path, query_string={"q": "hop tac", name: value},
+                                  headers=ENGLISH)
             assert response.status_code == 400, (path, value)
             assert response.headers["Content-Security-Policy"]  # headers kept on errors
             if path.startswith("/api/"):
@@ -130,7 +132,7 @@ def test_numbers_are_ascii_digits_or_a_clear_400(client, name):
 ])
 def test_pages_past_the_result_window_are_a_clear_400(client, inside, past):
     assert client.get(inside).status_code == 200  # the deepest page inside answers
-    response = client.get(past)
+    response = client.get(past, headers=ENGLISH)
     assert response.status_code == 400
     if past.startswith("/api/"):
         assert response.get_json()["error"]["message"] == TOO_DEEP
@@ -144,8 +146,9 @@ def test_the_library_refusing_a_deep_page_is_a_400(client, monkeypatch):
 
     monkeypatch.setattr(query, "search", too_deep)
     assert client.get("/?q=hop+tac&page=2").status_code == 400
-    api = client.get("/api/search?q=hop+tac&page=2")
+    api = client.get("/api/search?q=hop+tac&page=2", headers=ENGLISH)
     assert api.status_code == 400 and api.get_json()["error"]["message"] == TOO_DEEP
+    assert api.get_json()["error"]["code"] == "too_deep"
 
 
 def test_page_links_stop_at_the_result_window(index_dir, monkeypatch):

@@ -11,7 +11,7 @@ every link and redirect is relative. The Host header is never trusted.
 import os
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, request
 
 from search.index import DEFAULT_INDEX_DIR, LiveIndex
 
@@ -39,8 +39,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["live_index"] = LiveIndex(app.config["INDEX_DIR"])
 
-    from web import views
+    from web import i18n, views
 
+    i18n.init_app(app)
     app.register_blueprint(views.blueprint)
 
     @app.after_request
@@ -58,6 +59,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         response.headers["X-Frame-Options"] = "DENY"
         return response
 
+    @app.after_request
+    def language_headers(response):
+        # The page and the API answer in the language the request asks for (web/i18n.py).
+        if request.endpoint not in ("static", "search.favicon"):
+            response.headers["Content-Language"] = i18n.language()
+            response.vary.add("Accept-Language")
+        return response
+
     return app
 
 
@@ -71,9 +80,19 @@ def base_url(value) -> str | None:
         parts.port  # noqa: B018 (raises on a bad port)
     except ValueError:
         parts = None
-    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname
-            or parts.username or parts.password or parts.query or parts.fragment
-            or "\\" in text or any(char <= " " for char in text)):
-        raise ValueError(f"BASE_URL (SEARCH_BASE_URL) must look like https://tim.example.vn "
-                         f"or https://example.vn/tim, not {value!r}")
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username
+        or parts.password
+        or parts.query
+        or parts.fragment
+        or "\\" in text
+        or any(char <= " " for char in text)
+    ):
+        raise ValueError(
+            f"BASE_URL (SEARCH_BASE_URL) must look like https://tim.example.vn "
+            f"or https://example.vn/tim, not {value!r}"
+        )
     return text.rstrip("/")

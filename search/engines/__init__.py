@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 ENGINES = ("whoosh", "tantivy")
 FACET_SITES = 20
-FACET_MONTHS = 36
+FACET_MONTHS = 240  # twenty years: the page groups older months by year
 DEFAULT_ENGINE = "whoosh"
 
 

@@ -22,7 +22,7 @@ from whoosh import query as wq
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.matching import IntersectionMatcher
 from whoosh.analysis import Filter, Token, Tokenizer
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Positions
 from whoosh.index import LockError
@@ -135,6 +135,7 @@ SCHEMA = Schema(
     captions=STORED,
     pairs=TEXT(analyzer=PAIRS, phrase=False),
     date=DATETIME(stored=True, sortable=True),
+    newest=NUMERIC(bits=64, sortable=True),  # seconds since 1970, 0 without a date: sorts last
     site=ID(stored=True, sortable=True),
     month=ID(sortable=True),  # facet: engines.month_of(date)
     byline=STORED,
@@ -160,6 +161,7 @@ def prepare(article, content_hash: str, doc_id: str, alias: str) -> dict:
     }
     if article.date:
         fields["date"] = _utc(article.date)
+    fields["newest"] = int(aware(article.date).timestamp()) if article.date else 0
     if article.site:
         fields["site"] = article.site
     if article.date:
@@ -317,7 +319,7 @@ class Searcher:
     def _collect(self, query: wq.Query, plan: Plan) -> tuple[list, bool]:
         """The top hits, and whether the deadline cut the search short."""
         by_date = plan.sort == "date"
-        collector = self._searcher.collector(limit=plan.limit, sortedby="date" if by_date else None,
+        collector = self._searcher.collector(limit=plan.limit, sortedby="newest" if by_date else None,
                                              reverse=by_date)
         partial = False
         if plan.deadline is not None:

@@ -1,4 +1,8 @@
-"""A live server (Werkzeug's, in a thread) and Debian's Chromium driven by Playwright."""
+"""A live server (Werkzeug's, in a thread) and Debian's Chromium driven by Playwright.
+
+Pages are Vietnamese readers' (Accept-Language vi-VN: Chromium's own default is en-US) with
+JavaScript off, at the two widths the site is checked at: desktop and phone (WIDTHS).
+"""
 
 import os
 import shutil
@@ -13,13 +17,23 @@ CHROMIUM = os.environ.get("SEARCH_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 # Without these Chromium tries Google's services at start and this machine's network refuses.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
-@pytest.fixture(scope="session")
-def live_server(index_dir):
+# The desktop and phone viewports every page-level check runs at.
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 740}}
+# Dated articles of two sites, with their original URLs (tests/data/news/<site>/).
+NEWS = Path(__file__).resolve().parent.parent / "data" / "news"
+
+
+def _serve(index_dir):
     from werkzeug.serving import make_server
 
     app = create_app({"INDEX_DIR": str(index_dir), "PAGE_SIZE": 3})
@@ -28,6 +42,22 @@ def live_server(index_dir):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(index_dir):
+    yield from _serve(index_dir)
+
+
+@pytest.fixture(scope="session")
+def news_server(engine, tmp_path_factory):
+    """The page over tests/data/news alone (3 results a page), on the engine under test."""
+    from search.index import build_index
+
+    index_dir = tmp_path_factory.mktemp(f"news-{engine}")
+    report = build_index([NEWS], index_dir, engine=engine)
+    assert report.indexed == 8 and not report.skipped
+    yield from _serve(index_dir)
 
 
 @pytest.fixture(scope="session")
@@ -43,11 +73,40 @@ def browser():
         browser.close()
 
 
+def new_context(browser, width: str = "desktop", locale: str = "vi-VN"):
+    """A browser context with JavaScript off (the site must work without it)."""
+    return browser.new_context(java_script_enabled=False, viewport=WIDTHS[width], locale=locale)
+
+
 @pytest.fixture
 def page(browser):
-    """A page with JavaScript off: the site must work without it."""
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    """A desktop page of a Vietnamese reader."""
+    context = new_context(browser)
     page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(width="desktop", locale="vi-VN"): a new page (closed after the test)."""
+    contexts = []
+
+    def open_(width: str = "desktop", locale: str = "vi-VN"):
+        contexts.append(new_context(browser, width, locale))
+        return contexts[-1].new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(params=list(WIDTHS))
+def any_page(request, browser):
+    """A Vietnamese reader's page at each width in turn; page.width says which."""
+    context = new_context(browser, request.param)
+    page = context.new_page()
+    page.width = request.param
     yield page
     context.close()
 

@@ -47,12 +47,10 @@ def test_keyboard_reaches_the_search_box_and_results(page, live_server):
     assert page.locator(".result h2").inner_text() == "New ferry route links Hai Phong and Cat Ba"
 
 
-def test_narrow_screen_has_no_sideways_scroll(browser, live_server, screenshot):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
-    page = context.new_page()
+def test_narrow_screen_has_no_sideways_scroll(open_page, live_server, screenshot):
+    page = open_page("phone")
     for url, name in [("/?q=hop+tac", "results-360"), ("/", "home-360")]:
         page.goto(live_server + url)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (url, width)
         screenshot(page, name)
-    context.close()
