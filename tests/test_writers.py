@@ -166,3 +166,18 @@ def test_an_update_counts_the_pairs_of_what_it_adds(corpus, tmp_path):
         "Vườn quýt xanh ở Hà Giang\n\n" + "Năm nay vườn quýt xanh của anh Tú được mùa. " * 8)
     index_corpus([corpus], index_dir)
     assert pair_counts(index_dir)[pair] >= before + 2
+
+
+def test_an_old_article_url_redirects_to_the_new_one(corpus, tmp_path, monkeypatch):
+    from web import create_app
+
+    index_dir = tmp_path / "index"
+    monkeypatch.chdir(corpus.parent)
+    build_index(["corpus"], index_dir)
+    page = sorted(corpus.iterdir())[0]
+    old_id, new_id = alias_id(os.path.join("corpus", page.name)), doc_id(str(page))
+    client = create_app({"INDEX_DIR": str(index_dir)}).test_client()
+    moved = client.get(f"/articles/{old_id}?q=cá")
+    assert moved.status_code == 301 and moved.headers["Location"].startswith(f"/articles/{new_id}?q=")
+    assert client.get(f"/api/articles/{old_id}").headers["Location"] == f"/api/articles/{new_id}"
+    assert client.get(f"/articles/{new_id}").status_code == 200

@@ -30,6 +30,7 @@ from flask import (
     current_app,
     g,
     jsonify,
+    redirect,
     render_template,
     request,
     send_from_directory,
@@ -542,6 +543,8 @@ def _article(doc_id: str) -> dict:
 @blueprint.get("/articles/<doc_id>")
 def article_page(doc_id: str):
     article = _article(doc_id)
+    if article["id"] != doc_id:  # an id from before ids came from resolved paths
+        return redirect(url_for(".article_page", doc_id=article["id"], **request.args), 301)
     text = request.args.get("q", "")[: limits.MAX_QUERY_CHARS]
     terms = query.article_marks(_searcher(), text, f"{article['title']}\n{article['body']}")
     marked = {
@@ -557,6 +560,8 @@ def article_page(doc_id: str):
 @blueprint.get("/api/articles/<doc_id>")
 def api_article(doc_id: str):
     article = _article(doc_id)
+    if article["id"] != doc_id:
+        return redirect(url_for(".api_article", doc_id=article["id"]), 301)
     if article["date"]:
         article["date"] = i18n.iso_vietnam(article["date"])
     return jsonify(article)
