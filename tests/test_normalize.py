@@ -71,14 +71,6 @@ def test_no_stop_words_and_no_stemming():
     ]
 
 
-def test_folding_is_cached():
-    fold.cache_clear()
-    for _ in range(3):
-        fold("nghiêng")
-    info = fold.cache_info()
-    assert (info.misses, info.hits) == (1, 2)
-
-
 def test_accent_detection():
     assert has_accents("cá") and has_accents("đi") and not has_accents("Hanoi")
 

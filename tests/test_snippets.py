@@ -1,0 +1,71 @@
+"""Highlights and snippets (search/snippets.py), and "did you mean" (search/suggest.py), each
+on its own: a broken window choice, mark or suggestion rule fails here, not only in an
+end-to-end test."""
+
+from search.snippets import Marks, has_run, highlight, snippet
+from search.spelling import PairCounts
+from search.suggest import suggest
+
+
+def marks(*words, runs=(), prefixes=()):
+    return Marks(frozenset(words), tuple(prefixes), frozenset(), tuple(runs))
+
+
+def test_marks_keep_the_written_accents_and_escape_the_rest():
+    assert highlight("Giá <b>vàng</b> & bạc", marks("vang")) == "Giá &lt;b&gt;<mark>vàng</mark>&lt;/b&gt; &amp; bạc"
+    assert highlight("HOÀ BÌNH", marks("hoa")) == "<mark>HOÀ</mark> BÌNH"  # old tone placement, caps
+
+
+def test_adjacent_marks_become_one_and_prefixes_mark_whole_words():
+    assert highlight("hợp tác xã", marks("hop", "tac")) == "<mark>hợp tác</mark> xã"
+    assert highlight("Nghệ An, nghiêng", marks(prefixes=("nghe",))) == "<mark>Nghệ</mark> An, nghiêng"
+
+
+def test_a_run_is_marked_whole_or_not_at_all():
+    text = "Họp bàn hợp tác với đối tác"
+    assert highlight(text, marks(runs=[("hop", "tac")])) == "Họp bàn <mark>hợp tác</mark> với đối tác"
+    assert highlight("Họp với đối tác", marks(runs=[("hop", "tac")])) == "Họp với đối tác"
+    lone = marks(runs=[("hop", "tac")]).within("Họp với đối tác")
+    assert highlight("Họp với đối tác", lone) == "<mark>Họp</mark> với đối <mark>tác</mark>"
+
+
+def test_has_run_allows_punctuation_but_not_words_between():
+    assert has_run("Ủy ban, nhân dân tỉnh", ["uy", "ban", "nhan", "dan"])
+    assert not has_run("Ủy ban tỉnh nhân dân", ["uy", "ban", "nhan", "dan"])
+
+
+def test_the_snippet_is_the_window_with_the_most_distinct_words():
+    filler = "Một câu không liên quan gì đến chủ đề. " * 12
+    text = filler + "Giá vàng hôm nay tăng mạnh. " + filler + "Vàng. " + filler
+    shown = snippet(text, marks("gia", "vang", "tang"), chars=120)
+    assert "<mark>Giá vàng</mark> hôm nay <mark>tăng</mark>" in shown
+    assert shown.startswith("… ") and shown.endswith(" …") and len(shown) < 200
+
+
+def test_a_snippet_without_matches_is_the_start_of_the_text():
+    text = "Đoạn mở đầu của bài. " * 30
+    assert snippet(text, marks("xyz"), chars=60).startswith("Đoạn mở đầu")
+
+
+class FakeSearcher:
+    """Document frequencies, as an engine gives them."""
+
+    plain_spellings = True
+
+    def __init__(self, folded: dict, exact: dict):
+        self.folded, self.exact = folded, exact
+
+    def doc_count(self) -> int:
+        return 100
+
+    def doc_frequency(self, form: str, term: str) -> int:
+        return (self.folded if form == "folded" else self.exact if form == "exact" else {}).get(term, 0)
+
+
+def test_did_you_mean_follows_the_pairs_the_corpus_writes():
+    searcher = FakeSearcher({"gia": 50, "vang": 40}, {"giá": 30, "gia": 25, "vàng": 35, "vang": 1})
+    pairs = PairCounts()
+    pairs.add_pairs(["giá_vàng"] * 9 + ["gia_đình"] * 3)
+    assert suggest(searcher, ["gia", "vang"], pairs) == "giá vàng"
+    assert suggest(searcher, ["giá", "vàng"], pairs) is None  # typed right
+    assert suggest(searcher, ["xyzq"], pairs) is None  # nothing in the corpus near it
