@@ -333,18 +333,8 @@ def evaluate_relevance_command(relevance_set: str, corpus: tuple[str, ...], show
               type=click.Path(exists=True, file_okay=False))
 @click.option("--verbose", "-v", "show_all", is_flag=True, help="List every check, not only misses.")
 def evaluate_extraction_command(data: str, seeds: str, show_all: bool) -> None:
-    """Precision and recall of kept lines and strings on labelled pages; titles."""
-    from search.evaluate import evaluate_extraction
+    """Precision and recall of kept lines and strings on labelled pages; titles; dates."""
+    from search.evaluate import evaluate_extraction, extraction_report_lines
 
-    report = evaluate_extraction(data, seeds)
-    for check in report.checks:
-        if show_all or not check.ok:
-            what = "kept" if check.kept else "dropped"
-            click.echo(f"{'ok  ' if check.ok else 'MISS'} {check.page}: {what} {check.text[:80]!r}")
-    for page, wanted, got in report.wrong_titles:
-        click.echo(f"TITLE {page}: {got!r}, not {wanted!r}")
-    click.echo(
-        f"precision {report.precision:.3f}, recall {report.recall:.3f} over {len(report.checks)} "
-        f"labelled lines and strings; titles right: "
-        f"{len(report.titles) - len(report.wrong_titles)}/{len(report.titles)}"
-    )
+    for line in extraction_report_lines(evaluate_extraction(data, seeds), verbose=show_all):
+        click.echo(line)

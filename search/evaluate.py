@@ -1,9 +1,10 @@
-"""Labelled data -> quality figures: MRR@10 of the relevance set (and, for extraction,
-precision and recall of kept lines). Used by `search evaluate` and by the tests.
+"""Labelled data -> quality figures: MRR@10 of the relevance set; for extraction, precision and
+recall of kept lines and the accuracy of dates. Used by `search evaluate` and by the tests.
 
 The relevance set is a TSV of `query <TAB> expected`, expected being article paths under the
 corpus (several separated by "|", the first found counts) or "-" for a query that must return
-nothing; "#" starts a comment line.
+nothing; "#" starts a comment line. The date set, data_dir/dates/cases.tsv, says how its cases
+are made into pages.
 """
 
 import tempfile
@@ -70,8 +71,11 @@ def evaluate_relevance(
                 page = search(searcher, text, limit=CUTOFF, pairs=pairs)
                 paths = ["/" + hit.path.replace("\\", "/") for hit in page.results]
                 rank = next(
-                    (at for at, path in enumerate(paths, 1)
-                     if any(path.endswith("/" + wanted) for wanted in expected)),
+                    (
+                        at
+                        for at, path in enumerate(paths, 1)
+                        if any(path.endswith("/" + wanted) for wanted in expected)
+                    ),
                     None,
                 )
                 report.judgements.append(
@@ -107,9 +111,104 @@ class ExtractionReport:
         wanted = [c for c in self.checks if c.wanted]
         return sum(c.kept for c in wanted) / len(wanted) if wanted else 0.0
 
+    dates: list["DateCheck"] = field(default_factory=list)
+
     @property
     def wrong_titles(self) -> list[tuple[str, str, str | None]]:
         return [t for t in self.titles if t[1] != t[2]]
+
+    @property
+    def dates_right(self) -> int:
+        return sum(check.ok for check in self.dates)
+
+
+@dataclass
+class DateCheck:
+    kind: str
+    text: str
+    expected: str  # ISO 8601 with its offset, or "none"
+    got: str  # the same for the date extracted
+    why: str
+
+    @property
+    def ok(self) -> bool:
+        return self.expected == self.got
+
+
+def extraction_report_lines(report: ExtractionReport, verbose: bool = False) -> list[str]:
+    """What `search evaluate extraction` prints: each miss (each check with verbose), wrong
+    titles, precision and recall, then the same for dates and "dates: N/M correct"."""
+    lines = [
+        f"{'ok  ' if check.ok else 'MISS'} {check.page}: {'kept' if check.kept else 'dropped'} {check.text[:80]!r}"
+        for check in report.checks
+        if verbose or not check.ok
+    ]
+    lines += [f"TITLE {page}: {got!r}, not {wanted!r}" for page, wanted, got in report.wrong_titles]
+    lines.append(
+        f"precision {report.precision:.3f}, recall {report.recall:.3f} over {len(report.checks)} "
+        f"labelled lines and strings; titles right: "
+        f"{len(report.titles) - len(report.wrong_titles)}/{len(report.titles)}"
+    )
+    return lines + date_report_lines(report, verbose)
+
+
+def date_report_lines(report: ExtractionReport, verbose: bool = False) -> list[str]:
+    """Each date case missed (each case with verbose), then "dates: N/M correct"."""
+    lines = [
+        f"{'ok  ' if check.ok else 'MISS'} date ({check.kind}) {check.text[:70]!r}: "
+        f"{check.got}, expected {check.expected} ({check.why})"
+        for check in report.dates
+        if verbose or not check.ok
+    ]
+    return lines + [f"dates: {report.dates_right}/{len(report.dates)} correct"] if report.dates else lines
+
+
+# What a date case is wrapped in to make a page of it (see tests/data/dates/cases.tsv).
+CASE_TITLE = "Hà Nội mở thêm tuyến buýt điện nối sân bay Nội Bài"
+CASE_PARAGRAPH = (
+    "Từ sáng nay, Hà Nội đưa vào khai thác tuyến buýt điện mới nối trung tâm thành phố với "
+    "sân bay Nội Bài, mỗi chuyến cách nhau 15 phút."
+)
+
+
+def evaluate_dates(cases: str | Path, data_dir: str | Path, seeds_dir: str | Path) -> list[DateCheck]:
+    """Extract each case of the date set as a page and compare its date with the expected one."""
+    from search.corpus import RawDocument, read_document
+    from search.extract import extract
+
+    checks = []
+    for row in Path(cases).read_text(encoding="utf-8").splitlines():
+        if not row.strip() or row.startswith("#"):
+            continue
+        kind, text, expected, why = (row.split("\t") + ["", "", ""])[:4]
+        if kind in ("file", "seed"):
+            document = read_document(Path(data_dir if kind == "file" else seeds_dir) / text)
+        else:
+            page, page_kind = _case_page(kind, text)
+            document = RawDocument(f"dates/{kind}", page, page_kind, "utf-8", "")
+        article = extract(document)
+        got = article.date.isoformat() if article and article.date else "none"
+        checks.append(DateCheck(kind, text, expected.strip(), got, why))
+    return checks
+
+
+def _case_page(kind: str, text: str) -> tuple[str, str]:
+    """The page a date case stands for, and its kind ("text" or "html")."""
+    text = text.replace("\\n", "\n")
+    if kind in ("line", "text"):
+        page = f"{{T}}\n{text}\n{{P}}" if kind == "line" else text
+        return page.replace("{T}", CASE_TITLE).replace("{P}", CASE_PARAGRAPH), "text"
+    head, body = f"<title>{CASE_TITLE}</title>", "<article><h1>{T}</h1>{P}</article>"
+    if kind == "head":
+        head += text
+    elif kind == "url":
+        head += f'<link rel="canonical" href="{text}">'
+    elif kind == "body":
+        body = text
+    else:
+        raise ValueError(f"unknown kind of date case: {kind!r}")
+    body = body.replace("{T}", CASE_TITLE).replace("{P}", f"<p>{CASE_PARAGRAPH}</p>")
+    return f"<html><head>{head}</head><body>{body}</body></html>", "html"
 
 
 def evaluate_extraction(data_dir: str | Path, seeds_dir: str | Path) -> ExtractionReport:
@@ -118,7 +217,7 @@ def evaluate_extraction(data_dir: str | Path, seeds_dir: str | Path) -> Extracti
     Pages under data_dir/extraction.tsv are checked by their must-keep and must-drop strings;
     the seeds by line labels in data_dir/labels/<seed>.tsv (T title, K keep, D drop).
     """
-    from search.extract import clean_line
+    from search.lines import clean_line
     from search.pipeline import Extracted, extract_corpus
 
     data_dir, seeds_dir = Path(data_dir), Path(seeds_dir)
@@ -156,4 +255,6 @@ def evaluate_extraction(data_dir: str | Path, seeds_dir: str | Path) -> Extracti
                 continue
             line = clean_line(source).strip("| ").strip()
             report.checks.append(Check(page, line, label == "K", line in kept_lines))
+    if (data_dir / "dates" / "cases.tsv").exists():
+        report.dates = evaluate_dates(data_dir / "dates" / "cases.tsv", data_dir, seeds_dir)
     return report

@@ -1,109 +1,61 @@
-"""HTML page -> Article | None, with beautifulsoup4.
+"""An HTML page -> Article | None (title, body, captions, date, site, url), with beautifulsoup4.
 
 Metadata comes from the page head (og:title, article:published_time, canonical, og:site_name);
 the body from `<article>` (or the element holding most paragraph text, for "div soup"), after
-scripts, navigation, asides, forms and blocks whose class or id names a widget are removed.
-Each kept block is one paragraph, labelled by the same line rules as text dumps.
+scripts, navigation, asides, forms and blocks whose class or id names a widget are removed
+(the tag and class rules are in noise.py). Each kept block is one paragraph, labelled by the
+same line rules as text dumps (lines.py).
 
 A page whose tree would be too costly to build or walk (more than MAX_HTML_TAGS tags, nested
 more than MAX_HTML_DEPTH deep, or markup html.parser rejects) is read as plain text instead,
 with the reason logged: every step here is linear in the size of the page.
 """
 
-import html as html_module
 import logging
 import re
 
 from bs4 import BeautifulSoup, CData, Comment, NavigableString, ParserRejectedMarkup, Tag
 
 from search import limits, noise
-from search.extract import (
-    Article,
-    Dropped,
-    cut_line,
-    extract_text,
-    line_label,
-    clean_line,
-    heading_key,
-    parse_date,
-    registered_domain,
-)
+from search.dates import Found, best, date_in_url, dateline_date
+from search.html_dates import page_dates
+from search.html_head import read_head
+from search.html_text import as_plain_text
+from search.lines import Article, Dropped, clean_line, cut_line, line_label
 
 LOGGER = logging.getLogger(__name__)
 
-# Elements that never hold article text.
-STRIP_TAGS = [
-    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-    "iframe", "svg", "button", "input", "select", "textarea", "object", "embed", "canvas",
-    "dialog", "menu",
-]
-# class/id words of widgets: related and most-read boxes, share and comment blocks, menus,
-# cookie banners, ads. Strong words count anywhere in a class ("jp-relatedposts"); short
-# ones only as whole words ("nav", not "canvas").
-WIDGET_ANYWHERE = re.compile(
-    r"related|relate|sharing|share|social|comment|binhluan|binh-luan|sidebar|breadcrumb|"
-    r"cookie|consent|gdpr|advert|quangcao|quang-cao|newsletter|subscribe|popup|modal|"
-    r"most-?read|most-?viewed|mostpopular|trending|recommend|readmore|read-more|widget|"
-    r"tinlienquan|lienquan|lien-quan|xemthem|xem-them|doc-them|box-tin|author-box|pagination",
-    re.I,
-)
-WIDGET_WORDS = re.compile(
-    r"(?:^|[\s_-])(menu|navbar|nav|navigation|banner|ads?|promo|tags?|keywords?|footer|header|"
-    r"login|signin|toolbar|masthead|colophon|topbar)(?:$|[\s_-])",
-    re.I,
-)
-# Photo captions and the lead paragraph ("sapo"), which sites often set outside the body.
-CAPTION_HINTS = re.compile(r"caption|(?:^|[\s_-])(image|photo|pic|img)(?:$|[\s_-])", re.I)
-LEAD_HINTS = re.compile(r"sapo|description|(?:^|[\s_-])(lead|summary|chapeau|excerpt|standfirst)", re.I)
-AUTHOR_HINTS = re.compile(r"author|byline|tac-?gia", re.I)
-BODY_HINTS = re.compile(
-    r"articlebody|article-?body|article-?content|post-?content|entry-?content|story-?body|"
-    r"detail-?content|content-?detail|fck_detail|news-?content|main-?content|singular-?content",
-    re.I,
-)
 BLOCKS = ["p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dd"]
 _BLOCK_NAMES = frozenset(BLOCKS)
 _MAIN_TEXT = (NavigableString, CData)  # the strings Tag.get_text() reads in <p> and <article>
-# A block whose text is mostly link text is a list of other stories, not prose.
-MAX_LINK_DENSITY = 0.5
-# Only from the first of a run of spaces: tried from each one, a long run is quadratic.
-_TITLE_SEPARATORS = re.compile(r"(?<!\s)\s+(?:[|\-–—»]|::?)\s+")
 _TAG_START = re.compile(r"<[a-zA-Z]")
 
 
 def extract_html(path: str, html: str) -> Article | None:
     """Extract the article of one HTML page (from its text alone when its tree is too big,
-    too deep or unparsable: see _as_plain_text)."""
+    too deep or unparsable: see html_text.py)."""
     if html.count("<") > limits.MAX_HTML_TAGS:
         tags = sum(1 for _ in _TAG_START.finditer(html))
         if tags > limits.MAX_HTML_TAGS:
-            return _as_plain_text(path, html, f"it has {tags:,} tags, more than "
-                                  f"{limits.MAX_HTML_TAGS:,} (the tree would take too much memory)")
+            return as_plain_text(
+                path,
+                html,
+                f"it has {tags:,} tags, more than "
+                f"{limits.MAX_HTML_TAGS:,} (the tree would take too much memory)",
+            )
     try:
         soup = BeautifulSoup(_text_tail(html), "html.parser")
     except (ParserRejectedMarkup, RecursionError) as error:
         reason = str(error).strip().splitlines()[-1][:200] if str(error).strip() else ""
-        return _as_plain_text(path, html, f"html.parser rejects it ({type(error).__name__}: {reason})")
+        return as_plain_text(path, html, f"html.parser rejects it ({type(error).__name__}: {reason})")
     if _deeper_than(soup, limits.MAX_HTML_DEPTH):
-        return _as_plain_text(path, html, f"its tags are nested more than {limits.MAX_HTML_DEPTH} deep")
-    meta = _meta(soup)
-    site = meta.get("og:site_name")
-    url = _canonical_url(soup, meta)
-    if not site and url:
-        site = registered_domain(re.sub(r"^\w+://", "", url).split("/")[0])
-    title = _title(soup, meta, site)
-    if title:
-        title = title[: limits.MAX_LINE_CHARS]
-    date = None
-    for key in ("article:published_time", "datepublished", "pubdate", "publishdate", "date",
-                "dc.date", "dc.date.issued", "og:updated_time"):
-        if meta.get(key) and (date := parse_date(meta[key])):
-            break
-    if date is None and (time := soup.find("time")):
-        date = parse_date(time.get("datetime") or time.get_text(" "))
+        return as_plain_text(path, html, f"its tags are nested more than {limits.MAX_HTML_DEPTH} deep")
+    head = read_head(soup)
+    before_strip = _wrappers(soup)
+    dates = page_dates(soup, head.meta, lambda tag: _in_navigation(tag, before_strip))
 
     article_dropped = []
-    for element in soup(STRIP_TAGS):
+    for element in soup(noise.STRIP_TAGS):
         element.decompose()
     for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
         comment.extract()
@@ -111,46 +63,52 @@ def extract_html(path: str, html: str) -> Article | None:
     for element in soup.find_all(lambda tag: _is_widget(tag, wrappers)):
         if element.decomposed:  # inside a widget removed already
             continue
-        article_dropped.append(Dropped(clean_line(element.get_text(" "))[:200],
-                                       f"widget ({_names(element).strip() or element.name})"))
+        article_dropped.append(
+            Dropped(
+                clean_line(element.get_text(" "))[:200], f"widget ({_names(element).strip() or element.name})"
+            )
+        )
         element.decompose()
 
     root = _article_root(soup)
-    if root is None or not title:
+    if root is None or not head.title:
         return None
-    article = Article(path=path, title=title, body=[], date=date, site=site, url=url,
-                      dropped=[d for d in article_dropped if d.line])
-    lead = soup.find(lambda tag: tag.name in ("p", "h2", "div") and LEAD_HINTS.search(_names(tag)))
+    article = Article(
+        path=path,
+        title=head.title,
+        body=[],
+        site=head.site,
+        url=head.url,
+        dropped=[d for d in article_dropped if d.line],
+    )
+    datelines: list[tuple[Found, Dropped]] = []
+    lead = soup.find(lambda tag: tag.name in ("p", "h2", "div") and noise.LEAD_HINTS.search(_names(tag)))
     in_body: set[str] = set()
-    if lead is not None and not any(parent is root for parent in lead.parents) \
-            and not any(parent is lead for parent in root.parents):
-        _take_block(article, ("p", lead.get_text(" "), 0.0, ""), in_body)
+    if (
+        lead is not None
+        and not any(parent is root for parent in lead.parents)
+        and not any(parent is lead for parent in root.parents)
+    ):
+        _take_block(article, ("p", lead.get_text(" "), 0.0, ""), in_body, datelines)
     for block in _blocks(root):
-        _take_block(article, block, in_body)
+        _take_block(article, block, in_body, datelines)
+    _take_date(article, dates, datelines)
     return article
 
 
-# Elements whose content is never text, dropped with it when a page is read as plain text; the
-# pattern ends at the first closing tag or at the end of the page, so it reads the page once.
-_HIDDEN = re.compile(r"<(script|style|noscript|template|svg|object|canvas)\b.*?(?:</\1\s*>|\Z)",
-                     re.I | re.S)
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-# Tags that end a paragraph; other tags (<a>, <b>, <span>) are taken out of their sentence.
-_BREAK = re.compile(
-    r"</?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|table|tr|td|th|section|article|main|header|"
-    r"footer|nav|aside|blockquote|pre|figure|figcaption|title|form|body|head|html)\b[^<>]*>",
-    re.I,
-)
-_TAG = re.compile(r"<[^<>]*>")
-
-
-def _as_plain_text(path: str, html: str, why: str) -> Article | None:
-    """Extract the page as a text dump: its tags taken out, one paragraph per block. Used
-    when its tree is not worth building; linear in the page, whatever its markup."""
-    LOGGER.warning("%s: read as plain text, not as HTML: %s", path, why)
-    text = _COMMENT.sub(" ", _HIDDEN.sub(" ", html)).replace("\n", " ")
-    text = html_module.unescape(_TAG.sub("", _BREAK.sub("\n", text)))
-    return extract_text(path, text)
+def _take_date(article: Article, dates: list[Found], datelines: list[tuple[Found, Dropped]]) -> None:
+    """The publication date the page states (metadata, <time>, a date-named element), else
+    that of a dateline in its body (which is then no longer a dropped line), else an update's
+    date; else the date in its URL."""
+    candidates = [found for found in dates if not found.updated]
+    candidates += [found for found, _ in datelines] + [found for found in dates if found.updated]
+    chosen = best(candidates)
+    if chosen is None:
+        article.date = date_in_url(article.url)
+        return
+    article.date = chosen.date
+    used = next((dropped for found, dropped in datelines if found is chosen), None)
+    article.dropped = [dropped for dropped in article.dropped if dropped is not used]
 
 
 def _text_tail(html: str) -> str:
@@ -187,47 +145,6 @@ def _wrappers(soup: BeautifulSoup) -> set[int]:
     return wrappers
 
 
-def _meta(soup: BeautifulSoup) -> dict[str, str]:
-    values = {}
-    for tag in soup.find_all("meta"):
-        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").lower()
-        if key and tag.get("content") and key not in values:
-            values[key] = clean_line(tag["content"])
-    for tag in soup.find_all(attrs={"itemprop": "datePublished"}):
-        values.setdefault("datepublished", tag.get("content") or tag.get("datetime") or "")
-    return values
-
-
-def _canonical_url(soup: BeautifulSoup, meta: dict[str, str]) -> str | None:
-    link = soup.find("link", rel="canonical")
-    if link and link.get("href", "").startswith("http"):
-        return link["href"]
-    return meta.get("og:url") if meta.get("og:url", "").startswith("http") else None
-
-
-def _title(soup: BeautifulSoup, meta: dict[str, str], site: str | None) -> str | None:
-    """og:title, else the first <h1>, else <title> without its " | Site" suffix."""
-    candidates = [meta.get("og:title"), meta.get("twitter:title")]
-    heading = soup.find("h1")
-    candidates.append(clean_line(heading.get_text(" ")) if heading else None)
-    if soup.title and soup.title.string:
-        candidates.append(clean_line(soup.title.string))
-    for candidate in filter(None, candidates):
-        return _without_site_suffix(candidate, site)
-    return None
-
-
-def _without_site_suffix(title: str, site: str | None) -> str:
-    """Drop " | Báo Tuổi Trẻ" or " - VnExpress": the last part if it is the site or short."""
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) > 1:
-        last = parts[-1]
-        is_site = site and heading_key(last) in {heading_key(site), heading_key(site.split(".")[0])}
-        if is_site or len(last.split()) <= 3 < len(" ".join(parts[:-1]).split()):
-            return title[: title.rfind(last)].rstrip(" |-–—:»")
-    return title
-
-
 def _is_widget(tag: Tag, wrappers: set[int]) -> bool:
     if tag.name in ("html", "body", "article", "main") or tag.attrs is None:
         return False
@@ -235,10 +152,22 @@ def _is_widget(tag: Tag, wrappers: set[int]) -> bool:
         return False
     names = _names(tag)
     role = tag.get("role") or ""
-    return (
-        bool(WIDGET_ANYWHERE.search(names) or WIDGET_WORDS.search(names))
-        or role in ("navigation", "banner", "complementary")
+    return bool(noise.WIDGET_ANYWHERE.search(names) or noise.WIDGET_WORDS.search(names)) or role in (
+        "navigation",
+        "banner",
+        "complementary",
     )
+
+
+def _in_navigation(tag: Tag, wrappers: set[int]) -> bool:
+    """Whether the tag is in the page's navigation: in an aside, a nav, a footer, a header that
+    holds no title, or a widget (where other articles' dates are, and the day's date)."""
+    for parent in tag.parents:
+        if id(parent) in wrappers:  # what holds the title is the article's, and so is all above it
+            return False
+        if parent.name in ("aside", "nav", "footer", "header", "menu") or _is_widget(parent, wrappers):
+            return True
+    return False
 
 
 def _names(tag: Tag) -> str:
@@ -249,7 +178,7 @@ def _names(tag: Tag) -> str:
 def _article_root(soup: BeautifulSoup) -> Tag | None:
     """<article> or a body-named element, else the element whose paragraphs hold most text."""
     hinted = soup.find(attrs={"itemprop": "articleBody"}) or soup.find(
-        lambda tag: BODY_HINTS.search(" ".join(tag.get("class") or []) + " " + (tag.get("id") or ""))
+        lambda tag: noise.BODY_HINTS.search(" ".join(tag.get("class") or []) + " " + (tag.get("id") or ""))
     )
     articles = soup.find_all("article")
     if len(articles) == 1:
@@ -322,7 +251,7 @@ def _outermost_blocks(root: Tag) -> list[Tag]:
 
 
 def _role(block: Tag, root: Tag, roles: dict[int, str]) -> str:
-    """"caption" or "byline" when the block or a parent below the root is named so. `roles`
+    """ "caption" or "byline" when the block or a parent below the root is named so. `roles`
     remembers the answer for every tag walked through, so the blocks of a page cost one
     walk up in all."""
     walked, role, tag = [], "", block
@@ -332,10 +261,10 @@ def _role(block: Tag, root: Tag, roles: dict[int, str]) -> str:
             break
         walked.append(tag)
         names = _names(tag)
-        if tag.name == "figcaption" or CAPTION_HINTS.search(names):
+        if tag.name == "figcaption" or noise.CAPTION_HINTS.search(names):
             role = "caption"
             break
-        if AUTHOR_HINTS.search(names):
+        if noise.AUTHOR_HINTS.search(names):
             role = "byline"
             break
         tag = tag.parent
@@ -344,9 +273,15 @@ def _role(block: Tag, root: Tag, roles: dict[int, str]) -> str:
     return role
 
 
-def _take_block(article: Article, block: tuple[str, str, float, str], in_body: set[str]) -> None:
+def _take_block(
+    article: Article,
+    block: tuple[str, str, float, str],
+    in_body: set[str],
+    datelines: list[tuple[Found, Dropped]],
+) -> None:
     """Add one block to the article where it belongs; `in_body` holds the body's paragraphs
-    (a page of 100,000 paragraphs is not compared 100,000 times over)."""
+    (a page of 100,000 paragraphs is not compared 100,000 times over), `datelines` each
+    dateline with its dropped record."""
     name, text, link_density, role = block
     text = clean_line(cut_line(article.path, text, article.dropped))
     if not text or text == article.title or text in in_body:
@@ -358,7 +293,7 @@ def _take_block(article: Article, block: tuple[str, str, float, str], in_body: s
         article.byline = article.byline or text
         return
     label = line_label(text)
-    if label is None and link_density > MAX_LINK_DENSITY:
+    if label is None and link_density > noise.MAX_LINK_DENSITY:
         label = "link list"
     if label is None and name == "li" and len(text.split()) <= noise.SHORT_LINE_WORDS:
         label = "menu"
@@ -369,7 +304,7 @@ def _take_block(article: Article, block: tuple[str, str, float, str], in_body: s
         article.captions.append(text.strip("| ").strip())
     elif label == "byline" and article.byline is None:
         article.byline = noise.BYLINE.match(text).group("name").strip()
-    elif label == "dateline" and article.date is None:
-        article.date = parse_date(text)
     else:
         article.dropped.append(Dropped(text, label))
+        if label == "dateline":
+            datelines.append((dateline_date(text), article.dropped[-1]))

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from search import engines
+from search.boilerplate import Template
 from search.corpus import Skipped, find_files
 from search.generations import (
     DEFAULT_INDEX_DIR, TEMPLATE, IndexNotFound, WriterLock, current_generation, fsync_tree,
@@ -28,7 +29,6 @@ from search.generations import (
 )
 from search.pipeline import Extraction, doc_id, stamp
 from search.spelling import PairCounts
-from search.boilerplate import Template
 
 LOGGER = logging.getLogger(__name__)
 

@@ -23,12 +23,12 @@ from pathlib import Path
 
 from search import limits
 from search.analysis import exact_pairs
+from search.boilerplate import Template, evidence, merge_evidence
 from search.corpus import (
     RawDocument, Skipped, UnreadableFile, decode_document, find_files, read_bytes,
 )
 from search.extract import Article, extract
 from search.spelling import MAX_ARTICLES
-from search.template import Template, evidence, merge_evidence
 
 LOGGER = logging.getLogger(__name__)
 

@@ -2,9 +2,10 @@
 
 import pytest
 
-from tests.paths import DATA, SEEDS
 from search.corpus import RawDocument, read_document
-from search.extract import extract, extract_text
+from search.extract import extract
+from search.extract_text import extract_text
+from tests.paths import DATA, SEEDS
 
 SEED_TITLES = {
     "000_50ba9309579d981d.txt": "Tăng cường hợp tác giao lưu nhân dân với Thành phố St.Petersburg (Nga)",
@@ -15,15 +16,41 @@ SEED_TITLES = {
 }
 # Strings found only in each seed's navigation, and strings of its article.
 MUST_DROP = {
-    "000_50ba9309579d981d.txt": ["Kaluga", "Bunpimay", "Tin bài liên quan", "[Video]", "Đọc nhiều",
-                                 "Romesh Chandra", "Multimedia"],
-    "001_ec38f1ed4e5e52b5.txt": ["Tinh hoa ballet Cuba", "Abyei", "thoidai.com.vn", "Halloween", "![",
-                                 "Bunpimay"],
+    "000_50ba9309579d981d.txt": [
+        "Kaluga",
+        "Bunpimay",
+        "Tin bài liên quan",
+        "[Video]",
+        "Đọc nhiều",
+        "Romesh Chandra",
+        "Multimedia",
+    ],
+    "001_ec38f1ed4e5e52b5.txt": [
+        "Tinh hoa ballet Cuba",
+        "Abyei",
+        "thoidai.com.vn",
+        "Halloween",
+        "![",
+        "Bunpimay",
+    ],
     "002_2bb4afd9009d19aa.txt": ["Morocco", "Lương Cường gặp gỡ", "Trường Sa", "Wipha", "[Infographic]"],
-    "003_55de8e22ca8d70ff.txt": ["Trần Thanh Mẫn dự Hội nghị", "JICA", "Trương Cảnh Tuyên", "Fukuoka",
-                                 "ICCPR", "Bắc Bling"],
-    "004_e36508980c17ee32.txt": ["14TH NATIONAL CONGRESS", "Log in", "Reactions", "Trending",
-                                 "digital leap", "ASEAN youth", "Lunar New Year"],
+    "003_55de8e22ca8d70ff.txt": [
+        "Trần Thanh Mẫn dự Hội nghị",
+        "JICA",
+        "Trương Cảnh Tuyên",
+        "Fukuoka",
+        "ICCPR",
+        "Bắc Bling",
+    ],
+    "004_e36508980c17ee32.txt": [
+        "14TH NATIONAL CONGRESS",
+        "Log in",
+        "Reactions",
+        "Trending",
+        "digital leap",
+        "ASEAN youth",
+        "Lunar New Year",
+    ],
 }
 MUST_KEEP = {
     "000_50ba9309579d981d.txt": ["Chiều ngày 30/11, tại Moscow", "Hội chợ sách", "10 năm thiết lập"],
@@ -68,13 +95,21 @@ def test_html_page_metadata_and_body():
     assert article.title == "Giá vàng hôm nay tăng mạnh, vượt mốc 90 triệu đồng"
     assert article.site == "Báo Kinh Tế Mẫu"
     assert article.url == "https://kinhtemau.vn/gia-vang-hom-nay-123.html"
-    assert article.date.isoformat() == "2025-03-04T08:15:00"
+    assert article.date.isoformat() == "2025-03-04T08:15:00+07:00"
     assert article.byline == "Minh Anh"
     assert "tích trữ & chờ giá lên" in article.text  # entities decoded
     assert "ngân hàng trung ương" in article.text  # the part after the related box is kept
     assert article.captions == ["Người dân xếp hàng mua vàng miếng tại Hà Nội sáng 4/3."]
-    for noise in ["Trang chủ", "Chia sẻ", "Giá bạc giảm sâu", "Zanzibaria", "Quokkaville",
-                  "Giấy phép", "Xylophonia", "Báo Kinh Tế Mẫu"]:
+    for noise in [
+        "Trang chủ",
+        "Chia sẻ",
+        "Giá bạc giảm sâu",
+        "Zanzibaria",
+        "Quokkaville",
+        "Giấy phép",
+        "Xylophonia",
+        "Báo Kinh Tế Mẫu",
+    ]:
         assert noise not in article.text, noise
 
 
@@ -96,8 +131,13 @@ def test_text_is_nfc_with_the_authors_tone_placement():
 
 @pytest.mark.parametrize(
     "text",
-    ["", "\n\n\n", "Tin bài liên quan\nĐọc nhiều\n", "![]() |\n[Video] Một đoạn phim\n",
-     "<html><body></body></html>"],
+    [
+        "",
+        "\n\n\n",
+        "Tin bài liên quan\nĐọc nhiều\n",
+        "![]() |\n[Video] Một đoạn phim\n",
+        "<html><body></body></html>",
+    ],
 )
 def test_pages_without_article_give_none(text):
     kind = "html" if text.startswith("<") else "text"
@@ -105,13 +145,17 @@ def test_pages_without_article_give_none(text):
 
 
 def test_banner_lines_before_the_title_are_dropped():
-    article = extract_text("x", "BÁO ĐIỆN TỬ CỦA MỘT TỈNH LỚN\nĐăng nhập\nThời sự\n\n"
-                                "Mưa lớn gây ngập nhiều tuyến phố\nSáng nay mưa lớn kéo dài.\n")
+    article = extract_text(
+        "x",
+        "BÁO ĐIỆN TỬ CỦA MỘT TỈNH LỚN\nĐăng nhập\nThời sự\n\n"
+        "Mưa lớn gây ngập nhiều tuyến phố\nSáng nay mưa lớn kéo dài.\n",
+    )
     assert article.title == "Mưa lớn gây ngập nhiều tuyến phố"
     assert article.body == ["Sáng nay mưa lớn kéo dài."]
 
 
 # --- Cross-document evidence -----------------------------------------------------------------
+
 
 def _site_pages():
     from search.corpus import read_documents
@@ -120,13 +164,13 @@ def _site_pages():
 
 
 def test_lines_a_site_repeats_are_template_and_an_unknown_heading_ends_the_body():
-    from search.template import learn_template
+    from search.boilerplate import learn_template
 
     pages = _site_pages()
     template = learn_template(pages)
     article = extract(pages[1], template)  # lua-gao.txt
     assert article.title == "Nông dân Cần Giờ trúng mùa lúa thơm"
-    assert article.date.isoformat() == "2025-09-12T10:15:00"
+    assert article.date.isoformat() == "2025-09-12T10:15:00+07:00"
     assert len(article.body) == 3 and "Google News" not in article.text
     reasons = {d.line: d.reason for d in article.dropped}
     assert reasons["BÁO TỈNH MẪU ĐIỆN TỬ"] == "repeated on other pages of the site"
@@ -134,7 +178,7 @@ def test_lines_a_site_repeats_are_template_and_an_unknown_heading_ends_the_body(
 
 
 def test_template_does_not_depend_on_file_order():
-    from search.template import learn_template
+    from search.boilerplate import learn_template
 
     pages = _site_pages()
     forward, backward = learn_template(pages), learn_template(reversed(pages))
@@ -142,7 +186,7 @@ def test_template_does_not_depend_on_file_order():
 
 
 def test_a_title_other_pages_link_to_is_still_the_title():
-    from search.template import learn_template
+    from search.boilerplate import learn_template
 
     pages = [read_document(DATA / "vi" / "ca-bien.txt"), read_document(DATA / "vi" / "ca-phe.txt")]
     article = extract(pages[0], learn_template(pages))
@@ -150,7 +194,7 @@ def test_a_title_other_pages_link_to_is_still_the_title():
 
 
 def test_two_copies_of_one_article_keep_their_body(tmp_path):
-    from search.template import learn_template
+    from search.boilerplate import learn_template
 
     source = (DATA / "vi" / "thuy-dien.txt").read_text(encoding="utf-8")
     (tmp_path / "a.txt").write_text(source, encoding="utf-8")

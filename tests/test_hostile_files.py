@@ -19,17 +19,11 @@ import pytest
 
 from search import limits, noise, pipeline
 from search.corpus import RawDocument, Skipped, UnreadableFile, find_files, read_bytes
-from search.extract import (
-    clean_line,
-    extract,
-    heading_key,
-    line_label,
-    parse_date,
-    starts_with_image,
-    without_markup,
-)
-from search.extract_html import _without_site_suffix
+from search.dates import parse_date
+from search.extract import extract
+from search.html_head import without_site_suffix as _without_site_suffix
 from search.index import build_index
+from search.lines import clean_line, heading_key, line_label, starts_with_image, without_markup
 from search.pipeline import Extracted, extract_corpus, time_budget
 from tests.paths import DATA
 

@@ -1,8 +1,9 @@
-"""Raw documents of a corpus -> the lines each site repeats on its pages (its template).
+"""Raw documents of a corpus -> the lines each site repeats on its pages (its boilerplate).
 
 A line that stands on two or more different articles of the same site (same folder) is the
 site's chrome: a menu entry, a most-read teaser, a footer, a heading in a wording noise.py does
 not know. Learned over the whole corpus at once, so the result does not depend on file order.
+The `Template` it gives is a site's cross-page boilerplate, not a page template (no Jinja).
 
 Only the part of a page before its first known navigation heading counts: after it, a page
 lists other articles' titles, and an article's own title must not become template because the
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from search.corpus import RawDocument
-from search.extract import clean_line, line_label
+from search.lines import clean_line, line_label
 
 LOGGER = logging.getLogger(__name__)
 
@@ -56,8 +57,7 @@ class Template:
             data = json.loads(path.read_text())
             return cls(set(data["repeated"]), set(data["banners"]))
         except (OSError, ValueError, KeyError) as error:
-            LOGGER.warning("no site template in %s (%s): pages are extracted without it",
-                           path, error)
+            LOGGER.warning("no site template in %s (%s): pages are extracted without it", path, error)
             return cls()
 
 
@@ -69,7 +69,7 @@ def site_of(path: str) -> str:
 
 def _key(site: str, line: str) -> int:
     """A stable 64-bit key (Python's hash() changes between runs; the index stores these)."""
-    digest = hashlib.blake2b(f"{site}\n{line.lower()}".encode("utf-8"), digest_size=8)
+    digest = hashlib.blake2b(f"{site}\n{line.lower()}".encode(), digest_size=8)
     return int.from_bytes(digest.digest(), "little")
 
 
