@@ -150,12 +150,16 @@ def test_a_long_query_gets_a_notice(searcher):
     assert "Only the first 32 words" in page.notices[0].text and page.notices[0].words[0] == "từ30"
 
 
+EXPANSION = {"whoosh": "search.engines.whoosh_query.MAX_PREFIX_EXPANSION",
+             "tantivy": "search.engines.tantivy.MAX_PREFIX_EXPANSION"}
+
+
 def test_a_prefix_stands_for_its_most_common_words(searcher, monkeypatch, engine):
     from search.limits import MAX_PREFIX_EXPANSION
 
-    monkeypatch.setattr(f"search.engines.{engine}.MAX_PREFIX_EXPANSION", 1)
+    monkeypatch.setattr(EXPANSION[engine], 1)
     narrow = search(searcher, "ng*", limit=100)
-    monkeypatch.setattr(f"search.engines.{engine}.MAX_PREFIX_EXPANSION", MAX_PREFIX_EXPANSION)
+    monkeypatch.setattr(EXPANSION[engine], MAX_PREFIX_EXPANSION)
     wide = search(searcher, "ng*", limit=100)
     assert 0 < narrow.total < wide.total
 

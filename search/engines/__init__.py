@@ -21,8 +21,8 @@ Each engine module provides:
 
 import importlib
 import os
-from dataclasses import dataclass, field
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 

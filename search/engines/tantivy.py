@@ -18,9 +18,9 @@ from pathlib import Path
 import tantivy
 
 from search.analysis import fold_term, pair_term, term_streams
-from search.normalize import has_accents
 from search.engines import Results, StoredArticle, aware, month_of, ranked_facets
 from search.limits import MAX_PREFIX_EXPANSION, WRITER_MEMORY_MB
+from search.normalize import has_accents
 from search.plan import FACETS, TITLE_WEIGHT, Plan, Terms
 
 NAME = "tantivy"

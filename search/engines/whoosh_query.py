@@ -1,0 +1,116 @@
+"""A query plan -> a Whoosh query (the Whoosh engine's half that reads plans).
+
+Input: search/plan.py's Plan and the index reader (for term statistics). Output: whoosh.query
+objects: groups intersected rarest first, unions a deadline can stop, prefixes expanded to
+their most frequent words, filters as constant-score parts.
+"""
+
+from datetime import datetime, timezone
+from itertools import islice
+
+from whoosh import query as wq
+from whoosh.matching import IntersectionMatcher
+
+from search.analysis import fold_term, pair_term
+from search.engines import aware
+from search.limits import MAX_PREFIX_EXPANSION
+from search.normalize import has_accents
+from search.plan import Plan, Terms
+
+
+def plan_query(plan: Plan, reader, counting: bool = False) -> wq.Query:
+    """The plan as a Whoosh query; `counting`: only what decides a match, filters included."""
+    def leaf(terms: Terms) -> wq.Query:
+        return _term_query(reader, terms)
+
+    groups = [_or([leaf(t) for t in group]) for group in plan.must]
+    # DefaultOr throughout: Whoosh's usual Or reads and scores every posting of every term
+    # before the first hit, where the deadline cannot stop it.
+    if plan.all_but_one and len(groups) > 1:
+        main = wq.DefaultOr([_all(groups[:i] + groups[i + 1:], reader) for i in range(len(groups))])
+    else:
+        main = _all(groups, reader)
+    found = _filter(plan)
+    if found is not None:
+        main = wq.And([main, wq.ConstantScoreQuery(found, 0.0)])
+    if plan.should and not counting:
+        # A union the matched documents skip into, not Whoosh's preloading Or, which would
+        # read and score every posting of every bonus term.
+        main = wq.AndMaybe(main, wq.DefaultOr([leaf(t) for t in plan.should]))
+    if plan.must_not:
+        main = wq.AndNot(main, wq.Or([leaf(t) for t in plan.must_not]))
+    return main
+
+
+def _all(queries: list[wq.Query], reader) -> wq.Query:
+    """All of the queries, intersected rarest first (see _RarestFirst); none: every document."""
+    if not queries:
+        return wq.Every()
+    sizes = [query.estimate_size(reader) for query in queries]
+    return _RarestFirst([query for _, query in sorted(zip(sizes, queries), key=lambda p: p[0])])
+
+
+class _RarestFirst(wq.And):
+    """An And whose subqueries come rarest first and are intersected in that order, each
+    result with the next. Whoosh's own And pairs the longest posting lists first: 4 s for 32
+    common words at 10,000 pages, spent building the matcher, where no deadline can stop it."""
+
+    def _matcher(self, subs, searcher, context):
+        matchers = [query.matcher(searcher, context) for query in subs]
+        combined = matchers[0]
+        for matcher in matchers[1:]:
+            combined = IntersectionMatcher(combined, matcher)
+        return combined
+
+
+def _or(queries: list[wq.Query]) -> wq.Query:
+    return queries[0] if len(queries) == 1 else wq.DefaultOr(queries)
+
+
+def _term_query(reader, terms: Terms) -> wq.Query:
+    if terms.field == "pairs":
+        folded = [fold_term(word) for word in terms.words]
+        return wq.Term("pairs", pair_term(*folded), boost=terms.boost)
+    if terms.prefix:
+        # The most common words the prefix stands for, not all of them ("ng*" is thousands).
+        words = _expand(reader, terms.field, fold_term(terms.words[0]))
+        return wq.DefaultOr([wq.Term(terms.field, w, boost=terms.boost) for w in words]) if words else wq.NullQuery
+    # Exact forms share the field with folded ones: an accented word is its own term, a plain
+    # word's only term is its folded form (which every spelling also has).
+    forms = [w if terms.exact and has_accents(w) else fold_term(w) for w in terms.words]
+    if len(forms) == 1:
+        return wq.Term(terms.field, forms[0], boost=terms.boost)
+    phrase = wq.Phrase(terms.field, forms, boost=terms.boost)
+    if terms.field != "text":
+        return phrase
+    # `pairs` holds the folded neighbours of the same words: a two-word folded phrase is one
+    # pair term, and a longer one needs all its pairs, whose short posting lists find the
+    # candidates before Whoosh's slow position check (they add no score).
+    folded = [fold_term(w) for w in terms.words]
+    pairs = [pair_term(a, b) for a, b in zip(folded, folded[1:])]
+    if len(pairs) == 1 and forms == folded:
+        return wq.Term("pairs", pairs[0], boost=terms.boost)
+    return wq.And([wq.Term("pairs", pair, boost=0.0) for pair in pairs] + [phrase])
+
+
+def _expand(reader, field: str, prefix: str) -> list[str]:
+    """Up to MAX_PREFIX_EXPANSION indexed words starting with prefix, the most frequent first."""
+    candidates = list(islice(reader.expand_prefix(field, prefix), 8 * MAX_PREFIX_EXPANSION))
+    candidates = [term.decode("utf-8") if isinstance(term, bytes) else term for term in candidates]
+    candidates.sort(key=lambda term: -reader.doc_frequency(field, term))
+    return candidates[:MAX_PREFIX_EXPANSION]
+
+
+def _filter(plan: Plan) -> wq.Query | None:
+    parts = []
+    if plan.site:
+        parts.append(wq.Term("site", plan.site))
+    if plan.date_from or plan.date_to:
+        parts.append(wq.DateRange("date", plan.date_from and utc(plan.date_from),
+                                  plan.date_to and utc(plan.date_to)))
+    return wq.And(parts) if parts else None
+
+
+def utc(date: datetime) -> datetime:
+    """Whoosh's DATETIME takes naive datetimes: UTC, converted back when read."""
+    return aware(date).astimezone(timezone.utc).replace(tzinfo=None)
