@@ -67,14 +67,19 @@ def cpu_seconds() -> tuple[float, float]:
         ticks = [int(x) for x in f.readline().split()[1:]]
     busy = sum(ticks) - ticks[3] - ticks[4]  # all but idle and iowait
     times = os.times()
-    return busy / os.sysconf("SC_CLK_TCK"), times.user + times.system + times.children_user + times.children_system
+    return busy / os.sysconf(
+        "SC_CLK_TCK"
+    ), times.user + times.system + times.children_user + times.children_system
 
 
 def others_cpu(before: tuple[float, float], seconds: float) -> dict:
     """CPU time other processes took while we measured: a busy machine makes figures slower."""
     after = cpu_seconds()
     others = max(0.0, (after[0] - before[0]) - (after[1] - before[1]))
-    return {"others_cpu_s": round(others, 1), "others_share": round(others / (seconds * (os.cpu_count() or 1)), 3)}
+    return {
+        "others_cpu_s": round(others, 1),
+        "others_share": round(others / (seconds * (os.cpu_count() or 1)), 3),
+    }
 
 
 def log(message: str) -> None:
@@ -115,7 +120,7 @@ def query_mix(corpus: Path, count: int = QUERIES, seed: int = 7) -> list[str]:
             continue
         size = rng.choice([1, 2, 2, 3, 3, 4])
         start = rng.randrange(len(words) - size)
-        text = " ".join(words[start:start + size]).lower()
+        text = " ".join(words[start : start + size]).lower()
         if rng.random() < 0.5:
             text = fold(text)
         if size > 1 and rng.random() < 0.2:
@@ -125,6 +130,7 @@ def query_mix(corpus: Path, count: int = QUERIES, seed: int = 7) -> list[str]:
 
 
 # -- HTTP -------------------------------------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -179,8 +185,18 @@ def http_benchmark(index_dir: Path, queries: list[str], warmup: list[str], log_f
     """`search serve --workers 2` queried by 8 concurrent keep-alive clients: warm-up requests
     of other queries from all clients (so every worker has opened the index), then 400 timed."""
     port = _free_port()
-    command = [sys.executable, "-c", "from search.cli import main; main()", "serve", "--index",
-               str(index_dir), "--port", str(port), "--workers", str(HTTP_WORKERS)]
+    command = [
+        sys.executable,
+        "-c",
+        "from search.cli import main; main()",
+        "serve",
+        "--index",
+        str(index_dir),
+        "--port",
+        str(port),
+        "--workers",
+        str(HTTP_WORKERS),
+    ]
     with open(log_file, "w") as server_log:
         server = subprocess.Popen(command, stdout=server_log, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
@@ -195,18 +211,24 @@ def http_benchmark(index_dir: Path, queries: list[str], warmup: list[str], log_f
                 break
             except OSError:
                 if time.time() > deadline:
-                    raise RuntimeError(f"search serve did not answer in 120 s; see {log_file}")
+                    raise RuntimeError(f"search serve did not answer in 120 s; see {log_file}") from None
                 time.sleep(0.2)
         warm = [f"/api/search?q={quote(text)}" for text in warmup[: HTTP_CLIENTS * HTTP_WARMUP_PER_CLIENT]]
         _, warm_errors, _ = _clients(port, warm)
         urls = [f"/api/search?q={quote(queries[n % len(queries)])}" for n in range(HTTP_REQUESTS)]
         with TreeMemory(server.pid, SAMPLE_SECONDS) as memory:
             latencies, errors, elapsed = _clients(port, urls)
-        return {**percentiles(latencies), "errors": len(errors), "first_errors": errors[:5],
-                "warmup_errors": len(warm_errors), "requests_per_s": round(len(latencies) / elapsed, 1),
-                "workers": HTTP_WORKERS, "clients": HTTP_CLIENTS,
-                "server_peak_rss_mb": memory.result()["peak_rss_mb"],
-                "server_peak_pss_mb": memory.result()["peak_pss_mb"]}
+        return {
+            **percentiles(latencies),
+            "errors": len(errors),
+            "first_errors": errors[:5],
+            "warmup_errors": len(warm_errors),
+            "requests_per_s": round(len(latencies) / elapsed, 1),
+            "workers": HTTP_WORKERS,
+            "clients": HTTP_CLIENTS,
+            "server_peak_rss_mb": memory.result()["peak_rss_mb"],
+            "server_peak_pss_mb": memory.result()["peak_pss_mb"],
+        }
     finally:
         server.terminate()
         try:
@@ -217,6 +239,7 @@ def http_benchmark(index_dir: Path, queries: list[str], warmup: list[str], log_f
 
 
 # -- update -----------------------------------------------------------------------------------
+
 
 def update_benchmark(corpus: Path, index_dir: Path, generator: Generator, size: int) -> dict:
     """Edit 100 existing pages (their version 1), time `index_corpus` updating the index, then
@@ -244,9 +267,19 @@ def update_benchmark(corpus: Path, index_dir: Path, generator: Generator, size: 
 
 # -- one engine, one corpus size --------------------------------------------------------------
 
-def measure_engine(engine: str, corpus: Path, index_dir: Path, corpus_bytes: int, queries_file: Path,
-                   queries: list[str], warmup: list[str], generator: Generator, size: int,
-                   skip: set[str]) -> dict:
+
+def measure_engine(
+    engine: str,
+    corpus: Path,
+    index_dir: Path,
+    corpus_bytes: int,
+    queries_file: Path,
+    queries: list[str],
+    warmup: list[str],
+    generator: Generator,
+    size: int,
+    skip: set[str],
+) -> dict:
     shutil.rmtree(index_dir, ignore_errors=True)
     result = {}
     build = child("build", engine, str(corpus), str(index_dir), sample_memory=True)
@@ -254,14 +287,21 @@ def measure_engine(engine: str, corpus: Path, index_dir: Path, corpus_bytes: int
     build["mb_per_s"] = round(corpus_bytes / 2**20 / build["seconds"], 2)
     build["index_mb"] = folder_mb(index_dir)
     result["build"] = build
-    log(f"  {engine} build: {build['seconds']} s, {build['pages_per_s']} pages/s, "
-        f"peak {build['peak_rss_mb']} MB RSS ({build['peak_pss_mb']} MB PSS), index {build['index_mb']} MB")
+    log(
+        f"  {engine} build: {build['seconds']} s, {build['pages_per_s']} pages/s, "
+        f"peak {build['peak_rss_mb']} MB RSS ({build['peak_pss_mb']} MB PSS), index {build['index_mb']} MB"
+    )
 
     first = next((q for q in queries if len(q.split()) == 2 and '"' not in q), queries[0])
     opens = [child("open", engine, str(index_dir), first) for _ in range(OPEN_RUNS)]
     times = sorted(o["open_ms"] for o in opens)
-    result["open"] = {"median_ms": times[len(times) // 2], "max_ms": times[-1], "runs_ms": times,
-                      "import_ms": opens[0]["import_ms"], "query": first}
+    result["open"] = {
+        "median_ms": times[len(times) // 2],
+        "max_ms": times[-1],
+        "runs_ms": times,
+        "import_ms": opens[0]["import_ms"],
+        "query": first,
+    }
     log(f"  {engine} open to first query: {times} ms")
 
     library = child("query", engine, str(index_dir), str(queries_file))
@@ -269,15 +309,21 @@ def measure_engine(engine: str, corpus: Path, index_dir: Path, corpus_bytes: int
     log(f"  {engine} library queries: p50 {library['p50']} / p95 {library['p95']} / p99 {library['p99']} ms")
 
     if engine in OURS and "http" not in skip:
-        result["http"] = http_benchmark(index_dir, queries, warmup, index_dir.parent / f"{index_dir.name}.serve.log")
+        result["http"] = http_benchmark(
+            index_dir, queries, warmup, index_dir.parent / f"{index_dir.name}.serve.log"
+        )
         http = result["http"]
-        log(f"  {engine} HTTP: p50 {http['p50']} / p95 {http['p95']} / p99 {http['p99']} ms, "
-            f"{http['requests_per_s']} req/s, {http['errors']} errors")
+        log(
+            f"  {engine} HTTP: p50 {http['p50']} / p95 {http['p95']} / p99 {http['p99']} ms, "
+            f"{http['requests_per_s']} req/s, {http['errors']} errors"
+        )
     if engine in OURS and "update" not in skip:
         result["update"] = update_benchmark(corpus, index_dir, generator, size)
         update = result["update"]
-        log(f"  {engine} update of {update['edited']} edited files: {update['seconds']} s "
-            f"(changed {update['changed']}, added {update['added']}, removed {update['removed']})")
+        log(
+            f"  {engine} update of {update['edited']} edited files: {update['seconds']} s "
+            f"(changed {update['changed']}, added {update['added']}, removed {update['removed']})"
+        )
     return result
 
 
@@ -286,8 +332,13 @@ def run_size(size: int, engines: list[str], dense: bool, skip: set[str], report:
     name = "dense" if dense else "archive"
     started = time.perf_counter()
     corpus_bytes = write_corpus(corpus, size, dense=dense)
-    run = {"corpus": name, "pages": size, "corpus_mb": round(corpus_bytes / 2**20, 1),
-           "corpus_seconds": round(time.perf_counter() - started, 1), "engines": {}}
+    run = {
+        "corpus": name,
+        "pages": size,
+        "corpus_mb": round(corpus_bytes / 2**20, 1),
+        "corpus_seconds": round(time.perf_counter() - started, 1),
+        "engines": {},
+    }
     report["runs"].append(run)
     log(f"[{name} {size:,}] corpus {corpus} ready in {run['corpus_seconds']} s ({run['corpus_mb']} MB)")
     queries = query_mix(corpus)
@@ -303,8 +354,9 @@ def run_size(size: int, engines: list[str], dense: bool, skip: set[str], report:
         commit = _commit()
         cpu_before = cpu_seconds()
         try:
-            run["engines"][engine] = measure_engine(engine, corpus, index_dir, corpus_bytes, queries_file,
-                                                    queries, warmup, generator, size, skip)
+            run["engines"][engine] = measure_engine(
+                engine, corpus, index_dir, corpus_bytes, queries_file, queries, warmup, generator, size, skip
+            )
         except Exception as error:  # one engine failing must not lose the others' figures
             log(f"  {engine} FAILED: {error}")
             run["engines"][engine] = {"error": str(error)}
@@ -312,8 +364,10 @@ def run_size(size: int, engines: list[str], dense: bool, skip: set[str], report:
         run["engines"][engine]["minutes"] = round(elapsed / 60, 1)
         run["engines"][engine].update(others_cpu(cpu_before, elapsed))
         if run["engines"][engine]["others_share"] > BUSY_SHARE:
-            log(f"  other processes took {run['engines'][engine]['others_share']:.0%} of the machine's CPU "
-                f"while {engine} was measured")
+            log(
+                f"  other processes took {run['engines'][engine]['others_share']:.0%} of the machine's CPU "
+                f"while {engine} was measured"
+            )
         run["engines"][engine]["commit"] = commit
         if _commit() != commit:
             run["engines"][engine]["commit"] += f", then {_commit()} (search/ changed during the measurement)"
@@ -322,6 +376,7 @@ def run_size(size: int, engines: list[str], dense: bool, skip: set[str], report:
 
 
 # -- the report -------------------------------------------------------------------------------
+
 
 def _fmt(value, digits: int = 1) -> str:
     if value is None:
@@ -347,8 +402,12 @@ def _find(report: dict, corpus: str, pages: int, engine: str) -> dict | None:
 
 def target_rows(report: dict, corpus: str) -> list[str]:
     measured = _find(report, corpus, TARGET_PAGES, "tantivy")
-    rows = [f"Targets, tantivy at {TARGET_PAGES:,} pages ({corpus} corpus):", "",
-            "| target | goal | measured | met |", "|---|---|---|---|"]
+    rows = [
+        f"Targets, tantivy at {TARGET_PAGES:,} pages ({corpus} corpus):",
+        "",
+        "| target | goal | measured | met |",
+        "|---|---|---|---|",
+    ]
     if measured is None:
         return rows[:1] + ["", f"not measured in this run (no tantivy run at {TARGET_PAGES:,} pages)."]
     http, update = measured.get("http"), measured.get("update")
@@ -374,12 +433,17 @@ def target_rows(report: dict, corpus: str) -> list[str]:
             shown += f" RSS sum ({_fmt(measured['build']['peak_pss_mb'])} MB PSS)"
         if key == "open":
             shown += f" (worst of {OPEN_RUNS}; median {_fmt(measured['open']['median_ms'])})"
-        rows.append(f"| {label} | {'>=' if higher else '<='} {limit:,} {unit} | {shown} | {'yes' if met else 'NO'} |")
+        rows.append(
+            f"| {label} | {'>=' if higher else '<='} {limit:,} {unit} | {shown} | {'yes' if met else 'NO'} |"
+        )
     return rows
 
 
 def comparison_rows(report: dict, corpus: str) -> list[str]:
-    ours, plain = _find(report, corpus, COMPARE_PAGES, "whoosh"), _find(report, corpus, COMPARE_PAGES, "plain")
+    ours, plain = (
+        _find(report, corpus, COMPARE_PAGES, "whoosh"),
+        _find(report, corpus, COMPARE_PAGES, "plain"),
+    )
     head = f"Whoosh engine vs plain Whoosh at {COMPARE_PAGES:,} pages ({corpus} corpus), library queries:"
     if not ours or not plain:
         return [head, "", "not measured in this run."]
@@ -391,21 +455,36 @@ def comparison_rows(report: dict, corpus: str) -> list[str]:
 
 
 def markdown(report: dict) -> str:
-    out = [f"# Benchmark run {report['started']}", "",
-           f"{report['machine']['cores']} cores, {report['machine']['memory_gb']} GB; "
-           f"commit {report['commit']}; tantivy {report['versions'].get('tantivy')}, "
-           f"Whoosh {report['versions'].get('whoosh')}.", ""]
+    out = [
+        f"# Benchmark run {report['started']}",
+        "",
+        f"{report['machine']['cores']} cores, {report['machine']['memory_gb']} GB; "
+        f"commit {report['commit']}; tantivy {report['versions'].get('tantivy')}, "
+        f"Whoosh {report['versions'].get('whoosh')}.",
+        "",
+    ]
     commits = {figures.get("commit") for run in report["runs"] for figures in run["engines"].values()}
     if len(commits - {None}) > 1:
-        out += ["**The code under test changed during this run**: " + "; ".join(
-            f"{run['corpus']} {run['pages']:,} {engine}: {figures.get('commit')}"
-            for run in report["runs"] for engine, figures in run["engines"].items()) + ".", ""]
+        out += [
+            "**The code under test changed during this run**: "
+            + "; ".join(
+                f"{run['corpus']} {run['pages']:,} {engine}: {figures.get('commit')}"
+                for run in report["runs"]
+                for engine, figures in run["engines"].items()
+            )
+            + ".",
+            "",
+        ]
     corpora = list(dict.fromkeys(run["corpus"] for run in report["runs"]))
     for corpus in corpora:
         runs = [run for run in report["runs"] if run["corpus"] == corpus]
-        out += [f"## {corpus} corpus", "",
-                "| pages | engine | build pages/s | MB/s | peak MB RSS (PSS) | index MB | open ms | "
-                "library p50 / p95 / p99 ms |", "|---|---|---|---|---|---|---|---|"]
+        out += [
+            f"## {corpus} corpus",
+            "",
+            "| pages | engine | build pages/s | MB/s | peak MB RSS (PSS) | index MB | open ms | "
+            "library p50 / p95 / p99 ms |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
         for run in runs:
             for engine, figures in run["engines"].items():
                 if "error" in figures:
@@ -415,18 +494,29 @@ def markdown(report: dict) -> str:
                 out.append(
                     f"| {run['pages']:,} | {engine} | {_fmt(build['pages_per_s'])} | {build['mb_per_s']} | "
                     f"{_fmt(build['peak_rss_mb'])} ({_fmt(build['peak_pss_mb'])}) | {_fmt(build['index_mb'])} | "
-                    f"{_fmt(figures['open']['median_ms'])} | {_lat(figures['library'])} |")
-        out += ["", "| pages | engine | HTTP p50 / p95 / p99 ms, 8 clients, 2 workers | req/s | errors | "
-                    "server peak MB RSS (PSS) | update of 100 edited files, s |", "|---|---|---|---|---|---|---|"]
+                    f"{_fmt(figures['open']['median_ms'])} | {_lat(figures['library'])} |"
+                )
+        out += [
+            "",
+            "| pages | engine | HTTP p50 / p95 / p99 ms, 8 clients, 2 workers | req/s | errors | "
+            "server peak MB RSS (PSS) | update of 100 edited files, s |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for run in runs:
             for engine, figures in run["engines"].items():
                 if engine not in OURS or "error" in figures:
                     continue
                 http, update = figures.get("http"), figures.get("update")
-                server = f"{_fmt(http['server_peak_rss_mb'])} ({_fmt(http['server_peak_pss_mb'])})" if http else "-"
-                out.append(f"| {run['pages']:,} | {engine} | {_lat(http)} | "
-                           f"{http['requests_per_s'] if http else '-'} | {http['errors'] if http else '-'} | "
-                           f"{server} | {update['seconds'] if update else '-'} |")
+                server = (
+                    f"{_fmt(http['server_peak_rss_mb'])} ({_fmt(http['server_peak_pss_mb'])})"
+                    if http
+                    else "-"
+                )
+                out.append(
+                    f"| {run['pages']:,} | {engine} | {_lat(http)} | "
+                    f"{http['requests_per_s'] if http else '-'} | {http['errors'] if http else '-'} | "
+                    f"{server} | {update['seconds'] if update else '-'} |"
+                )
         out += [""] + target_rows(report, corpus) + [""] + comparison_rows(report, corpus) + [""]
         out += checks(runs)
     return "\n".join(out)
@@ -441,24 +531,32 @@ def checks(runs: list[dict]) -> list[str]:
         if tantivy and whoosh and "library" in tantivy and "library" in whoosh:
             a, b = tantivy["library"]["totals"], whoosh["library"]["totals"]
             same = sum(x == y for x, y in zip(a, b))
-            notes.append(f"- {run['pages']:,} pages: tantivy and whoosh report the same total for {same} "
-                         f"of {len(a)} queries; queries with no hit: tantivy {tantivy['library']['no_hits']}, "
-                         f"whoosh {whoosh['library']['no_hits']}.")
+            notes.append(
+                f"- {run['pages']:,} pages: tantivy and whoosh report the same total for {same} "
+                f"of {len(a)} queries; queries with no hit: tantivy {tantivy['library']['no_hits']}, "
+                f"whoosh {whoosh['library']['no_hits']}."
+            )
         for engine, figures in run["engines"].items():
             if figures.get("others_share", 0) > BUSY_SHARE:
-                notes.append(f"- {run['pages']:,} pages, {engine}: other processes took "
-                             f"{figures['others_share']:.0%} of the machine's CPU during the measurement "
-                             f"({figures['others_cpu_s']} CPU-s): its figures are slower than on a quiet machine.")
+                notes.append(
+                    f"- {run['pages']:,} pages, {engine}: other processes took "
+                    f"{figures['others_share']:.0%} of the machine's CPU during the measurement "
+                    f"({figures['others_cpu_s']} CPU-s): its figures are slower than on a quiet machine."
+                )
         for engine in OURS:
             update = (run["engines"].get(engine) or {}).get("update")
             if update and (update["changed"] != update["edited"] or update["added"] or update["removed"]):
-                notes.append(f"- {run['pages']:,} pages, {engine}: the update reported {update['changed']} "
-                             f"changed, {update['added']} added, {update['removed']} removed "
-                             f"for {update['edited']} edited files.")
+                notes.append(
+                    f"- {run['pages']:,} pages, {engine}: the update reported {update['changed']} "
+                    f"changed, {update['added']} added, {update['removed']} removed "
+                    f"for {update['edited']} edited files."
+                )
             http = (run["engines"].get(engine) or {}).get("http")
             if http and http["errors"]:
-                notes.append(f"- {run['pages']:,} pages, {engine}: {http['errors']} HTTP errors, first: "
-                             f"{http['first_errors'][0][:200]}")
+                notes.append(
+                    f"- {run['pages']:,} pages, {engine}: {http['errors']} HTTP errors, first: "
+                    f"{http['first_errors'][0][:200]}"
+                )
     return (["Checks:", ""] + notes + [""]) if notes else []
 
 
@@ -474,45 +572,74 @@ def _versions() -> dict:
 
 def _commit() -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                              cwd=ROOT, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "search", "web", "pyproject.toml"],
-                               capture_output=True, text=True, cwd=ROOT).stdout.splitlines()
-        return head + (" (search/ or web/ modified: " + " ".join(line[3:] for line in dirty if line) + ")"
-                       if any(dirty) else "")
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "search", "web", "pyproject.toml"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        ).stdout.splitlines()
+        return head + (
+            " (search/ or web/ modified: " + " ".join(line[3:] for line in dirty if line) + ")"
+            if any(dirty)
+            else ""
+        )
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000], help="corpus sizes, pages")
     parser.add_argument("--quick", action="store_true", help="a smoke check: --sizes 2000")
-    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES),
-                        help="engines measured (default: all three)")
-    parser.add_argument("--big-engines", nargs="+", choices=ENGINES,
-                        help="engines measured at sizes of --big-from pages and more (default: --engines); "
-                             "the whoosh engine takes about 30 min to build 100,000 pages")
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        choices=ENGINES,
+        default=list(ENGINES),
+        help="engines measured (default: all three)",
+    )
+    parser.add_argument(
+        "--big-engines",
+        nargs="+",
+        choices=ENGINES,
+        help="engines measured at sizes of --big-from pages and more (default: --engines); "
+        "the whoosh engine takes about 30 min to build 100,000 pages",
+    )
     parser.add_argument("--big-from", type=int, default=BIG_FROM)
     corpora = parser.add_mutually_exclusive_group()
     corpora.add_argument("--dense", action="store_true", help="the old bigram-chain corpus only")
     corpora.add_argument("--both", action="store_true", help="the archive-like and the dense corpus")
-    parser.add_argument("--skip", nargs="+", choices=("http", "update"), default=[],
-                        help="parts not to measure")
+    parser.add_argument(
+        "--skip", nargs="+", choices=("http", "update"), default=[], help="parts not to measure"
+    )
     args = parser.parse_args()
     sizes = [2000] if args.quick else args.sizes
     OUT.mkdir(exist_ok=True)
     names = ["archive", "dense"] if args.both else ["dense"] if args.dense else ["archive"]
     started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    report = {"started": started, "commit": _commit(), "versions": _versions(),
-              "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
-                          "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)},
-              "arguments": vars(args), "runs": []}
+    report = {
+        "started": started,
+        "commit": _commit(),
+        "versions": _versions(),
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
+        },
+        "arguments": vars(args),
+        "runs": [],
+    }
     stem = OUT / f"report-{'-'.join(names)}-{'-'.join(map(str, sizes))}"
 
     def save() -> None:
-        stem.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        stem.with_suffix(".json").write_text(
+            json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
 
     for name in names:
         for size in sizes:

@@ -30,6 +30,7 @@ def own_peak_mb() -> dict:
 
 # -- plain Whoosh: the default analyzer, the whole file as body, no extraction ----------------
 
+
 def build_plain(corpus: Path, index_dir: Path) -> int:
     """Plain Whoosh: default analyzer, the whole file as body, its first line as title."""
     from whoosh import index
@@ -66,6 +67,7 @@ def plain_searcher(index_dir: Path):
 
 
 # -- ours: search.index and search.query, whichever engine built the index -------------------
+
 
 def our_searcher(index_dir: Path):
     """A function text -> (total, suggestion) through search.query.search with snippets and
@@ -108,8 +110,12 @@ def build(engine: str, corpus: Path, index_dir: Path) -> dict:
         report = build_index([str(corpus)], str(index_dir))
     else:
         raise SystemExit(f"search.index.build_index takes no engine: cannot build {engine}")
-    return {"seconds": round(time.perf_counter() - started, 2), "indexed": report.indexed,
-            "skipped": len(report.skipped), "engine": getattr(report, "engine", engine)}
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "indexed": report.indexed,
+        "skipped": len(report.skipped),
+        "engine": getattr(report, "engine", engine),
+    }
 
 
 def open_first(engine: str, index_dir: Path, text: str) -> dict:
@@ -125,8 +131,12 @@ def open_first(engine: str, index_dir: Path, text: str) -> dict:
     one = searcher_for(engine, index_dir)
     answer = one(text)
     done = time.perf_counter()
-    return {"open_ms": round((done - imported) * 1000, 1), "import_ms": round((imported - started) * 1000, 1),
-            "query": text, "total": answer["total"]}
+    return {
+        "open_ms": round((done - imported) * 1000, 1),
+        "import_ms": round((imported - started) * 1000, 1),
+        "query": text,
+        "total": answer["total"],
+    }
 
 
 def query(engine: str, index_dir: Path, queries: list[str]) -> dict:
@@ -142,8 +152,13 @@ def query(engine: str, index_dir: Path, queries: list[str]) -> dict:
         latencies.append((time.perf_counter() - started) * 1000)
         totals.append(answer["total"])
         suggestions += bool(answer["suggestion"])
-    return {**percentiles(latencies), "latencies_ms": [round(x, 2) for x in latencies],
-            "totals": totals, "no_hits": sum(1 for t in totals if not t), "suggestions": suggestions}
+    return {
+        **percentiles(latencies),
+        "latencies_ms": [round(x, 2) for x in latencies],
+        "totals": totals,
+        "no_hits": sum(1 for t in totals if not t),
+        "suggestions": suggestions,
+    }
 
 
 def update(corpus: Path, index_dir: Path) -> dict:
@@ -151,9 +166,14 @@ def update(corpus: Path, index_dir: Path) -> dict:
 
     started = time.perf_counter()
     report = index_corpus([str(corpus)], str(index_dir))
-    return {"seconds": round(time.perf_counter() - started, 2), "added": report.added,
-            "changed": report.changed, "removed": report.removed, "rebuilt": report.rebuilt,
-            "engine": getattr(report, "engine", None)}
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "added": report.added,
+        "changed": report.changed,
+        "removed": report.removed,
+        "rebuilt": report.rebuilt,
+        "engine": getattr(report, "engine", None),
+    }
 
 
 def main() -> None:

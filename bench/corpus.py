@@ -46,32 +46,181 @@ STOP_TONES = ("\u0301", "\u0323")  # a syllable ending in p, t, c, ch takes only
 VOWELS = set("aăâeêioôơuưy")
 HATTED = set("ăâêôơư")
 # Written onsets; k, gh, ngh are the spellings of c, g, ng before i, e, ê (spelled below).
-ONSETS = ("", "b", "c", "ch", "d", "đ", "g", "gi", "h", "kh", "l", "m", "n", "ng", "nh", "ph",
-          "qu", "r", "s", "t", "th", "tr", "v", "x")
+ONSETS = (
+    "",
+    "b",
+    "c",
+    "ch",
+    "d",
+    "đ",
+    "g",
+    "gi",
+    "h",
+    "kh",
+    "l",
+    "m",
+    "n",
+    "ng",
+    "nh",
+    "ph",
+    "qu",
+    "r",
+    "s",
+    "t",
+    "th",
+    "tr",
+    "v",
+    "x",
+)
 # Onsets that take a rhyme with the glide o/u (hoa, khuyên, thuê, xoay); labials never do.
 GLIDE_ONSETS = {"", "ch", "d", "đ", "g", "h", "kh", "l", "n", "ng", "nh", "s", "t", "th", "tr", "x"}
-RHYMES = """
-a e ê i o ô ơ u ư
-ai ao au ay âu ây eo êu ia iu oi ôi ơi ua ui uôi ưa ưi ươi ưu ươu iêu
-am an ang anh ap at ac ach
-ăm ăn ăng ăp ăt ăc
-âm ân âng âp ât âc
-em en eng ep et ec
-êm ên ênh êp êt êch
-im in inh ip it ich
-om on ong op ot oc
-ôm ôn ông ôp ôt ôc
-ơm ơn ơp ơt
-um un ung up ut uc
-ưn ưng ưt ưc
-iêm iên iêng iêp iêt iêc
-uôm uôn uông uôt uôc
-ươm ươn ương ươp ươt ươc
-""".split()
-GLIDE_RHYMES = """
-oa oai oay oan oang oanh oat oac oach oăn oăng oăt oăc oe oen oet oeo
-uê uênh uêch uy uya uyu uyên uyêt uynh uych uyt uân uât uơ
-""".split()
+RHYMES = [
+    "a",
+    "e",
+    "ê",
+    "i",
+    "o",
+    "ô",
+    "ơ",
+    "u",
+    "ư",
+    "ai",
+    "ao",
+    "au",
+    "ay",
+    "âu",
+    "ây",
+    "eo",
+    "êu",
+    "ia",
+    "iu",
+    "oi",
+    "ôi",
+    "ơi",
+    "ua",
+    "ui",
+    "uôi",
+    "ưa",
+    "ưi",
+    "ươi",
+    "ưu",
+    "ươu",
+    "iêu",
+    "am",
+    "an",
+    "ang",
+    "anh",
+    "ap",
+    "at",
+    "ac",
+    "ach",
+    "ăm",
+    "ăn",
+    "ăng",
+    "ăp",
+    "ăt",
+    "ăc",
+    "âm",
+    "ân",
+    "âng",
+    "âp",
+    "ât",
+    "âc",
+    "em",
+    "en",
+    "eng",
+    "ep",
+    "et",
+    "ec",
+    "êm",
+    "ên",
+    "ênh",
+    "êp",
+    "êt",
+    "êch",
+    "im",
+    "in",
+    "inh",
+    "ip",
+    "it",
+    "ich",
+    "om",
+    "on",
+    "ong",
+    "op",
+    "ot",
+    "oc",
+    "ôm",
+    "ôn",
+    "ông",
+    "ôp",
+    "ôt",
+    "ôc",
+    "ơm",
+    "ơn",
+    "ơp",
+    "ơt",
+    "um",
+    "un",
+    "ung",
+    "up",
+    "ut",
+    "uc",
+    "ưn",
+    "ưng",
+    "ưt",
+    "ưc",
+    "iêm",
+    "iên",
+    "iêng",
+    "iêp",
+    "iêt",
+    "iêc",
+    "uôm",
+    "uôn",
+    "uông",
+    "uôt",
+    "uôc",
+    "ươm",
+    "ươn",
+    "ương",
+    "ươp",
+    "ươt",
+    "ươc",
+]
+GLIDE_RHYMES = [
+    "oa",
+    "oai",
+    "oay",
+    "oan",
+    "oang",
+    "oanh",
+    "oat",
+    "oac",
+    "oach",
+    "oăn",
+    "oăng",
+    "oăt",
+    "oăc",
+    "oe",
+    "oen",
+    "oet",
+    "oeo",
+    "uê",
+    "uênh",
+    "uêch",
+    "uy",
+    "uya",
+    "uyu",
+    "uyên",
+    "uyêt",
+    "uynh",
+    "uych",
+    "uyt",
+    "uân",
+    "uât",
+    "uơ",
+]
 QU_RHYMES = ["uôc", "uên"]  # quốc, quên
 STOPS = ("p", "t", "c", "ch")
 
@@ -125,7 +274,7 @@ def _toned_syllables():
             position = len(spelled) - len(toned) + _tone_vowel(toned)
             tones = STOP_TONES if spelled.endswith(STOPS) else TONES
             for tone in tones:
-                text = spelled[: position + 1] + tone + spelled[position + 1:]
+                text = spelled[: position + 1] + tone + spelled[position + 1 :]
                 yield unicodedata.normalize("NFC", text), onset, rhyme, tone
 
 
@@ -137,14 +286,126 @@ def syllable_inventory() -> list[str]:
 
 # How common onsets, rhymes and tones are, roughly (unlisted: 1): a syllable's prior weight is
 # their product, times a random factor, so some syllables make many words and most make few.
-ONSET_WEIGHT = {"": 5, "b": 4, "c": 6, "ch": 5, "d": 4, "đ": 6, "g": 2, "gi": 3, "h": 6,
-                "kh": 4, "l": 6, "m": 5, "n": 4, "ng": 4, "nh": 5, "ph": 4, "qu": 4, "r": 2,
-                "s": 4, "t": 7, "th": 8, "tr": 6, "v": 5, "x": 3}
-COMMON_RHYMES = set("""a ai an ang anh ao at ac ach âm ân ât âu ây e ê ên ênh ết i in inh it ich
-iên iêt iêu o oi on ong ôi ông ơi u ung uc ư ưa ương ươc ươi uôn uông uôc uôi oa oai oan oang
-oat uy uyên uyêt uân ưng ưc ơn ay am ao""".split())
-RARE_RHYMES = set("""ăp eng ec ưt ươu uych uyu oăc oăt oeo uêch uênh ơp ôp ưi iêp ươp uya ươm
-uôm iêc uơ uynh oach ăc""".split())
+ONSET_WEIGHT = {
+    "": 5,
+    "b": 4,
+    "c": 6,
+    "ch": 5,
+    "d": 4,
+    "đ": 6,
+    "g": 2,
+    "gi": 3,
+    "h": 6,
+    "kh": 4,
+    "l": 6,
+    "m": 5,
+    "n": 4,
+    "ng": 4,
+    "nh": 5,
+    "ph": 4,
+    "qu": 4,
+    "r": 2,
+    "s": 4,
+    "t": 7,
+    "th": 8,
+    "tr": 6,
+    "v": 5,
+    "x": 3,
+}
+COMMON_RHYMES = set(
+    [
+        "a",
+        "ai",
+        "an",
+        "ang",
+        "anh",
+        "ao",
+        "at",
+        "ac",
+        "ach",
+        "âm",
+        "ân",
+        "ât",
+        "âu",
+        "ây",
+        "e",
+        "ê",
+        "ên",
+        "ênh",
+        "ết",
+        "i",
+        "in",
+        "inh",
+        "it",
+        "ich",
+        "iên",
+        "iêt",
+        "iêu",
+        "o",
+        "oi",
+        "on",
+        "ong",
+        "ôi",
+        "ông",
+        "ơi",
+        "u",
+        "ung",
+        "uc",
+        "ư",
+        "ưa",
+        "ương",
+        "ươc",
+        "ươi",
+        "uôn",
+        "uông",
+        "uôc",
+        "uôi",
+        "oa",
+        "oai",
+        "oan",
+        "oang",
+        "oat",
+        "uy",
+        "uyên",
+        "uyêt",
+        "uân",
+        "ưng",
+        "ưc",
+        "ơn",
+        "ay",
+        "am",
+        "ao",
+    ]
+)
+RARE_RHYMES = set(
+    [
+        "ăp",
+        "eng",
+        "ec",
+        "ưt",
+        "ươu",
+        "uych",
+        "uyu",
+        "oăc",
+        "oăt",
+        "oeo",
+        "uêch",
+        "uênh",
+        "ơp",
+        "ôp",
+        "ưi",
+        "iêp",
+        "ươp",
+        "uya",
+        "ươm",
+        "uôm",
+        "iêc",
+        "uơ",
+        "uynh",
+        "oach",
+        "ăc",
+    ]
+)
 TONE_WEIGHT = {"": 30, "\u0300": 20, "\u0301": 22, "\u0309": 10, "\u0303": 5, "\u0323": 13}
 
 
@@ -162,21 +423,178 @@ def syllable_weights(rng: random.Random) -> dict[str, float]:
 
 # Function words (and the commonest adverbs and verbs that every kind of story uses), most
 # frequent first; used with a Zipf distribution over this order.
-FUNCTION_WORDS = """
-của và là các những được cho với trong đã này người có không một về khi từ để theo tại năm
-ngày cũng đến sẽ như ra nhiều đó vào thì phải đang còn nhưng trên lại mà nên đi làm hơn
-tháng ông bà anh chị họ chúng tôi ta nó rất đều vẫn chỉ sau trước qua bị bởi vì nếu hay hoặc
-cùng giữa dưới ngoài rồi mới lớn nhỏ cao thấp vừa thêm luôn hết mỗi mọi nhau gì đây kia ấy
-thế vậy nào sao bao đâu ai cả nữa chưa đừng hãy vẫn tuy song
-""".split()
+FUNCTION_WORDS = [
+    "của",
+    "và",
+    "là",
+    "các",
+    "những",
+    "được",
+    "cho",
+    "với",
+    "trong",
+    "đã",
+    "này",
+    "người",
+    "có",
+    "không",
+    "một",
+    "về",
+    "khi",
+    "từ",
+    "để",
+    "theo",
+    "tại",
+    "năm",
+    "ngày",
+    "cũng",
+    "đến",
+    "sẽ",
+    "như",
+    "ra",
+    "nhiều",
+    "đó",
+    "vào",
+    "thì",
+    "phải",
+    "đang",
+    "còn",
+    "nhưng",
+    "trên",
+    "lại",
+    "mà",
+    "nên",
+    "đi",
+    "làm",
+    "hơn",
+    "tháng",
+    "ông",
+    "bà",
+    "anh",
+    "chị",
+    "họ",
+    "chúng",
+    "tôi",
+    "ta",
+    "nó",
+    "rất",
+    "đều",
+    "vẫn",
+    "chỉ",
+    "sau",
+    "trước",
+    "qua",
+    "bị",
+    "bởi",
+    "vì",
+    "nếu",
+    "hay",
+    "hoặc",
+    "cùng",
+    "giữa",
+    "dưới",
+    "ngoài",
+    "rồi",
+    "mới",
+    "lớn",
+    "nhỏ",
+    "cao",
+    "thấp",
+    "vừa",
+    "thêm",
+    "luôn",
+    "hết",
+    "mỗi",
+    "mọi",
+    "nhau",
+    "gì",
+    "đây",
+    "kia",
+    "ấy",
+    "thế",
+    "vậy",
+    "nào",
+    "sao",
+    "bao",
+    "đâu",
+    "ai",
+    "cả",
+    "nữa",
+    "chưa",
+    "đừng",
+    "hãy",
+    "vẫn",
+    "tuy",
+    "song",
+]
 FUNCTION_WORDS = list(dict.fromkeys(FUNCTION_WORDS))
-FAMILY = [("Nguyễn", 30), ("Trần", 11), ("Lê", 9.5), ("Phạm", 7), ("Hoàng", 5), ("Huỳnh", 4),
-          ("Phan", 4), ("Vũ", 4), ("Võ", 3), ("Đặng", 2), ("Bùi", 2), ("Đỗ", 2), ("Hồ", 1.5),
-          ("Ngô", 1.5), ("Dương", 1), ("Lý", 0.5), ("Đinh", 1), ("Lương", 0.7), ("Trịnh", 0.7),
-          ("Mai", 0.5), ("Cao", 0.5), ("Tạ", 0.4), ("Hà", 0.6), ("Vương", 0.4)]
-MIDDLE = """Văn Thị Hữu Đức Minh Thanh Ngọc Quang Xuân Thu Hồng Kim Anh Công Đình Trọng Bá Quốc
-Hoài Mạnh Thành Tuấn Phương Hải Gia Bảo Khánh Như Thùy Diệu Tiến Duy Việt Hoàng Trung Huy Thế
-Mỹ Lan""".split()
+FAMILY = [
+    ("Nguyễn", 30),
+    ("Trần", 11),
+    ("Lê", 9.5),
+    ("Phạm", 7),
+    ("Hoàng", 5),
+    ("Huỳnh", 4),
+    ("Phan", 4),
+    ("Vũ", 4),
+    ("Võ", 3),
+    ("Đặng", 2),
+    ("Bùi", 2),
+    ("Đỗ", 2),
+    ("Hồ", 1.5),
+    ("Ngô", 1.5),
+    ("Dương", 1),
+    ("Lý", 0.5),
+    ("Đinh", 1),
+    ("Lương", 0.7),
+    ("Trịnh", 0.7),
+    ("Mai", 0.5),
+    ("Cao", 0.5),
+    ("Tạ", 0.4),
+    ("Hà", 0.6),
+    ("Vương", 0.4),
+]
+MIDDLE = [
+    "Văn",
+    "Thị",
+    "Hữu",
+    "Đức",
+    "Minh",
+    "Thanh",
+    "Ngọc",
+    "Quang",
+    "Xuân",
+    "Thu",
+    "Hồng",
+    "Kim",
+    "Anh",
+    "Công",
+    "Đình",
+    "Trọng",
+    "Bá",
+    "Quốc",
+    "Hoài",
+    "Mạnh",
+    "Thành",
+    "Tuấn",
+    "Phương",
+    "Hải",
+    "Gia",
+    "Bảo",
+    "Khánh",
+    "Như",
+    "Thùy",
+    "Diệu",
+    "Tiến",
+    "Duy",
+    "Việt",
+    "Hoàng",
+    "Trung",
+    "Huy",
+    "Thế",
+    "Mỹ",
+    "Lan",
+]
 UNITS = ["%", "tỷ", "triệu", "nghìn", "km", "ha", "tấn", "lần", "giờ", "phút", "tuổi"]
 
 
@@ -219,7 +637,7 @@ class Generator:
         self._topic_weights = [w / total for w in self._topic_weights]
         self._family_cw = list(itertools.accumulate(weight for _, weight in FAMILY))
         self._middle_cw = _zipf_cumulative(len(MIDDLE), 0.4)
-        self._given = [_capital(s) for s in self.syllables[:: 3]]
+        self._given = [_capital(s) for s in self.syllables[::3]]
 
     # -- the archive-like generator -----------------------------------------------------------
 
@@ -291,16 +709,21 @@ class Generator:
         cast = [self._person(topic_rng) for _ in range(topic_rng.choice((0, 1, 1, 2, 2, 3)))]
         rng = random.Random(f"{self.seed}/{number}/{version}")
         words = self._words(topics, rng, FUNCTION_SHARE)
-        lines = [self._title(rng, topics), "![]() |",
-                 f"| {self._sentence(rng, words, cast, rng.randint(8, 16))} |"]
+        lines = [
+            self._title(rng, topics),
+            "![]() |",
+            f"| {self._sentence(rng, words, cast, rng.randint(8, 16))} |",
+        ]
         size = 0
         while size < BODY_BYTES:
-            paragraph = " ".join(self._sentence(rng, words, cast, rng.randint(10, 30))
-                                 for _ in range(rng.randint(2, 5)))
+            paragraph = " ".join(
+                self._sentence(rng, words, cast, rng.randint(10, 30)) for _ in range(rng.randint(2, 5))
+            )
             lines.append(paragraph)
             size += len(paragraph.encode("utf-8")) + 1
-        related = [self._title(rng, self._topics(rng)[:1] if rng.random() < 0.3 else topics)
-                   for _ in range(3)]
+        related = [
+            self._title(rng, self._topics(rng)[:1] if rng.random() < 0.3 else topics) for _ in range(3)
+        ]
         lines += ["Tin bài liên quan", ""] + related
         return lines
 
@@ -326,8 +749,10 @@ class Generator:
         lines += ["Đọc nhiều", ""] + rng.sample(popular, 4)
         lines += ["Multimedia"]
         for teaser in rng.sample(popular, 3):
-            lines += [f"![[Video] {teaser}](https://site{site}.example/v/{rng.randint(1, 10**6)}.jpg)",
-                      f"[Video] {teaser}"]
+            lines += [
+                f"![[Video] {teaser}](https://site{site}.example/v/{rng.randint(1, 10**6)}.jpg)",
+                f"[Video] {teaser}",
+            ]
         return f"site-{site:02d}", "\n".join(lines) + "\n"
 
 
@@ -336,7 +761,24 @@ class Generator:
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _SYLLABLE = re.compile(r"[^\W\d_]+")
-DENSE_FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
+DENSE_FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
 
 
 class Chain:
@@ -408,6 +850,7 @@ def _dense_page(chain: Chain, seed: int, number: int, version: int) -> tuple[lis
 # ---------------------------------------------------------------------------------------------
 # Writing a corpus
 
+
 def corpus_dir(out: str | Path, count: int, dense: bool = False) -> Path:
     """bench/out/corpus-N, or corpus-dense-N."""
     return Path(out) / (f"corpus-dense-{count}" if dense else f"corpus-{count}")
@@ -438,16 +881,24 @@ def _write_range(args) -> int:
     return written
 
 
-def write_corpus(folder: str | Path, count: int, dense: bool = False,
-                 seeds_dir: str | Path = "seeds", seed: int = 1, processes: int | None = None) -> int:
+def write_corpus(
+    folder: str | Path,
+    count: int,
+    dense: bool = False,
+    seeds_dir: str | Path = "seeds",
+    seed: int = 1,
+    processes: int | None = None,
+) -> int:
     """Write pages 0..count-1 under folder/site-NN/NNNNNN.txt (pages already there are kept);
     returns the corpus's bytes. Uses one process per core for large corpora."""
     folder = Path(folder)
     for site in range(SITES):
         (folder / f"site-{site:02d}").mkdir(parents=True, exist_ok=True)
     chunk = 1000
-    jobs = [(folder, range(start, min(count, start + chunk)), dense, str(seeds_dir), seed)
-            for start in range(0, count, chunk)]
+    jobs = [
+        (folder, range(start, min(count, start + chunk)), dense, str(seeds_dir), seed)
+        for start in range(0, count, chunk)
+    ]
     processes = processes or min(len(jobs), os.cpu_count() or 1)
     if processes <= 1:
         return sum(map(_write_range, jobs))

@@ -93,8 +93,13 @@ def _map(function, jobs: list, processes: int):
         return pool.map(function, jobs)
 
 
-def measure(folder: str | Path, use_extractor: bool = False, sample: int = 5000, top: int = 20,
-            processes: int | None = None) -> dict:
+def measure(
+    folder: str | Path,
+    use_extractor: bool = False,
+    sample: int = 5000,
+    top: int = 20,
+    processes: int | None = None,
+) -> dict:
     """Distinct syllables and the most common content pairs of a corpus folder."""
     started = time.perf_counter()
     files = sorted(Path(folder).rglob("*.txt"))
@@ -103,8 +108,11 @@ def measure(folder: str | Path, use_extractor: bool = False, sample: int = 5000,
     sampled = set(random.Random(1).sample(range(len(files)), min(sample, len(files))))
     processes = processes or os.cpu_count() or 1
     chunks = [range(start, min(len(files), start + 2000)) for start in range(0, len(files), 2000)]
-    first = _map(_first_pass, [([(files[i], i in sampled) for i in chunk], use_extractor)
-                               for chunk in chunks], processes)
+    first = _map(
+        _first_pass,
+        [([(files[i], i in sampled) for i in chunk], use_extractor) for chunk in chunks],
+        processes,
+    )
     syllables, tokens, pages, sample_pairs = set(), 0, 0, Counter()
     for seen, count, n, pairs in first:
         syllables |= seen
@@ -113,8 +121,9 @@ def measure(folder: str | Path, use_extractor: bool = False, sample: int = 5000,
         sample_pairs.update(pairs)
     candidates = {pair for pair, n in sample_pairs.items() if n >= CANDIDATE_FRACTION * len(sampled)}
     counts = Counter()
-    for part in _map(_second_pass, [([files[i] for i in chunk], use_extractor, candidates)
-                                    for chunk in chunks], processes):
+    for part in _map(
+        _second_pass, [([files[i] for i in chunk], use_extractor, candidates) for chunk in chunks], processes
+    ):
         counts.update(part)
     common = counts.most_common(top)
     return {
@@ -124,8 +133,9 @@ def measure(folder: str | Path, use_extractor: bool = False, sample: int = 5000,
         "syllables_per_page": round(tokens / pages, 1),
         "sample_pages": len(sampled),
         "pairs_in_over_1pct_of_sample": len(candidates),
-        "top_pairs": [{"pair": f"{a} {b}", "pages": n, "fraction": round(n / pages, 4)}
-                      for (a, b), n in common],
+        "top_pairs": [
+            {"pair": f"{a} {b}", "pages": n, "fraction": round(n / pages, 4)} for (a, b), n in common
+        ],
         "max_pair_fraction": round(common[0][1] / pages, 4) if common else 0.0,
         "article_text": "extractor" if use_extractor else "lines above the navigation tail",
         "seconds": round(time.perf_counter() - started, 1),
@@ -133,8 +143,11 @@ def measure(folder: str | Path, use_extractor: bool = False, sample: int = 5000,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.corpus_stats", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.corpus_stats",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("folder")
     parser.add_argument("--extract", action="store_true", help="use search.extract for the article")
     parser.add_argument("--sample", type=int, default=5000, help="pages sampled for candidate pairs")
@@ -145,11 +158,15 @@ def main() -> None:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return
-    print(f"{result['folder']}: {result['pages']:,} pages ({result['article_text']}), "
-          f"{result['distinct_syllables']:,} distinct syllables, "
-          f"{result['syllables_per_page']} syllables a page; {result['seconds']} s")
-    print(f"most common content pairs (pages holding them; {result['pairs_in_over_1pct_of_sample']} "
-          f"pairs in >= 1% of a {result['sample_pages']}-page sample):")
+    print(
+        f"{result['folder']}: {result['pages']:,} pages ({result['article_text']}), "
+        f"{result['distinct_syllables']:,} distinct syllables, "
+        f"{result['syllables_per_page']} syllables a page; {result['seconds']} s"
+    )
+    print(
+        f"most common content pairs (pages holding them; {result['pairs_in_over_1pct_of_sample']} "
+        f"pairs in >= 1% of a {result['sample_pages']}-page sample):"
+    )
     for row in result["top_pairs"]:
         print(f"  {row['pair']:<24} {row['pages']:>8,}  {row['fraction']:.2%}")
     sys.stdout.flush()

@@ -18,8 +18,14 @@ def percentiles(latencies: list[float]) -> dict:
         rank = max(1, -(-int(q * 1000) * len(ordered) // 1000))
         return round(ordered[rank - 1], 1)
 
-    return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "mean": round(statistics.mean(ordered), 1),
-            "max": round(ordered[-1], 1), "n": len(ordered)}
+    return {
+        "p50": at(0.50),
+        "p95": at(0.95),
+        "p99": at(0.99),
+        "mean": round(statistics.mean(ordered), 1),
+        "max": round(ordered[-1], 1),
+        "n": len(ordered),
+    }
 
 
 def _children_map() -> dict[int, list[int]]:
@@ -34,7 +40,7 @@ def _children_map() -> dict[int, list[int]]:
         except OSError:
             continue
         # the command name is in parentheses and may hold spaces: fields follow the last ")"
-        fields = stat[stat.rfind(b")") + 2:].split()
+        fields = stat[stat.rfind(b")") + 2 :].split()
         children.setdefault(int(fields[1]), []).append(int(entry.name))
     return children
 
@@ -116,12 +122,19 @@ class TreeMemory:
             self._stop.wait(self.interval)
 
     def result(self) -> dict:
-        return {"peak_rss_mb": round(self.peak_rss_kb / 1024, 1), "peak_pss_mb": round(self.peak_pss_kb / 1024, 1),
-                "processes": self.most_processes, "memory_samples": self.samples,
-                "sample_seconds": self.interval, "pss_sample_seconds": self.interval * self.pss_every}
+        return {
+            "peak_rss_mb": round(self.peak_rss_kb / 1024, 1),
+            "peak_pss_mb": round(self.peak_pss_kb / 1024, 1),
+            "processes": self.most_processes,
+            "memory_samples": self.samples,
+            "sample_seconds": self.interval,
+            "pss_sample_seconds": self.interval * self.pss_every,
+        }
 
 
-def run_sampled(command: list[str], interval: float = 0.2, **options) -> tuple[subprocess.CompletedProcess, dict]:
+def run_sampled(
+    command: list[str], interval: float = 0.2, **options
+) -> tuple[subprocess.CompletedProcess, dict]:
     """Run a command to its end while sampling its process tree's memory."""
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options)
     with TreeMemory(process.pid, interval) as memory:

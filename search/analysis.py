@@ -181,9 +181,7 @@ def _finder(terms: frozenset[str], prefixes: tuple[str, ...]) -> re.Pattern | No
         return None
     # Leading with the set of first letters lets the regex engine skip ahead at C speed.
     first = "".join(sorted({c for t in ascii_terms + list(prefixes) for c in _WRITTEN.get(t[0], t[0])}))
-    return re.compile(
-        f"(?=[{re.escape(first)}])(?<!{_WORD_CHAR})(?:{'|'.join(wanted)})(?!{_WORD_CHAR})"
-    )
+    return re.compile(f"(?=[{re.escape(first)}])(?<!{_WORD_CHAR})(?:{'|'.join(wanted)})(?!{_WORD_CHAR})")
 
 
 def find_words(
@@ -196,9 +194,9 @@ def find_words(
     [(0, 3, 'hop'), (8, 11, 'hop'), (18, 24, 'zurich'), (26, 29, 'hop')]
     """
     finder = _finder(terms, prefixes)
-    found = [] if finder is None else [
-        (m.start(), m.end(), _forms(m.group())[1]) for m in finder.finditer(text)
-    ]
+    found = (
+        [] if finder is None else [(m.start(), m.end(), _forms(m.group())[1]) for m in finder.finditer(text)]
+    )
     if _has_other_letters(text):
         for match in _OTHER_WORD.finditer(text):
             folded = _forms(match.group())[1]

@@ -50,20 +50,21 @@ def engine_option(function):
         type=click.Choice(engines.ENGINES),
         envvar="SEARCH_ENGINE",
         default=None,
-        help="whoosh (default; pure Python) or tantivy (compiled; for large archives). "
-        "Or set SEARCH_ENGINE.",
+        help="whoosh (default; pure Python) or tantivy (compiled; for large archives). Or set SEARCH_ENGINE.",
     )(function)
 
 
 @main.command("index")
 @click.argument("paths", nargs=-1, type=click.Path())
 @index_dir_option
-@click.option("--prune", is_flag=True,
-              help="Make the index hold exactly PATHS: remove every other indexed file.")
+@click.option(
+    "--prune", is_flag=True, help="Make the index hold exactly PATHS: remove every other indexed file."
+)
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch from PATHS instead of updating.")
 @engine_option
-def index_command(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool,
-                  engine: str | None) -> None:
+def index_command(
+    paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, engine: str | None
+) -> None:
     """Add the pages under PATHS (files or folders) to the index, or update them.
 
     \b
@@ -87,11 +88,16 @@ def index_command(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: 
             length=len(files), label="Indexing", file=sys.stderr, hidden=not show_progress
         ) as bar:
             report = index.index_corpus(
-                paths, index_dir, rebuild=rebuild, prune=prune, engine=engine,
+                paths,
+                index_dir,
+                rebuild=rebuild,
+                prune=prune,
+                engine=engine,
                 on_file=lambda _: bar.update(1),
                 # On a terminal, say what happens between files; otherwise the log says it.
                 say=(lambda message: click.echo(f"\n{message[0].upper()}{message[1:]}…", err=True))
-                if show_progress else None,
+                if show_progress
+                else None,
             )
     except KeyboardInterrupt:
         click.echo("\nInterrupted: the index is as it was before this run.", err=True)
@@ -145,10 +151,14 @@ def _date(value: str | None) -> datetime | None:
 @main.command("query")
 @click.argument("text")
 @index_dir_option
-@click.option("--limit", default=query.DEFAULT_PAGE_SIZE, show_default=True,
-              type=click.IntRange(1, query.MAX_PAGE_SIZE), help="Results per page.")
-@click.option("--page", default=1, show_default=True, type=click.IntRange(1, 10_000),
-              help="Page of results.")
+@click.option(
+    "--limit",
+    default=query.DEFAULT_PAGE_SIZE,
+    show_default=True,
+    type=click.IntRange(1, query.MAX_PAGE_SIZE),
+    help="Results per page.",
+)
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1, 10_000), help="Page of results.")
 @click.option("--sort", type=click.Choice(query.SORTS), default="relevance", show_default=True)
 @click.option("--site", help="Only articles from this site.")
 @click.option("--from", "date_from", metavar="DATE", help="Only articles on or after DATE.")
@@ -168,8 +178,14 @@ def query_command(text, index_dir, limit, page, sort, site, date_from, date_to, 
     with searchable.searcher() as searcher:
         try:
             result = query.search(
-                searcher, text, page=page, limit=limit, sort=sort, site=site,
-                date_from=_date(date_from), date_to=_date(date_to),
+                searcher,
+                text,
+                page=page,
+                limit=limit,
+                sort=sort,
+                site=site,
+                date_from=_date(date_from),
+                date_to=_date(date_to),
                 pairs=index.pair_counts(index_dir),
             )
         except query.TooDeep as error:
@@ -184,8 +200,9 @@ def _print_page(result: query.Page, limit: int) -> None:
     for notice in result.notices:
         click.secho(notice.text, fg="yellow", err=True)
     if result.partial:
-        click.secho("The search ran out of time: these are the best results found so far.",
-                    fg="yellow", err=True)
+        click.secho(
+            "The search ran out of time: these are the best results found so far.", fg="yellow", err=True
+        )
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}?")
     if not result.results:
@@ -243,8 +260,16 @@ def extract_command(paths: tuple[str, ...], as_json: bool, explain: bool) -> Non
 def _print_article(article, explain: bool) -> None:
     click.secho(f"== {article.path}", dim=True)
     click.secho(article.title, bold=True)
-    meta = [f"{k}: {v}" for k, v in (("site", article.site), ("date", article.date),
-                                    ("byline", article.byline), ("url", article.url)) if v]
+    meta = [
+        f"{k}: {v}"
+        for k, v in (
+            ("site", article.site),
+            ("date", article.date),
+            ("byline", article.byline),
+            ("url", article.url),
+        )
+        if v
+    ]
     if meta:
         click.secho(" · ".join(meta), dim=True)
     click.echo()
@@ -264,20 +289,43 @@ def _print_article(article, explain: bool) -> None:
 @index_dir_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", type=click.IntRange(1, 64), envvar="SEARCH_WORKERS",
-              show_default="the number of cores",
-              help="Server processes, each with its own searcher (or set SEARCH_WORKERS).")
-@click.option("--max-connections", type=click.IntRange(1, 100_000),
-              envvar="SEARCH_MAX_CONNECTIONS", show_default="1000",
-              help="Open connections per worker; more wait in the listen backlog "
-              "(or set SEARCH_MAX_CONNECTIONS).")
-@click.option("--idle-seconds", type=click.IntRange(1, 3600), envvar="SEARCH_IDLE_SECONDS",
-              show_default="5", help="Close a connection that has not sent a whole request "
-              "this long after connecting or after its last answer (or set SEARCH_IDLE_SECONDS).")
-@click.option("--debug", is_flag=True, help="Flask's development server with its debugger and "
-              "reloader; only with a loopback --host (the debugger runs any code it is sent).")
-def serve_command(index_dir: str, host: str, port: int, workers: int | None,
-                  max_connections: int | None, idle_seconds: int | None, debug: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    envvar="SEARCH_WORKERS",
+    show_default="the number of cores",
+    help="Server processes, each with its own searcher (or set SEARCH_WORKERS).",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(1, 100_000),
+    envvar="SEARCH_MAX_CONNECTIONS",
+    show_default="1000",
+    help="Open connections per worker; more wait in the listen backlog (or set SEARCH_MAX_CONNECTIONS).",
+)
+@click.option(
+    "--idle-seconds",
+    type=click.IntRange(1, 3600),
+    envvar="SEARCH_IDLE_SECONDS",
+    show_default="5",
+    help="Close a connection that has not sent a whole request "
+    "this long after connecting or after its last answer (or set SEARCH_IDLE_SECONDS).",
+)
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Flask's development server with its debugger and "
+    "reloader; only with a loopback --host (the debugger runs any code it is sent).",
+)
+def serve_command(
+    index_dir: str,
+    host: str,
+    port: int,
+    workers: int | None,
+    max_connections: int | None,
+    idle_seconds: int | None,
+    debug: bool,
+) -> None:
     """Serve the search page and JSON API."""
     from search import limits
     from web.server import is_loopback, serve  # search never imports web at module level
@@ -286,10 +334,17 @@ def serve_command(index_dir: str, host: str, port: int, workers: int | None,
         raise click.BadParameter(
             f"--debug serves Werkzeug's debugger, which runs any code it is sent: use it with a "
             f"loopback address only (127.0.0.1, ::1 or localhost), not {host!r}.",
-            param_hint="'--host'")
-    serve(index_dir=index_dir, host=host, port=port, workers=workers or limits.WORKERS,
-          debug=debug, max_connections=max_connections or limits.MAX_CONNECTIONS,
-          idle_seconds=idle_seconds or limits.IDLE_SECONDS)
+            param_hint="'--host'",
+        )
+    serve(
+        index_dir=index_dir,
+        host=host,
+        port=port,
+        workers=workers or limits.WORKERS,
+        debug=debug,
+        max_connections=max_connections or limits.MAX_CONNECTIONS,
+        idle_seconds=idle_seconds or limits.IDLE_SECONDS,
+    )
 
 
 @main.group("evaluate")
@@ -298,14 +353,26 @@ def evaluate_group() -> None:
 
 
 @evaluate_group.command("relevance")
-@click.option("--set", "relevance_set", default="tests/data/relevance.tsv", show_default=True,
-              type=click.Path(exists=True, dir_okay=False), help="Queries and expected articles.")
-@click.option("--corpus", multiple=True, type=click.Path(exists=True),
-              default=["seeds", "tests/data/vi", "tests/data/en"], show_default=True)
+@click.option(
+    "--set",
+    "relevance_set",
+    default="tests/data/relevance.tsv",
+    show_default=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Queries and expected articles.",
+)
+@click.option(
+    "--corpus",
+    multiple=True,
+    type=click.Path(exists=True),
+    default=["seeds", "tests/data/vi", "tests/data/en"],
+    show_default=True,
+)
 @click.option("--verbose", "-v", "show_all", is_flag=True, help="List every query, not only misses.")
 @engine_option
-def evaluate_relevance_command(relevance_set: str, corpus: tuple[str, ...], show_all: bool,
-                               engine: str | None) -> None:
+def evaluate_relevance_command(
+    relevance_set: str, corpus: tuple[str, ...], show_all: bool, engine: str | None
+) -> None:
     """MRR@10 of the relevance set; queries that must find nothing are checked too."""
     from search.evaluate import evaluate_relevance
 
@@ -327,10 +394,14 @@ def evaluate_relevance_command(relevance_set: str, corpus: tuple[str, ...], show
 
 
 @evaluate_group.command("extraction")
-@click.option("--data", default="tests/data", show_default=True,
-              type=click.Path(exists=True, file_okay=False), help="extraction.tsv and labels/.")
-@click.option("--seeds", default="seeds", show_default=True,
-              type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--data",
+    default="tests/data",
+    show_default=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="extraction.tsv and labels/.",
+)
+@click.option("--seeds", default="seeds", show_default=True, type=click.Path(exists=True, file_okay=False))
 @click.option("--verbose", "-v", "show_all", is_flag=True, help="List every check, not only misses.")
 def evaluate_extraction_command(data: str, seeds: str, show_all: bool) -> None:
     """Precision and recall of kept lines and strings on labelled pages; titles; dates."""

@@ -50,7 +50,9 @@ def current_generation(index_dir: str | Path) -> Path:
             + ("`" if str(index_dir) == DEFAULT_INDEX_DIR else f" --index {index_dir}`")
         ) from None
     if not name:
-        raise IndexNotFound(f"the index at {index_dir}/ names no generation; rebuild it with `search index --rebuild`")
+        raise IndexNotFound(
+            f"the index at {index_dir}/ names no generation; rebuild it with `search index --rebuild`"
+        )
     return index_dir / name
 
 
@@ -161,8 +163,13 @@ def remove_stale(index_dir: Path) -> None:
         live = None
     for path in index_dir.glob("gen-*"):
         if path.name != live and path.is_dir():
-            LOGGER.info("removing %s (%s)", path, "older generation" if live and path.name < live
-                        else "left unfinished by a run that was stopped")
+            LOGGER.info(
+                "removing %s (%s)",
+                path,
+                "older generation"
+                if live and path.name < live
+                else "left unfinished by a run that was stopped",
+            )
             shutil.rmtree(path, ignore_errors=True)
     for pending in index_dir.glob("*" + PENDING_SUFFIX):
         pending.unlink(missing_ok=True)

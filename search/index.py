@@ -23,8 +23,20 @@ from search import engines
 from search.boilerplate import Template
 from search.corpus import Skipped, find_files
 from search.generations import (
-    DEFAULT_INDEX_DIR, TEMPLATE, IndexNotFound, WriterLock, current_generation, fsync_tree,
-    index_info, is_current, make_current, new_generation, read_files, read_meta, remove_stale, write_files,
+    DEFAULT_INDEX_DIR,
+    TEMPLATE,
+    IndexNotFound,
+    WriterLock,
+    current_generation,
+    fsync_tree,
+    index_info,
+    is_current,
+    make_current,
+    new_generation,
+    read_files,
+    read_meta,
+    remove_stale,
+    write_files,
     write_meta,
 )
 from search.pipeline import Extraction, doc_id, stamp
@@ -122,8 +134,9 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> Bu
         files, report.skipped = find_files(paths)
         with Extraction(files) as extraction:
             template = extraction.learn_template()
-            LOGGER.info("learned the site template from %d files in %.1f s", len(files),
-                        time.perf_counter() - started)
+            LOGGER.info(
+                "learned the site template from %d files in %.1f s", len(files), time.perf_counter() - started
+            )
             extracted = extraction.extract(template, module.prepare)
             writer = module.create(generation, len(files))
             pair_counts = PairCounts()
@@ -144,8 +157,11 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> Bu
                 report.indexed = report.added = len(indexed_files)
                 if not indexed_files:
                     raise NothingIndexed("no article found to index", report.skipped)
-                LOGGER.info("extracted and added %d articles at %.1f s; committing",
-                            report.indexed, time.perf_counter() - started)
+                LOGGER.info(
+                    "extracted and added %d articles at %.1f s; committing",
+                    report.indexed,
+                    time.perf_counter() - started,
+                )
                 _say(say, f"writing the index ({_plural(report.indexed, 'article')})")
                 writer.commit()
             except BaseException:
@@ -177,8 +193,7 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
     template = Template.load(generation / TEMPLATE)
     indexed = _indexed_files(generation, store)
     files, missing = find_files(paths)
-    report = BuildReport(index_dir=str(index_dir), engine=module.NAME, rebuilt=False,
-                         skipped=list(missing))
+    report = BuildReport(index_dir=str(index_dir), engine=module.NAME, rebuilt=False, skipped=list(missing))
     seen, to_read = set(), []
     for path in map(str, files):
         key = os.path.realpath(path)
@@ -244,8 +259,13 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
     report.seconds = time.perf_counter() - started
     remembered = read_meta(generation).get("paths", [])
     _write_meta(generation, paths if prune else remembered + paths, report)
-    LOGGER.info("updated %s: %d added, %d changed, %d removed", generation, report.added,
-                report.changed, report.removed)
+    LOGGER.info(
+        "updated %s: %d added, %d changed, %d removed",
+        generation,
+        report.added,
+        report.changed,
+        report.removed,
+    )
     return report
 
 
@@ -298,9 +318,14 @@ def open_index(index_dir: str | Path = DEFAULT_INDEX_DIR):
 def _write_meta(generation: Path, paths: Iterable[str | Path], report: BuildReport) -> None:
     # Resolved, so that a bare `search index` run from anywhere refreshes the same folders.
     resolved = dict.fromkeys(os.path.realpath(path) for path in paths)
-    write_meta(generation, engine=report.engine, schema=SCHEMA_VERSION,
-               paths=list(resolved), documents=report.indexed,
-               skipped=len(report.skipped))
+    write_meta(
+        generation,
+        engine=report.engine,
+        schema=SCHEMA_VERSION,
+        paths=list(resolved),
+        documents=report.indexed,
+        skipped=len(report.skipped),
+    )
 
 
 class LiveIndex:

@@ -73,10 +73,14 @@ def words(parsed: ParsedQuery, searcher) -> list[Word]:
     waiting = None  # a one-syllable clause that may start a word
     for unit in parsed.units:
         clause = unit[0] if len(unit) == 1 else None
-        single = clause is not None and len(clause.syllables) == 1 and not (
-            clause.prefix or clause.title_only)
-        if single and waiting and searcher.doc_frequency(
-                "pairs", pair_term(waiting.folded[0], clause.folded[0])):
+        single = (
+            clause is not None and len(clause.syllables) == 1 and not (clause.prefix or clause.title_only)
+        )
+        if (
+            single
+            and waiting
+            and searcher.doc_frequency("pairs", pair_term(waiting.folded[0], clause.folded[0]))
+        ):
             joined = Clause(waiting.syllables + clause.syllables, phrase=True)
             found[-1] = Word([joined])
             waiting = None
@@ -89,8 +93,14 @@ def words(parsed: ParsedQuery, searcher) -> list[Word]:
 def marks(parsed: ParsedQuery, typed_words: list[Word]) -> Marks:
     """What to highlight: one-syllable words anywhere, longer words only as runs."""
     runs = tuple(dict.fromkeys(word.run for word in typed_words if word.run))
-    singles = {term for word in typed_words if not word.run for c in word.clauses
-               if not c.prefix for term in c.folded}
+    singles = {
+        term
+        for word in typed_words
+        if not word.run
+        for c in word.clauses
+        if not c.prefix
+        for term in c.folded
+    }
     prefixes = tuple(term for c in parsed.positive() if c.prefix for term in c.folded)
     order = [term for c in parsed.positive() if not c.prefix for term in c.folded]
     return Marks(frozenset(singles), prefixes, frozenset(zip(order, order[1:])), runs)

@@ -25,7 +25,12 @@ from search import limits
 from search.analysis import exact_pairs
 from search.boilerplate import Template, evidence, merge_evidence
 from search.corpus import (
-    RawDocument, Skipped, UnreadableFile, decode_document, find_files, read_bytes,
+    RawDocument,
+    Skipped,
+    UnreadableFile,
+    decode_document,
+    find_files,
+    read_bytes,
 )
 from search.extract import Article, extract
 from search.spelling import MAX_ARTICLES
@@ -127,7 +132,7 @@ class Extraction:
 def _bounded_map(pool, function: Callable, items: list) -> Iterator:
     """pool.imap with back-pressure: at most IN_FLIGHT batches handed out and not yet taken,
     so pages do not pile up in memory when the consumer (the index writer) is the slower."""
-    batches = (items[at:at + CHUNK] for at in range(0, len(items), CHUNK))
+    batches = (items[at : at + CHUNK] for at in range(0, len(items), CHUNK))
     pending = deque(pool.apply_async(_run_batch, (function, b)) for b in islice(batches, IN_FLIGHT))
     while pending:
         done = pending.popleft().get()

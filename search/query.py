@@ -10,19 +10,25 @@ words, those with all but one are shown, each saying which word it lacks.
 import logging
 import math
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as dt_time
 
 from search.analysis import find_words, fold_term
 from search.engines import Results, aware
 from search.limits import (
-    DEFAULT_PAGE_SIZE, EXACT_TOTAL_UP_TO, MAX_PAGE_SIZE, MAX_PREFIXES, MAX_QUERY_CHARS,
-    MAX_QUERY_TERMS, MAX_RESULT_WINDOW, QUERY_SECONDS,
+    DEFAULT_PAGE_SIZE,
+    EXACT_TOTAL_UP_TO,
+    MAX_PAGE_SIZE,
+    MAX_PREFIXES,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_TERMS,
+    MAX_RESULT_WINDOW,
+    QUERY_SECONDS,
 )
 from search.normalize import has_accents
 from search.parse import Clause, ParsedQuery, Word, marks, parse, words
 from search.plan import Plan, Terms
+from search.results import Hit, Notice, Page, TooDeep
 from search.snippets import Marks, has_run, highlight, snippet
 from search.spelling import PairCounts
 from search.suggest import suggest
@@ -46,81 +52,6 @@ SORTS = ("relevance", "date")
 # The all-but-one fallback asks for one combination per word: past this many words it would
 # cost more than it finds.
 MAX_FALLBACK_WORDS = 6
-
-@dataclass(frozen=True)
-class Notice:
-    """Something the user should know about their results. `code` is what the web page
-    translates (web/messages); `text` is the English the CLI prints."""
-
-    code: str  # "nothing_to_search", "any_word", "words_dropped"
-    text: str
-    words: tuple[str, ...] = ()  # the words it is about (dropped ones, say)
-
-    def to_json(self) -> dict:
-        return {"code": self.code, "message": self.text, "words": list(self.words)}
-
-
-class TooDeep(ValueError):
-    """A page reaching past the MAX_RESULT_WINDOW-th hit; the message says how deep one may go."""
-
-
-@dataclass
-class Hit:
-    id: str
-    path: str
-    title: str
-    title_html: str
-    snippet: str
-    score: float
-    date: datetime | None = None
-    site: str | None = None
-    url: str | None = None
-    missing: list[str] = field(default_factory=list)  # typed words it lacks (the fallback)
-
-    def to_json(self) -> dict:
-        return {
-            "id": self.id,
-            "path": self.path,
-            "title": self.title,
-            "title_html": self.title_html,
-            "score": round(self.score, 4),
-            "snippet": self.snippet,
-            "date": self.date.isoformat() if self.date else None,
-            "site": self.site,
-            "url": self.url,
-            "missing": self.missing,
-        }
-
-
-@dataclass
-class Page:
-    query: str
-    total: int
-    page: int
-    pages: int
-    took_ms: float
-    results: list[Hit]
-    notices: list[Notice] = field(default_factory=list)  # e.g. the OR fallback
-    suggestion: str | None = None
-    total_exact: bool = True  # False: `total` is a lower bound (EXACT_TOTAL_UP_TO was reached)
-    partial: bool = False  # the time budget ran out: the best hits found so far
-    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # site, month
-
-    def to_json(self) -> dict:
-        return {
-            "query": self.query,
-            "total": self.total,
-            "total_relation": "eq" if self.total_exact else "gte",  # Elasticsearch's words
-            "partial": self.partial,
-            "page": self.page,
-            "pages": self.pages,
-            "took_ms": round(self.took_ms, 1),
-            "notices": [notice.to_json() for notice in self.notices],
-            "suggestion": self.suggestion,
-            "facets": {name: [{"value": value, "count": count} for value, count in values]
-                       for name, values in self.facets.items()},
-            "results": [hit.to_json() for hit in self.results],
-        }
 
 
 def plan(parsed: ParsedQuery, adjacent: bool = False, fallback: list[Word] | None = None) -> Plan:
@@ -246,15 +177,19 @@ def search(
         found = run(plan(parsed, fallback=typed))
         fell_back = bool(found.total)
         if fell_back:
-            result.notices.append(Notice(
-                "all_but_one", "No article has all the words; these have all of them but one."))
+            result.notices.append(
+                Notice("all_but_one", "No article has all the words; these have all of them but one.")
+            )
     if parsed.dropped:
-        result.notices.insert(0, Notice(
-            "words_dropped",
-            f"Only the first {MAX_QUERY_TERMS} words (and {MAX_PREFIXES} prefixes*) are searched; "
-            f"left out: {' '.join(parsed.dropped)[:80]}",
-            tuple(parsed.dropped),
-        ))
+        result.notices.insert(
+            0,
+            Notice(
+                "words_dropped",
+                f"Only the first {MAX_QUERY_TERMS} words (and {MAX_PREFIXES} prefixes*) are searched; "
+                f"left out: {' '.join(parsed.dropped)[:80]}",
+                tuple(parsed.dropped),
+            ),
+        )
 
     result.suggestion = None if found.partial else _suggestion(searcher, parsed, pairs)
     to_mark = marks(parsed, typed)
@@ -329,7 +264,7 @@ def _has(text: str, word: Word) -> bool:
 
 
 def _suggestion(searcher, parsed: ParsedQuery, pairs: PairCounts | None) -> str | None:
-    """"Did you mean" for queries of plain words and phrases (operators are left as typed),
+    """ "Did you mean" for queries of plain words and phrases (operators are left as typed),
     when it would find other articles: a spelling that only adds the accents to what was
     typed without any finds the same ones (folded matching), and is not offered."""
     clauses = parsed.positive()
@@ -337,7 +272,10 @@ def _suggestion(searcher, parsed: ParsedQuery, pairs: PairCounts | None) -> str 
         return None
     typed = [s for c in clauses for s in c.syllables]
     suggestion = suggest(searcher, typed, pairs)
-    if suggestion and not any(has_accents(s) for s in typed) and (
-            [fold_term(s) for s in suggestion.split()] == [fold_term(s) for s in typed]):
+    if (
+        suggestion
+        and not any(has_accents(s) for s in typed)
+        and ([fold_term(s) for s in suggestion.split()] == [fold_term(s) for s in typed])
+    ):
         return None
     return suggestion

@@ -40,8 +40,12 @@ class Marks:
         absent = [run for run in self.runs if not has_run(text, list(run))]
         if not absent:
             return self
-        return Marks(self.words | {s for run in absent for s in run}, self.prefixes, self.pairs,
-                     tuple(run for run in self.runs if run not in absent))
+        return Marks(
+            self.words | {s for run in absent for s in run},
+            self.prefixes,
+            self.pairs,
+            tuple(run for run in self.runs if run not in absent),
+        )
 
 
 def highlight(text: str, marks: Marks) -> str:
@@ -87,7 +91,7 @@ def has_run(text: str, words: list[str]) -> bool:
     found = find_words(text, frozenset(words))
     size = len(words)
     for at in range(len(found) - size + 1):
-        window = found[at:at + size]
+        window = found[at : at + size]
         if [term for _, _, term in window] == words and not any(
             _WORD_CHARS.search(text, previous[1], following[0])
             for previous, following in zip(window, window[1:])
@@ -101,17 +105,19 @@ def _matches(text: str, marks: Marks) -> list[tuple[int, int, str]]:
     if not marks:
         return []
     found = find_words(text, marks.words | {s for run in marks.runs for s in run}, marks.prefixes)
-    keep = [term in marks.words or term.startswith(marks.prefixes) if marks.prefixes else
-            term in marks.words for _, _, term in found]
+    keep = [
+        term in marks.words or term.startswith(marks.prefixes) if marks.prefixes else term in marks.words
+        for _, _, term in found
+    ]
     for run in marks.runs:
         size = len(run)
         for at in range(len(found) - size + 1):
-            window = found[at:at + size]
+            window = found[at : at + size]
             if tuple(term for _, _, term in window) == run and not any(
                 _WORD_CHARS.search(text, previous[1], following[0])
                 for previous, following in zip(window, window[1:])
             ):
-                keep[at:at + size] = [True] * size
+                keep[at : at + size] = [True] * size
     return [match for match, kept in zip(found, keep) if kept]
 
 

@@ -58,8 +58,9 @@ class PairCounts:
         with sqlite3.connect(path) as table:
             table.execute("CREATE TABLE pairs (pair TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID")
             table.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER)")
-            table.executemany("INSERT INTO pairs VALUES (?, ?)",
-                              ((p, n) for p, n in self.counts.items() if n >= MIN_COUNT))
+            table.executemany(
+                "INSERT INTO pairs VALUES (?, ?)", ((p, n) for p, n in self.counts.items() if n >= MIN_COUNT)
+            )
             table.execute("INSERT INTO meta VALUES ('articles', ?)", (self.articles,))
         table.close()
 
@@ -72,10 +73,14 @@ class PairCounts:
         if not counts:
             return
         with sqlite3.connect(folder / PAIRS_FILE, timeout=30) as table:
-            table.executemany("INSERT INTO pairs VALUES (?, ?) ON CONFLICT(pair) DO UPDATE "
-                              "SET n = n + excluded.n", counts.items())
-            table.execute("UPDATE meta SET value = value + ? WHERE key = 'articles'",
-                          (sum(1 for pairs in articles if pairs),))
+            table.executemany(
+                "INSERT INTO pairs VALUES (?, ?) ON CONFLICT(pair) DO UPDATE SET n = n + excluded.n",
+                counts.items(),
+            )
+            table.execute(
+                "UPDATE meta SET value = value + ? WHERE key = 'articles'",
+                (sum(1 for pairs in articles if pairs),),
+            )
         table.close()
         LOGGER.info("counted the pairs of %d updated articles into %s", len(articles), folder)
 
@@ -85,11 +90,11 @@ class PairCounts:
         path = folder / PAIRS_FILE
         counts = cls()
         try:
-            table = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                                    check_same_thread=False, timeout=5)
+            table = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, timeout=5
+            )
             counts.articles = table.execute("SELECT value FROM meta WHERE key = 'articles'").fetchone()[0]
             counts._table = table
         except (sqlite3.Error, TypeError) as error:
-            LOGGER.warning("no pair counts in %s (%s): \"did you mean\" uses word counts only",
-                           folder, error)
+            LOGGER.warning('no pair counts in %s (%s): "did you mean" uses word counts only', folder, error)
         return counts

@@ -34,8 +34,10 @@ def suggest(searcher, syllables: list[str], pairs: PairCounts | None = None) -> 
     for at, word in enumerate(best):
         # In a query of several syllables, a change needs the corpus to write it next to a
         # neighbour from the query: alone, "vang" -> "bang" or "phe" -> "cả phe" is a guess.
-        if word != typed[at] and len(best) > 1 and not any(
-            counter.pair(best[i], best[i + 1]) for i in (at - 1, at) if 0 <= i < len(best) - 1
+        if (
+            word != typed[at]
+            and len(best) > 1
+            and not any(counter.pair(best[i], best[i + 1]) for i in (at - 1, at) if 0 <= i < len(best) - 1)
         ):
             best[at] = typed[at]
     return None if best == typed else " ".join(best)
@@ -100,8 +102,11 @@ def _spellings(counter: _Counter, folded: str) -> list[tuple[str, int]]:
     counts = {variant: counter.word(variant) for variant in accent_variants(folded)}
     plain = counter.plain(folded)
     # Without it, a plain spelling is known only by its folded term, which counts every spelling.
-    counts[folded] = plain if plain is not None else max(
-        0, counts.get(folded, 0) - sum(c for v, c in counts.items() if v != folded))
+    counts[folded] = (
+        plain
+        if plain is not None
+        else max(0, counts.get(folded, 0) - sum(c for v, c in counts.items() if v != folded))
+    )
     return [(variant, count) for variant, count in counts.items() if count]
 
 
@@ -112,8 +117,11 @@ def _pair_table(counter: _Counter, firsts: list[str], seconds: list[str]) -> dic
     plain = {}
     for (a, b), count in counts.items():
         if a == fold_term(a) and b == fold_term(b):
-            spelled = sum(c for (x, y), c in counts.items()
-                          if (x, y) != (a, b) and fold_term(x) == a and fold_term(y) == b)
+            spelled = sum(
+                c
+                for (x, y), c in counts.items()
+                if (x, y) != (a, b) and fold_term(x) == a and fold_term(y) == b
+            )
             plain[(a, b)] = max(0, count - spelled)
     return counts | plain
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.paths import DATA, SEEDS
 from search.engines import ENGINES
 from search.index import build_index, open_index
+from tests.paths import DATA, SEEDS
 
 
 @pytest.fixture(scope="session", params=ENGINES)

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from tests.paths import DATA, SEEDS
 from search.cli import EXIT_SKIPPED, main
+from tests.paths import DATA, SEEDS
 
 pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine
 

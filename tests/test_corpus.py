@@ -2,8 +2,8 @@
 
 import pytest
 
+from search.corpus import Skipped, UnreadableFile, decode, find_files, read_document, read_documents
 from tests.paths import DATA
-from search.corpus import Skipped, decode, find_files, read_document, read_documents, UnreadableFile
 
 
 @pytest.mark.parametrize(

@@ -58,9 +58,8 @@ def test_a_damaged_index_says_how_to_rebuild(tmp_path):
     for path in generation.iterdir():
         if path.name not in {"index.json", "files.json", "template.json"}:
             path.unlink() if path.is_file() else None
-    with pytest.raises(IndexNotFound, match="--rebuild"):
-        with open_index(tmp_path / "ix").searcher() as searcher:
-            search(searcher, "ferry")
+    with pytest.raises(IndexNotFound, match="--rebuild"), open_index(tmp_path / "ix").searcher() as searcher:
+        search(searcher, "ferry")
 
 
 def test_totals_count_every_match_on_every_page(tmp_path):
@@ -72,11 +71,15 @@ def test_totals_count_every_match_on_every_page(tmp_path):
         filler = " ".join(["bài viết"] * (number % 17))
         words = "hợp tác" if number % 3 else "tác động của hợp đồng"
         (corpus / f"{number:03d}.txt").write_text(
-            f"Tin số {number}\nHai bên bàn về {words} trong năm {2000 + number}. {filler}\n")
+            f"Tin số {number}\nHai bên bàn về {words} trong năm {2000 + number}. {filler}\n"
+        )
     build_index([corpus], tmp_path / "ix")
     with open_index(tmp_path / "ix").searcher() as searcher:
-        totals = {search(searcher, text, page=page, limit=10).total
-                  for text in ["hop tac", "hợp tác", "tac hop OR dong"] for page in (1, 3, 15)}
+        totals = {
+            search(searcher, text, page=page, limit=10).total
+            for text in ["hop tac", "hợp tác", "tac hop OR dong"]
+            for page in (1, 3, 15)
+        }
     # 100 pages have "hợp tác" side by side (ten or more do: those are the results); all 150
     # have both syllables, and the third query matches all of them.
     assert totals == {100, 150}

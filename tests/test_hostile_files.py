@@ -62,8 +62,30 @@ def html_page(body: str) -> RawDocument:
 
 # --- Lines: every rule is linear, and lines are cut -------------------------------------------
 
-@pytest.mark.parametrize("piece", ["[", "(", "!", "|", ">", " ", "1", "/", "-", "](", "![", "[a](",
-                                   "]", "1/", "theo ", "Jan 1 ", "a | ", ": "])
+
+@pytest.mark.parametrize(
+    "piece",
+    [
+        "[",
+        "(",
+        "!",
+        "|",
+        ">",
+        " ",
+        "1",
+        "/",
+        "-",
+        "](",
+        "![",
+        "[a](",
+        "]",
+        "1/",
+        "theo ",
+        "Jan 1 ",
+        "a | ",
+        ": ",
+    ],
+)
 def test_a_line_of_one_thing_repeated_is_read_quickly(piece):
     line = (piece * (100_000 // len(piece) + 1))[:100_000]
     with hang_guard():
@@ -75,8 +97,9 @@ def test_a_line_of_one_thing_repeated_is_read_quickly(piece):
     assert article.title == TITLE and PARAGRAPH in article.body
 
 
-@pytest.mark.parametrize("line", ["[" * 300_000 + "](", "![" * 150_000 + "](", "[a](" * 75_000],
-                         ids=["[", "![", "[a]("])
+@pytest.mark.parametrize(
+    "line", ["[" * 300_000 + "](", "![" * 150_000 + "](", "[a](" * 75_000], ids=["[", "![", "[a]("]
+)
 def test_unmatched_brackets_are_read_once(line):
     """Tried from every "[", the link and image patterns read the rest of the line each time:
     99 s for a 300 kB line of "[" before."""
@@ -118,6 +141,7 @@ def test_a_run_of_combining_marks_does_not_make_nfc_quadratic():
 
 # --- HTML: deep, huge, or broken pages --------------------------------------------------------
 
+
 @pytest.mark.parametrize("depth, closed", [(20_000, True), (100_000, False)])
 def test_deeply_nested_html_is_read_as_text_in_bounded_time(depth, closed, caplog):
     deep = "<div>" * depth + "<p>Chữ ở sâu trong trang, một câu dài và đủ nghĩa.</p>"
@@ -132,10 +156,12 @@ def test_deeply_nested_html_is_read_as_text_in_bounded_time(depth, closed, caplo
 def test_a_page_under_the_depth_limit_keeps_its_structure(caplog):
     depth = limits.MAX_HTML_DEPTH - 20
     body = (
-        '<div class="page has-sidebar">' + "<div>" * depth
+        '<div class="page has-sidebar">'
+        + "<div>" * depth
         + f"<article><h1>{TITLE}</h1><p>{PARAGRAPH}</p>"
         + '<div class="related"><p>Tin liên quan: một bài khác của trang.</p></div></article>'
-        + "</div>" * depth + '<div class="sidebar"><p>Đọc nhiều nhất trong tuần này.</p></div></div>'
+        + "</div>" * depth
+        + '<div class="sidebar"><p>Đọc nhiều nhất trong tuần này.</p></div></div>'
     )
     with hang_guard():
         article = extract(html_page(body))
@@ -148,7 +174,8 @@ def test_a_page_with_too_many_tags_is_read_as_plain_text(monkeypatch, caplog):
     monkeypatch.setattr(limits, "MAX_HTML_TAGS", 50)
     paragraphs = [f"Đoạn thứ {n} của bài báo này có đủ chữ để là một câu văn." for n in range(60)]
     body = "<nav><a href='/'>Trang chủ</a></nav><script>var x = '<p>not text</p>';</script>" + "".join(
-        f"<p>{p} <b>Đậm</b> &amp; <i>nghiêng</i>.</p>" for p in paragraphs)
+        f"<p>{p} <b>Đậm</b> &amp; <i>nghiêng</i>.</p>" for p in paragraphs
+    )
     article = extract(html_page(body))
     assert article.title == TITLE
     assert article.body[0] == paragraphs[0] + " Đậm & nghiêng." and len(article.body) == 60
@@ -171,6 +198,7 @@ def test_markup_that_html_parser_rejects_is_read_as_plain_text(caplog):
 
 
 # --- Files: size, kind, name ------------------------------------------------------------------
+
 
 def test_a_file_over_the_size_limit_is_skipped_without_being_read(tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "MAX_FILE_BYTES", 10 * 1024 * 1024)
@@ -234,7 +262,8 @@ def test_what_is_not_a_page_is_reported_and_never_opened(hostile_folder):
         items = list(extract_corpus([folder]))
     assert sorted(str(f.relative_to(folder)) for f in files) == sorted(
         ["good.html", "good.txt", "page.txt/inside.txt", "empty.txt", "binary.html"]
-        + (["locked.txt"] if "locked.txt" in expected else []))
+        + (["locked.txt"] if "locked.txt" in expected else [])
+    )
     reasons = {os.path.basename(item.path): item.reason for item in items if isinstance(item, Skipped)}
     assert reasons == expected
     extracted = sorted(os.path.basename(item.path) for item in items if isinstance(item, Extracted))
@@ -251,6 +280,7 @@ def test_a_build_indexes_the_good_pages_and_reports_the_others(hostile_folder, t
 
 
 # --- Time budget and failures: one file never stops the build ----------------------------------
+
 
 @pytest.fixture
 def slow_page(tmp_path, monkeypatch):
@@ -279,8 +309,9 @@ def test_a_file_over_its_time_budget_is_skipped_and_the_build_goes_on(slow_page,
     handler = signal.getsignal(signal.SIGALRM)
     items = list(extract_corpus([slow_page]))
     assert [type(item) for item in items] == [Extracted, Skipped]
-    assert items[1] == Skipped(str(slow_page / "slow.txt"),
-                               "took longer than 0.3 s to extract (SEARCH_FILE_SECONDS)")
+    assert items[1] == Skipped(
+        str(slow_page / "slow.txt"), "took longer than 0.3 s to extract (SEARCH_FILE_SECONDS)"
+    )
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     assert signal.getsignal(signal.SIGALRM) is handler
 
@@ -309,5 +340,9 @@ def test_a_page_that_makes_extraction_fail_is_skipped_with_the_error(slow_page, 
 
     monkeypatch.setattr(pipeline, "extract", failing)
     items = list(extract_corpus([slow_page / "good.txt"]))
-    assert items == [Skipped(str(slow_page / "good.txt"),
-                             "extraction failed (RecursionError: maximum recursion depth exceeded)")]
+    assert items == [
+        Skipped(
+            str(slow_page / "good.txt"),
+            "extraction failed (RecursionError: maximum recursion depth exceeded)",
+        )
+    ]

@@ -29,8 +29,9 @@ def test_build_reports_documents_and_metadata(tmp_path):
 def test_bad_files_are_skipped_and_the_rest_indexed(bad_files, tmp_path):
     report = build_index([bad_files], tmp_path / "ix")
     assert report.indexed == 1
-    reasons = {path.rsplit("/", 1)[1]: reason for path, reason in
-               ((s.path, s.reason) for s in report.skipped)}
+    reasons = {
+        path.rsplit("/", 1)[1]: reason for path, reason in ((s.path, s.reason) for s in report.skipped)
+    }
     assert reasons == {
         "binary.txt": "binary file (contains NUL bytes)",
         "controls.txt": "binary file (mostly control characters)",
@@ -95,7 +96,8 @@ def test_update_deals_only_with_new_changed_and_deleted_files(tmp_path):
     assert not same.rebuilt and same.unchanged == EN_PAGES and same.added == same.changed == 0
 
     (corpus / "ferry.html").write_text(
-        (corpus / "ferry.html").read_text().replace("Cat Ba island", "Cat Ba island and Lan Ha bay"))
+        (corpus / "ferry.html").read_text().replace("Cat Ba island", "Cat Ba island and Lan Ha bay")
+    )
     (corpus / "div-soup.html").unlink()
     shutil.copy(DATA / "vi" / "ca-bien.txt", corpus / "ca-bien.txt")
     (corpus / "broken.txt").write_bytes(b"\x00\x01")
@@ -137,7 +139,8 @@ def test_update_does_not_read_files_whose_mtime_and_size_are_unchanged(tmp_path,
     original = pipeline.read_bytes
     monkeypatch.setattr(pipeline, "read_bytes", lambda path: read.append(str(path)) or original(path))
     (tmp_path / "corpus" / "ferry.html").write_text(
-        (tmp_path / "corpus" / "ferry.html").read_text().replace("Tuesday", "Monday "))
+        (tmp_path / "corpus" / "ferry.html").read_text().replace("Tuesday", "Monday ")
+    )
     report = index_corpus([tmp_path / "corpus"], tmp_path / "ix")
     assert report.changed == 1 and report.unchanged == EN_PAGES - 1
     assert [p.rsplit("/", 1)[1] for p in read] == ["ferry.html"]

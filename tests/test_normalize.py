@@ -5,7 +5,7 @@ import unicodedata
 import pytest
 
 from search.analysis import find_words, fold_term, syllables, term_streams, words
-from search.normalize import canonical, fold, has_accents
+from search.normalize import canonical, has_accents
 
 WORDS, PAIRS = "words", "pairs"
 
@@ -16,17 +16,33 @@ def terms(kind: str, text: str) -> list[str]:
         return term_streams(text)[2].split()
     return [form for word in words(text) for form in dict.fromkeys((word.folded, word.exact))]
 
+
 OLD_NEW = [
-    ("òa", "oà"), ("óa", "oá"), ("ỏa", "oả"), ("õa", "oã"), ("ọa", "oạ"),
-    ("òe", "oè"), ("óe", "oé"), ("ỏe", "oẻ"), ("õe", "oẽ"), ("ọe", "oẹ"),
-    ("ùy", "uỳ"), ("úy", "uý"), ("ủy", "uỷ"), ("ũy", "uỹ"), ("ụy", "uỵ"),
+    ("òa", "oà"),
+    ("óa", "oá"),
+    ("ỏa", "oả"),
+    ("õa", "oã"),
+    ("ọa", "oạ"),
+    ("òe", "oè"),
+    ("óe", "oé"),
+    ("ỏe", "oẻ"),
+    ("õe", "oẽ"),
+    ("ọe", "oẹ"),
+    ("ùy", "uỳ"),
+    ("úy", "uý"),
+    ("ủy", "uỷ"),
+    ("ũy", "uỹ"),
+    ("ụy", "uỵ"),
 ]
 
 
 @pytest.mark.parametrize("old, new", OLD_NEW)
 def test_both_tone_placements_are_one_term(old, new):
-    for word_old, word_new in [("h" + old, "h" + new), ("H" + old, "H" + new),
-                               ("H" + old.upper(), "H" + new.upper())]:
+    for word_old, word_new in [
+        ("h" + old, "h" + new),
+        ("H" + old, "H" + new),
+        ("H" + old.upper(), "H" + new.upper()),
+    ]:
         assert syllables(word_old) == syllables(word_new)
         assert terms(WORDS, word_old) == terms(WORDS, word_new)
         assert canonical(word_new) == word_old
@@ -43,7 +59,14 @@ def test_nfd_input_gives_the_same_terms_as_nfc():
     assert nfd_text != nfc_text
     assert terms(WORDS, nfd_text) == terms(WORDS, nfc_text)
     assert [fold_term(s) for s in syllables(nfd_text)] == [
-        "thu", "tuong", "pham", "minh", "chinh", "tham", "da", "nang"
+        "thu",
+        "tuong",
+        "pham",
+        "minh",
+        "chinh",
+        "tham",
+        "da",
+        "nang",
     ]
 
 
@@ -66,9 +89,7 @@ def test_cyrillic_names_transliterate():
 
 
 def test_no_stop_words_and_no_stemming():
-    assert terms(WORDS, "the meetings of the association") == [
-        "the", "meetings", "of", "the", "association"
-    ]
+    assert terms(WORDS, "the meetings of the association") == ["the", "meetings", "of", "the", "association"]
 
 
 def test_accent_detection():
@@ -92,10 +113,15 @@ def test_folded_and_exact_terms_share_a_position():
     assert pairs.split() == ["hop_tac", "tac_zurich"]
 
 
-@pytest.mark.parametrize("text", [
-    "Họp bàn hợp tác ở Zürich và Москва, HỢP TÁC", "Nguyễn café straße ǅ ÐÀ",
-    "x" * 70 + " y", "số 2025-03 và 18h30, «Hòa» hoà HOÀ",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Họp bàn hợp tác ở Zürich và Москва, HỢP TÁC",
+        "Nguyễn café straße ǅ ÐÀ",
+        "x" * 70 + " y",
+        "số 2025-03 và 18h30, «Hòa» hoà HOÀ",
+    ],
+)
 def test_find_words_gives_the_words_analysis_gives(text):
     import random
 
@@ -104,6 +130,7 @@ def test_find_words_gives_the_words_analysis_gives(text):
     for _ in range(100):
         wanted = frozenset(rng.sample([w.folded for w in found], min(3, len(found))))
         prefixes = tuple(w.folded[: rng.randint(1, 4)] for w in rng.sample(found, 1))
-        expected = [(w.start, w.end, w.folded) for w in found
-                    if w.folded in wanted or w.folded.startswith(prefixes)]
+        expected = [
+            (w.start, w.end, w.folded) for w in found if w.folded in wanted or w.folded.startswith(prefixes)
+        ]
         assert find_words(text, wanted, prefixes) == expected

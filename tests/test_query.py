@@ -27,8 +27,20 @@ def test_snippets_keep_accents_and_mark_matches(searcher):
     assert page.results[0].title_html.count("<mark>") == 1
 
 
-@pytest.mark.parametrize("word", ["Kaluga", "Bunpimay", "Halloween", "Wipha", "Trending",
-                                  "Zanzibaria", "Brindlewick", "Xylophonia", "cookies"])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "Kaluga",
+        "Bunpimay",
+        "Halloween",
+        "Wipha",
+        "Trending",
+        "Zanzibaria",
+        "Brindlewick",
+        "Xylophonia",
+        "cookies",
+    ],
+)
 def test_words_only_in_navigation_find_nothing(searcher, word):
     assert search(searcher, word).total == 0
 
@@ -37,8 +49,12 @@ def test_nfd_old_and_new_tone_placement_queries_agree(searcher):
     import unicodedata
 
     expected = {"vi/hoa-binh-new-style.txt"}
-    for text in ["hòa bình thủy thủ", "hoà bình thuỷ thủ", unicodedata.normalize("NFD", "hòa bình"),
-                 "hoa binh thuy thu"]:
+    for text in [
+        "hòa bình thủy thủ",
+        "hoà bình thuỷ thủ",
+        unicodedata.normalize("NFD", "hòa bình"),
+        "hoa binh thuy thu",
+    ]:
         assert set(paths(search(searcher, text))) >= expected, text
 
 
@@ -66,8 +82,10 @@ def test_snippet_escapes_html_from_documents(tmp_path):
     from search.index import build_index, open_index
 
     page = tmp_path / "x.txt"
-    page.write_text('Cảnh báo mã độc <script>alert("x")</script> trên mạng\n'
-                    'Chuyên gia cảnh báo đoạn mã <script>alert(1)</script> & nhiều trang giả mạo.\n')
+    page.write_text(
+        'Cảnh báo mã độc <script>alert("x")</script> trên mạng\n'
+        "Chuyên gia cảnh báo đoạn mã <script>alert(1)</script> & nhiều trang giả mạo.\n"
+    )
     build_index([page], tmp_path / "ix")
     with open_index(tmp_path / "ix").searcher() as searcher:
         hit = search(searcher, "script canh bao").results[0]
@@ -77,8 +95,24 @@ def test_snippet_escapes_html_from_documents(tmp_path):
 
 @pytest.mark.parametrize(
     "text",
-    ["AND OR (", '"', "-", "title:", "*", "a*", "((hợp tác", "NOT", "OR hợp", '"""', "-hợp",
-     "title:\"", "\x00", "🙂", "x" * 5000, "hợp " * 300],
+    [
+        "AND OR (",
+        '"',
+        "-",
+        "title:",
+        "*",
+        "a*",
+        "((hợp tác",
+        "NOT",
+        "OR hợp",
+        '"""',
+        "-hợp",
+        'title:"',
+        "\x00",
+        "🙂",
+        "x" * 5000,
+        "hợp " * 300,
+    ],
 )
 def test_user_text_never_raises(searcher, text):
     page = search(searcher, text)
@@ -134,7 +168,7 @@ def test_repeated_words_are_searched_once(searcher):
     repeated = search(searcher, ("hợp tác " * 50)[:400])
     assert [hit.id for hit in repeated.results] == [hit.id for hit in once.results]
     assert repeated.notices == []
-    assert [[c.syllables for c in u] for u in parse(("hop tac " * 50)).units] == [[["hop"]], [["tac"]]]
+    assert [[c.syllables for c in u] for u in parse("hop tac " * 50).units] == [[["hop"]], [["tac"]]]
 
 
 def test_long_queries_keep_their_first_words_and_say_so():
@@ -150,8 +184,10 @@ def test_a_long_query_gets_a_notice(searcher):
     assert "Only the first 32 words" in page.notices[0].text and page.notices[0].words[0] == "từ30"
 
 
-EXPANSION = {"whoosh": "search.engines.whoosh_query.MAX_PREFIX_EXPANSION",
-             "tantivy": "search.engines.tantivy.MAX_PREFIX_EXPANSION"}
+EXPANSION = {
+    "whoosh": "search.engines.whoosh_query.MAX_PREFIX_EXPANSION",
+    "tantivy": "search.engines.tantivy.MAX_PREFIX_EXPANSION",
+}
 
 
 def test_a_prefix_stands_for_its_most_common_words(searcher, monkeypatch, engine):
@@ -176,7 +212,11 @@ def test_out_of_time_gives_what_was_found_marked_partial(searcher, monkeypatch, 
 def test_parse_reads_syntax():
     parsed = parse('hợp tác "Việt Nam" OR Nga -Mỹ title:vàng gi*')
     assert [[c.syllables for c in unit] for unit in parsed.units] == [
-        [["hợp"]], [["tác"]], [["việt", "nam"], ["nga"]], [["vàng"]], [["gi"]]
+        [["hợp"]],
+        [["tác"]],
+        [["việt", "nam"], ["nga"]],
+        [["vàng"]],
+        [["gi"]],
     ]
     assert parsed.units[3][0].title_only and parsed.units[4][0].prefix
     assert [c.syllables for c in parsed.negated] == [["mỹ"]]
@@ -227,8 +267,9 @@ def test_sort_by_date_and_filters(searcher):
     assert dates == sorted(dates, reverse=True) and len(dates) >= 3
     site = search(searcher, "vàng", site="Báo Kinh Tế Mẫu")
     assert paths(site) == ["vi/gia-vang.html"]
-    spring = search(searcher, "the OR thuế OR vàng", date_from=datetime(2025, 3, 1),
-                    date_to=datetime(2025, 4, 30))
+    spring = search(
+        searcher, "the OR thuế OR vàng", date_from=datetime(2025, 3, 1), date_to=datetime(2025, 4, 30)
+    )
     assert set(paths(spring)) == {"vi/gia-vang.html", "vi/ban-hang-online.txt"}
 
 

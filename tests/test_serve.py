@@ -32,9 +32,21 @@ def test_workers_serve_and_pick_up_a_rebuild(tmp_path):
     build_index([DATA / "en"], index_dir)
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-c", "from search.cli import main; main()", "serve", "--index",
-         str(index_dir), "--port", str(port), "--workers", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-c",
+            "from search.cli import main; main()",
+            "serve",
+            "--index",
+            str(index_dir),
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         url = f"http://127.0.0.1:{port}/api/search?q="

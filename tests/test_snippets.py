@@ -12,7 +12,10 @@ def marks(*words, runs=(), prefixes=()):
 
 
 def test_marks_keep_the_written_accents_and_escape_the_rest():
-    assert highlight("Giá <b>vàng</b> & bạc", marks("vang")) == "Giá &lt;b&gt;<mark>vàng</mark>&lt;/b&gt; &amp; bạc"
+    assert (
+        highlight("Giá <b>vàng</b> & bạc", marks("vang"))
+        == "Giá &lt;b&gt;<mark>vàng</mark>&lt;/b&gt; &amp; bạc"
+    )
     assert highlight("HOÀ BÌNH", marks("hoa")) == "<mark>HOÀ</mark> BÌNH"  # old tone placement, caps
 
 

@@ -33,6 +33,7 @@ def client(index_dir):
 
 # -- idle and half-sent connections -----------------------------------------------------------
 
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -60,9 +61,21 @@ def test_200_idle_and_half_sent_sockets_do_not_starve_a_client(tmp_path):
     build_index([DATA / "en"], index_dir)
     port = _free_port()
     server_process = subprocess.Popen(
-        [sys.executable, "-c", "from search.cli import main; main()", "serve", "--index",
-         str(index_dir), "--port", str(port), "--workers", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-c",
+            "from search.cli import main; main()",
+            "serve",
+            "--index",
+            str(index_dir),
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         env={**os.environ, "SEARCH_IDLE_SECONDS": "2"},  # --idle-seconds 2
     )
     url = f"http://127.0.0.1:{port}/api/search?q=ferry"
@@ -106,13 +119,13 @@ def test_200_idle_and_half_sent_sockets_do_not_starve_a_client(tmp_path):
 
 # -- numbers in the URL --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["page", "limit"])
 def test_numbers_are_ascii_digits_or_a_clear_400(client, name):
     # str.isdigit() accepts all of the first four; int() refuses "²" and "①" (a 500 before).
     for value in ["²", "①", "٣", "１", "-1", "+1", " 1", "1.0", "0x10", "1e3", "0"]:
         for path in ["/api/search", "/"] if name == "page" else ["/api/search"]:
-            response = client.get(path, query_string={"q": "hop tac", name: value},
-                                  headers=ENGLISH)
+            response = client.get(path, query_string={"q": "hop tac", name: value}, headers=ENGLISH)
             assert response.status_code == 400, (path, value)
             assert response.headers["Content-Security-Policy"]  # headers kept on errors
             if path.startswith("/api/"):
@@ -122,14 +135,17 @@ def test_numbers_are_ascii_digits_or_a_clear_400(client, name):
                 assert "page must be a whole number" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("inside, past", [
-    ("/?q=hop+tac&page=100", "/?q=hop+tac&page=101"),
-    ("/?q=hop+tac&page=0100", "/?q=hop+tac&page=99999999999999999999"),
-    ("/?q=hop+tac&page=1", "/?q=hop+tac&page=" + "9" * 5000),
-    ("/api/search?q=hop+tac&page=100", "/api/search?q=hop+tac&page=99999999999999999999"),
-    ("/api/search?q=hop+tac&limit=100&page=10", "/api/search?q=hop+tac&limit=100&page=11"),
-    ("/api/search?q=hop+tac&limit=3&page=333", "/api/search?q=hop+tac&limit=3&page=334"),
-])
+@pytest.mark.parametrize(
+    "inside, past",
+    [
+        ("/?q=hop+tac&page=100", "/?q=hop+tac&page=101"),
+        ("/?q=hop+tac&page=0100", "/?q=hop+tac&page=99999999999999999999"),
+        ("/?q=hop+tac&page=1", "/?q=hop+tac&page=" + "9" * 5000),
+        ("/api/search?q=hop+tac&page=100", "/api/search?q=hop+tac&page=99999999999999999999"),
+        ("/api/search?q=hop+tac&limit=100&page=10", "/api/search?q=hop+tac&limit=100&page=11"),
+        ("/api/search?q=hop+tac&limit=3&page=333", "/api/search?q=hop+tac&limit=3&page=334"),
+    ],
+)
 def test_pages_past_the_result_window_are_a_clear_400(client, inside, past):
     assert client.get(inside).status_code == 200  # the deepest page inside answers
     response = client.get(past, headers=ENGLISH)
@@ -167,6 +183,7 @@ def test_page_links_stop_at_the_result_window(index_dir, monkeypatch):
 
 # -- the debugger --------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def no_serving(monkeypatch):
     """Record what `search serve` would start, without starting it."""
@@ -178,23 +195,33 @@ def no_serving(monkeypatch):
 
 def test_the_debugger_runs_on_loopback_only(index_dir, no_serving):
     for host in ["0.0.0.0", "::", "192.168.1.10", "example.com", ""]:
-        result = CliRunner().invoke(cli.main, ["serve", "--index", str(index_dir), "--host",
-                                               host, "--debug"])
+        result = CliRunner().invoke(cli.main, ["serve", "--index", str(index_dir), "--host", host, "--debug"])
         assert result.exit_code == 2 and "loopback" in result.output, host
         with pytest.raises(click.UsageError, match="loopback"):
             server.serve(str(index_dir), host, 5000, debug=True)
         assert no_serving == []
     for host in ["127.0.0.1", "::1", "localhost"]:
-        result = CliRunner().invoke(cli.main, ["serve", "--index", str(index_dir), "--host",
-                                               host, "--debug"])
+        result = CliRunner().invoke(cli.main, ["serve", "--index", str(index_dir), "--host", host, "--debug"])
         assert result.exit_code == 0, result.output
         assert no_serving.pop() == ("flask", {"host": host, "port": 5000, "debug": True})
 
 
 def test_no_debugger_by_default_even_with_search_debug_set(index_dir, no_serving, monkeypatch):
     monkeypatch.setenv("SEARCH_DEBUG", "true")
-    result = CliRunner().invoke(cli.main, ["serve", "--index", str(index_dir), "--host", "0.0.0.0",
-                                           "--max-connections", "50", "--idle-seconds", "7"])
+    result = CliRunner().invoke(
+        cli.main,
+        [
+            "serve",
+            "--index",
+            str(index_dir),
+            "--host",
+            "0.0.0.0",
+            "--max-connections",
+            "50",
+            "--idle-seconds",
+            "7",
+        ],
+    )
     assert result.exit_code == 0, result.output
     [(kind, gunicorn)] = no_serving
     assert kind == "gunicorn"
@@ -205,8 +232,9 @@ def test_no_debugger_by_default_even_with_search_debug_set(index_dir, no_serving
 
 def test_loopback_means_loopback():
     assert all(map(server.is_loopback, ["127.0.0.1", "127.0.1.1", "::1", "[::1]", "localhost"]))
-    assert not any(map(server.is_loopback, ["0.0.0.0", "::", "", "10.0.0.1", "example.com",
-                                            "localhost.example.com"]))
+    assert not any(
+        map(server.is_loopback, ["0.0.0.0", "::", "", "10.0.0.1", "example.com", "localhost.example.com"])
+    )
 
 
 # -- the Host header -----------------------------------------------------------------------------
@@ -221,8 +249,7 @@ def test_opensearch_never_uses_the_host_header(index_dir):
     # Browsers refuse a relative template: without BASE_URL the page does not advertise it.
     assert "opensearchdescription" not in client.get("/", headers=EVIL).get_data(as_text=True)
 
-    client = create_app({"INDEX_DIR": str(index_dir),
-                         "BASE_URL": "https://tim.example.vn/"}).test_client()
+    client = create_app({"INDEX_DIR": str(index_dir), "BASE_URL": "https://tim.example.vn/"}).test_client()
     xml = client.get("/opensearch.xml", headers=EVIL).get_data(as_text=True)
     assert 'template="https://tim.example.vn/?q={searchTerms}"' in xml and "evil" not in xml
     assert 'href="/opensearch.xml"' in client.get("/", headers=EVIL).get_data(as_text=True)
@@ -235,20 +262,33 @@ def test_base_url_from_the_environment(index_dir, monkeypatch):
     assert 'template="https://example.vn/tim/?q={searchTerms}"' in xml
 
 
-@pytest.mark.parametrize("bad", ["tim.example.vn", "javascript:alert(1)", "https://", "ftp://x.vn",
-                                 "https://x.vn/?a=1", "https://user@x.vn", "https://x.vn\r\nX: y",
-                                 "https://x.vn:99999"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "tim.example.vn",
+        "javascript:alert(1)",
+        "https://",
+        "ftp://x.vn",
+        "https://x.vn/?a=1",
+        "https://user@x.vn",
+        "https://x.vn\r\nX: y",
+        "https://x.vn:99999",
+    ],
+)
 def test_a_bad_base_url_is_refused_at_start(index_dir, bad):
     with pytest.raises(ValueError, match="BASE_URL"):
         create_app({"INDEX_DIR": str(index_dir), "BASE_URL": bad})
 
 
-@pytest.mark.parametrize("base, root, expected", [
-    (None, "", "/api/search?q=a"),
-    ("https://tim.example.vn", "", "https://tim.example.vn/api/search?q=a"),
-    (None, "/tim", "/tim/api/search?q=a"),
-    ("https://example.vn/tim", "/tim", "https://example.vn/tim/api/search?q=a"),
-])
+@pytest.mark.parametrize(
+    "base, root, expected",
+    [
+        (None, "", "/api/search?q=a"),
+        ("https://tim.example.vn", "", "https://tim.example.vn/api/search?q=a"),
+        (None, "/tim", "/tim/api/search?q=a"),
+        ("https://example.vn/tim", "/tim", "https://example.vn/tim/api/search?q=a"),
+    ],
+)
 def test_redirects_never_use_the_host_header(index_dir, base, root, expected):
     # Werkzeug redirects "/api//search" to "/api/search", building the URL from the Host.
     client = create_app({"INDEX_DIR": str(index_dir), "BASE_URL": base}).test_client()
@@ -257,6 +297,7 @@ def test_redirects_never_use_the_host_header(index_dir, base, root, expected):
 
 
 # -- lower-bound totals and cut-short searches ---------------------------------------------------
+
 
 def test_a_lower_bound_total_and_a_cut_short_search_are_said(client, monkeypatch):
     page = client.get("/?q=hop+tac").get_data(as_text=True)

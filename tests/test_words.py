@@ -11,14 +11,14 @@ pytestmark = pytest.mark.usefixtures("engine")
 
 PAGES = {
     "hop-tac.txt": "Việt Nam và Nhật Bản tăng cường hợp tác kinh tế\n\n"
-                   "Hai nước ký thỏa thuận hợp tác về năng lượng. Các đối tác cam kết đầu tư. "
-                   "Cuộc họp diễn ra tại Hà Nội trong hai ngày.",
+    "Hai nước ký thỏa thuận hợp tác về năng lượng. Các đối tác cam kết đầu tư. "
+    "Cuộc họp diễn ra tại Hà Nội trong hai ngày.",
     "hop-bao.txt": "Cuộc họp báo của đối tác nước ngoài\n\n"
-                   "Buổi họp báo diễn ra sáng nay, các đối tác trả lời câu hỏi của phóng viên.",
+    "Buổi họp báo diễn ra sáng nay, các đối tác trả lời câu hỏi của phóng viên.",
     "noi.txt": "Người dân nói gì về giá xăng\n\n"
-               "Nhiều người nói rằng giá xăng tăng làm chi phí sinh hoạt tăng theo.",
+    "Nhiều người nói rằng giá xăng tăng làm chi phí sinh hoạt tăng theo.",
     "ha-noi.txt": "Hà Nội mở thêm tuyến xe buýt điện\n\n"
-                  "Thành phố Hà Nội đưa vào khai thác tuyến xe buýt điện mới nối trung tâm với sân bay.",
+    "Thành phố Hà Nội đưa vào khai thác tuyến xe buýt điện mới nối trung tâm với sân bay.",
 }
 
 
@@ -57,9 +57,10 @@ def test_one_word_never_falls_back_to_a_syllable(searcher):
     missing = {hit.path.rsplit("/", 1)[1]: hit.missing for hit in page.results}
     assert missing == {"ha-noi.txt": ["gia xang"], "hop-tac.txt": ["gia xang"], "noi.txt": ["ha noi"]}
     only_ha_noi = search(searcher, "ha noi dien gio")
-    assert all("noi.txt" != hit.path.rsplit("/", 1)[1] for hit in only_ha_noi.results)
+    assert all(hit.path.rsplit("/", 1)[1] != "noi.txt" for hit in only_ha_noi.results)
     assert search(searcher, "hop tac xyzq").results == [] or all(
-        hit.missing == ["xyzq"] for hit in search(searcher, "hop tac xyzq").results)
+        hit.missing == ["xyzq"] for hit in search(searcher, "hop tac xyzq").results
+    )
 
 
 def test_all_words_but_one_and_which_one_is_missing(searcher):

@@ -17,8 +17,10 @@ from search.pipeline import alias_id, doc_id
 from tests.paths import DATA
 
 pytestmark = pytest.mark.usefixtures("engine")
-PAGES = [DATA / "vi" / name for name in
-         ("ca-bien.txt", "ca-phe.txt", "gia-dinh.txt", "suc-khoe.txt", "thuy-dien.txt")]
+PAGES = [
+    DATA / "vi" / name
+    for name in ("ca-bien.txt", "ca-phe.txt", "gia-dinh.txt", "suc-khoe.txt", "thuy-dien.txt")
+]
 
 
 @pytest.fixture
@@ -57,8 +59,10 @@ def test_a_second_writer_waits_for_the_first(tmp_path):
 
 def test_the_lock_of_a_killed_writer_is_free(tmp_path):
     index_dir = tmp_path / "index"
-    code = ("import sys, time; from search.generations import WriterLock\n"
-            f"WriterLock({str(index_dir)!r}).__enter__(); print('held', flush=True); time.sleep(60)")
+    code = (
+        "import sys, time; from search.generations import WriterLock\n"
+        f"WriterLock({str(index_dir)!r}).__enter__(); print('held', flush=True); time.sleep(60)"
+    )
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
     holder.kill()
@@ -75,8 +79,11 @@ def test_an_update_waits_for_a_rebuild_and_keeps_its_edits(corpus, tmp_path):
     edited = sorted(corpus.iterdir())[0]
     results = {}
     with WriterLock(index_dir):  # as if a rebuild were running
-        thread = threading.Thread(target=lambda: results.update(
-            report=index_corpus([corpus], index_dir, say=lambda m: results.setdefault("said", m))))
+        thread = threading.Thread(
+            target=lambda: results.update(
+                report=index_corpus([corpus], index_dir, say=lambda m: results.setdefault("said", m))
+            )
+        )
         thread.start()
         time.sleep(0.3)
         edited.write_text(edited.read_text().replace("Những ngày qua", "Zyxwvu ngày qua"))
@@ -163,7 +170,8 @@ def test_an_update_counts_the_pairs_of_what_it_adds(corpus, tmp_path):
     pair = exact_pairs("quýt xanh")[0]
     before = pair_counts(index_dir)[pair]
     (corpus / "quyt.txt").write_text(
-        "Vườn quýt xanh ở Hà Giang\n\n" + "Năm nay vườn quýt xanh của anh Tú được mùa. " * 8)
+        "Vườn quýt xanh ở Hà Giang\n\n" + "Năm nay vườn quýt xanh của anh Tú được mùa. " * 8
+    )
     index_corpus([corpus], index_dir)
     assert pair_counts(index_dir)[pair] >= before + 2
 

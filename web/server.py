@@ -34,8 +34,14 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from search import limits
-from search.index import DEFAULT_CORPUS, DEFAULT_INDEX_DIR, NothingIndexed, build_index
-from search.index import current_generation, IndexNotFound
+from search.index import (
+    DEFAULT_CORPUS,
+    DEFAULT_INDEX_DIR,
+    IndexNotFound,
+    NothingIndexed,
+    build_index,
+    current_generation,
+)
 from web import create_app
 
 LOGGER = logging.getLogger(__name__)
@@ -76,17 +82,25 @@ def is_loopback(host: str) -> bool:
     except OSError:
         return False
     return bool(addresses) and all(
-        ipaddress.ip_address(address.split("%")[0]).is_loopback for address in addresses)
+        ipaddress.ip_address(address.split("%")[0]).is_loopback for address in addresses
+    )
 
 
-def serve(index_dir: str, host: str, port: int, workers: int = limits.WORKERS,
-          debug: bool = False, max_connections: int = limits.MAX_CONNECTIONS,
-          idle_seconds: int = limits.IDLE_SECONDS) -> None:
+def serve(
+    index_dir: str,
+    host: str,
+    port: int,
+    workers: int = limits.WORKERS,
+    debug: bool = False,
+    max_connections: int = limits.MAX_CONNECTIONS,
+    idle_seconds: int = limits.IDLE_SECONDS,
+) -> None:
     """Serve the app; with no index at the default place, build one from seeds/ first."""
     if debug and not is_loopback(host):
         raise click.UsageError(
             f"--debug serves Werkzeug's debugger, which runs any code it is sent: it listens "
-            f"on a loopback address only (127.0.0.1, ::1 or localhost), not {host!r}.")
+            f"on a loopback address only (127.0.0.1, ::1 or localhost), not {host!r}."
+        )
     try:
         current_generation(index_dir)
     except IndexNotFound:
@@ -105,21 +119,28 @@ def serve(index_dir: str, host: str, port: int, workers: int = limits.WORKERS,
         return
     fitting = _fit_open_files(max_connections)
     if fitting < max_connections:
-        click.echo(f"At most {fitting} connections per worker: the open-file limit allows no "
-                   f"more (ulimit -n).", err=True)
-    click.echo(f"Serving on http://{host}:{port}/ with {workers} worker"
-               f"{'s' if workers != 1 else ''} (Ctrl-C to stop)")
-    Server(index_dir, {
-        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-        "workers": workers,
-        "worker_class": HeadFirstWorker,
-        "threads": THREADS,
-        "worker_connections": fitting,
-        "keepalive": idle_seconds,
-        "timeout": limits.REQUEST_SECONDS,  # a worker stuck this long is replaced
-        "accesslog": None,
-        "loglevel": "warning",
-    }).run()
+        click.echo(
+            f"At most {fitting} connections per worker: the open-file limit allows no more (ulimit -n).",
+            err=True,
+        )
+    click.echo(
+        f"Serving on http://{host}:{port}/ with {workers} worker"
+        f"{'s' if workers != 1 else ''} (Ctrl-C to stop)"
+    )
+    Server(
+        index_dir,
+        {
+            "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+            "workers": workers,
+            "worker_class": HeadFirstWorker,
+            "threads": THREADS,
+            "worker_connections": fitting,
+            "keepalive": idle_seconds,
+            "timeout": limits.REQUEST_SECONDS,  # a worker stuck this long is replaced
+            "accesslog": None,
+            "loglevel": "warning",
+        },
+    ).run()
 
 
 def _fit_open_files(wanted: int) -> int:
@@ -188,8 +209,7 @@ class HeadFirstWorker(ThreadWorker):
             if error.errno in (errno.EMFILE, errno.ENFILE):
                 # Out of file descriptors: accept again once a connection has closed.
                 self.worker_connections = max(1, self.nr_conns)
-                self.log.warning("Open-file limit reached: at most %d connections",
-                                 self.worker_connections)
+                self.log.warning("Open-file limit reached: at most %d connections", self.worker_connections)
             elif error.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
                 raise
             return
@@ -201,8 +221,7 @@ class HeadFirstWorker(ThreadWorker):
         # Every entry gets now + keepalive, so pending_conns stays sorted for murder_pending().
         conn.timeout = time.monotonic() + self.cfg.keepalive
         self.pending_conns.append(conn)
-        self.poller.register(conn.sock, selectors.EVENT_READ,
-                             partial(self.on_pending_socket_readable, conn))
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn))
 
     def on_client_socket_readable(self, conn, client):
         """A kept-alive connection has sent something: the start of its next request?"""

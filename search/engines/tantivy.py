@@ -53,14 +53,26 @@ def prepare(article, content_hash: str, doc_id: str, alias: str) -> dict:
     text, exact, pairs = term_streams(article.indexed_text)
     title, title_exact, _ = term_streams(article.title)
     stored = {
-        "doc_id": doc_id, "path": article.path, "title": article.title, "body": article.text,
-        "captions": article.captions, "date": aware(article.date).isoformat() if article.date else None,
-        "site": article.site, "url": article.url, "byline": article.byline,
+        "doc_id": doc_id,
+        "path": article.path,
+        "title": article.title,
+        "body": article.text,
+        "captions": article.captions,
+        "date": aware(article.date).isoformat() if article.date else None,
+        "site": article.site,
+        "url": article.url,
+        "byline": article.byline,
         "content_hash": content_hash,
     }
     fields = {
-        "doc_id": doc_id, "alias": alias, "path": article.path, "text": text, "exact": exact, "title": title,
-        "title_exact": title_exact, "pairs": pairs,
+        "doc_id": doc_id,
+        "alias": alias,
+        "path": article.path,
+        "text": text,
+        "exact": exact,
+        "title": title,
+        "title_exact": title_exact,
+        "pairs": pairs,
         "stored": json.dumps(stored, ensure_ascii=False).encode("utf-8"),
     }
     if article.site:
@@ -179,19 +191,24 @@ class Searcher:
         # both engines say "at least" past the same point.
         query = _query(plan, self._searcher)
         if plan.sort == "date":
-            found = self._searcher.search(query, plan.limit, count=True, order_by_field="date",
-                                          order=tantivy.Order.Desc)
+            found = self._searcher.search(
+                query, plan.limit, count=True, order_by_field="date", order=tantivy.Order.Desc
+            )
             hits = [(0.0, address) for _, address in found.hits]
         else:
             found = self._searcher.search(query, plan.limit, count=True)
             hits = list(found.hits)
         results = Results(min(found.count, plan.count_up_to), hits, exact=found.count <= plan.count_up_to)
         if plan.facets and found.count:
-            buckets = self._searcher.aggregate(query, {
-                name: {"terms": {"field": name, "size": 1000}} for name in FACETS})
-            results.facets = ranked_facets({
-                name: Counter({b["key"]: b["doc_count"] for b in buckets[name]["buckets"]})
-                for name in FACETS})
+            buckets = self._searcher.aggregate(
+                query, {name: {"terms": {"field": name, "size": 1000}} for name in FACETS}
+            )
+            results.facets = ranked_facets(
+                {
+                    name: Counter({b["key"]: b["doc_count"] for b in buckets[name]["buckets"]})
+                    for name in FACETS
+                }
+            )
         return results
 
     def stored(self, address) -> StoredArticle:
@@ -234,7 +251,7 @@ def _query(plan: Plan, searcher) -> tantivy.Query:
     leaf = functools.partial(_leaf, searcher)
     groups = [_any([leaf(t) for t in group]) for group in plan.must]
     if plan.all_but_one and len(groups) > 1:
-        others = [groups[:i] + groups[i + 1:] for i in range(len(groups))]
+        others = [groups[:i] + groups[i + 1 :] for i in range(len(groups))]
         clauses = [(_MUST, _any([_all(rest) for rest in others]))]
     else:
         clauses = [(_MUST, g) for g in groups]
@@ -245,9 +262,13 @@ def _query(plan: Plan, searcher) -> tantivy.Query:
     if plan.site:
         clauses.append((_MUST, tantivy.Query.const_score_query(_term("site", plan.site), 0.0)))
     if plan.date_from or plan.date_to:
-        dates = tantivy.Query.range_query(SCHEMA, "date", tantivy.FieldType.Date,
-                                          plan.date_from and aware(plan.date_from),
-                                          plan.date_to and aware(plan.date_to))
+        dates = tantivy.Query.range_query(
+            SCHEMA,
+            "date",
+            tantivy.FieldType.Date,
+            plan.date_from and aware(plan.date_from),
+            plan.date_to and aware(plan.date_to),
+        )
         clauses.append((_MUST, tantivy.Query.const_score_query(dates, 0.0)))
     return tantivy.Query.boolean_query(clauses)
 

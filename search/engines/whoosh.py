@@ -46,8 +46,19 @@ BODY_MARK, CAPTIONS_MARK = "\x1e", "\x1f"
 class WordTokenizer(Tokenizer):
     """analysis.words, as Whoosh tokens weighted by the part of `text` they stand in."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         body = value.find(BODY_MARK)
         captions = value.find(CAPTIONS_MARK)
@@ -55,13 +66,11 @@ class WordTokenizer(Tokenizer):
             token.text = word.exact
             token.folded = word.folded
             token.boost = (
-                TITLE_WEIGHT if word.start < body
-                else CAPTION_WEIGHT if 0 <= captions < word.start
-                else 1.0
+                TITLE_WEIGHT if word.start < body else CAPTION_WEIGHT if 0 <= captions < word.start else 1.0
             )
             token.stopped = False
             if keeporiginal:
-                token.original = value[word.start:word.end]
+                token.original = value[word.start : word.end]
             if positions:
                 token.pos = start_pos + pos
             if chars:
@@ -316,8 +325,9 @@ class Searcher:
     def _collect(self, query: wq.Query, plan: Plan) -> tuple[list, bool]:
         """The top hits, and whether the deadline cut the search short."""
         by_date = plan.sort == "date"
-        collector = self._searcher.collector(limit=plan.limit, sortedby="newest" if by_date else None,
-                                             reverse=by_date)
+        collector = self._searcher.collector(
+            limit=plan.limit, sortedby="newest" if by_date else None, reverse=by_date
+        )
         partial = False
         if plan.deadline is not None:
             # Some time to collect in, even when building the query used the budget up.
@@ -348,12 +358,16 @@ class Searcher:
 
 def _article(stored: dict) -> StoredArticle:
     return StoredArticle(
-        doc_id=stored["doc_id"], path=stored["path"], title=stored["title"],
+        doc_id=stored["doc_id"],
+        path=stored["path"],
+        title=stored["title"],
         body=stored.get("body", ""),
         captions=[c for c in stored.get("captions", "").split("\n") if c],
         date=stored["date"].replace(tzinfo=timezone.utc) if stored.get("date") else None,
-        site=stored.get("site"), url=stored.get("url"),
-        byline=stored.get("byline"), content_hash=stored.get("content_hash", ""),
+        site=stored.get("site"),
+        url=stored.get("url"),
+        byline=stored.get("byline"),
+        content_hash=stored.get("content_hash", ""),
     )
 
 

@@ -20,6 +20,7 @@ from search.plan import Plan, Terms
 
 def plan_query(plan: Plan, reader, counting: bool = False) -> wq.Query:
     """The plan as a Whoosh query; `counting`: only what decides a match, filters included."""
+
     def leaf(terms: Terms) -> wq.Query:
         return _term_query(reader, terms)
 
@@ -27,7 +28,7 @@ def plan_query(plan: Plan, reader, counting: bool = False) -> wq.Query:
     # DefaultOr throughout: Whoosh's usual Or reads and scores every posting of every term
     # before the first hit, where the deadline cannot stop it.
     if plan.all_but_one and len(groups) > 1:
-        main = wq.DefaultOr([_all(groups[:i] + groups[i + 1:], reader) for i in range(len(groups))])
+        main = wq.DefaultOr([_all(groups[:i] + groups[i + 1 :], reader) for i in range(len(groups))])
     else:
         main = _all(groups, reader)
     found = _filter(plan)
@@ -74,7 +75,11 @@ def _term_query(reader, terms: Terms) -> wq.Query:
     if terms.prefix:
         # The most common words the prefix stands for, not all of them ("ng*" is thousands).
         words = _expand(reader, terms.field, fold_term(terms.words[0]))
-        return wq.DefaultOr([wq.Term(terms.field, w, boost=terms.boost) for w in words]) if words else wq.NullQuery
+        return (
+            wq.DefaultOr([wq.Term(terms.field, w, boost=terms.boost) for w in words])
+            if words
+            else wq.NullQuery
+        )
     # Exact forms share the field with folded ones: an accented word is its own term, a plain
     # word's only term is its folded form (which every spelling also has).
     forms = [w if terms.exact and has_accents(w) else fold_term(w) for w in terms.words]
@@ -106,8 +111,9 @@ def _filter(plan: Plan) -> wq.Query | None:
     if plan.site:
         parts.append(wq.Term("site", plan.site))
     if plan.date_from or plan.date_to:
-        parts.append(wq.DateRange("date", plan.date_from and utc(plan.date_from),
-                                  plan.date_to and utc(plan.date_to)))
+        parts.append(
+            wq.DateRange("date", plan.date_from and utc(plan.date_from), plan.date_to and utc(plan.date_to))
+        )
     return wq.And(parts) if parts else None
 
 

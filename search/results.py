@@ -1,0 +1,84 @@
+"""What a search answers -> the records the CLI, the web page and the API show: a Page of
+Hits, with notices (by code, for translation) and the totals' meaning.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should know about their results. `code` is what the web page
+    translates (web/messages); `text` is the English the CLI prints."""
+
+    code: str  # "nothing_to_search", "any_word", "words_dropped"
+    text: str
+    words: tuple[str, ...] = ()  # the words it is about (dropped ones, say)
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "message": self.text, "words": list(self.words)}
+
+
+class TooDeep(ValueError):
+    """A page reaching past the MAX_RESULT_WINDOW-th hit; the message says how deep one may go."""
+
+
+@dataclass
+class Hit:
+    id: str
+    path: str
+    title: str
+    title_html: str
+    snippet: str
+    score: float
+    date: datetime | None = None
+    site: str | None = None
+    url: str | None = None
+    missing: list[str] = field(default_factory=list)  # typed words it lacks (the fallback)
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "title": self.title,
+            "title_html": self.title_html,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+            "date": self.date.isoformat() if self.date else None,
+            "site": self.site,
+            "url": self.url,
+            "missing": self.missing,
+        }
+
+
+@dataclass
+class Page:
+    query: str
+    total: int
+    page: int
+    pages: int
+    took_ms: float
+    results: list[Hit]
+    notices: list[Notice] = field(default_factory=list)  # e.g. the OR fallback
+    suggestion: str | None = None
+    total_exact: bool = True  # False: `total` is a lower bound (EXACT_TOTAL_UP_TO was reached)
+    partial: bool = False  # the time budget ran out: the best hits found so far
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # site, month
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "total_relation": "eq" if self.total_exact else "gte",  # Elasticsearch's words
+            "partial": self.partial,
+            "page": self.page,
+            "pages": self.pages,
+            "took_ms": round(self.took_ms, 1),
+            "notices": [notice.to_json() for notice in self.notices],
+            "suggestion": self.suggestion,
+            "facets": {
+                name: [{"value": value, "count": count} for value, count in values]
+                for name, values in self.facets.items()
+            },
+            "results": [hit.to_json() for hit in self.results],
+        }
