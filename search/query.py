@@ -172,8 +172,10 @@ def search(
         found = run(plan(parsed))
     typed = words(parsed, searcher)
     fell_back = False
-    if not found.total and 1 < len(typed) <= MAX_FALLBACK_WORDS and not found.partial:
-        # One word of two syllables ("ha noi") never falls back to a syllable ("nói").
+    syllable_count = sum(len(word.clauses[0].syllables) for word in typed)
+    if not found.total and 1 < len(typed) <= MAX_FALLBACK_WORDS and syllable_count > 2 and not found.partial:
+        # Two syllables ("ha noi", "doc nhieu") never fall back to one ("nói"): they may well be
+        # one word the index does not hold; "did you mean", or nothing, is the honest answer.
         found = run(plan(parsed, fallback=typed))
         fell_back = bool(found.total)
         if fell_back:

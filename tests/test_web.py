@@ -274,7 +274,7 @@ def test_the_filter_panel_links_set_a_site_or_a_whole_month(news):
 
 def test_every_link_of_a_results_page_keeps_the_other_filters(news):
     state = {
-        "q": "ha nio",
+        "q": "thanh pho ha nio",  # a typo: "did you mean" shows
         "site": SONG_HONG,
         "from": "2025-03-01",
         "to": "2025-04-30",
@@ -286,9 +286,9 @@ def test_every_link_of_a_results_page_keeps_the_other_filters(news):
     found = links(page)
     others = {name: value for name, value in state.items() if name != "q"}
     # "did you mean": the suggestion, every filter kept
-    assert {**others, "q": "hà nội"} in found
+    assert {**others, "q": "thành phố hà nội"} in found
     # pages
-    assert {**state, "page": "2"} in found and {**state, "page": "3"} in found
+    assert {**state, "page": "2"} in found
     # sort
     assert {name: value for name, value in state.items() if name != "sort"} in found
     # articles carry the state too (their back link returns to it)
