@@ -1,12 +1,13 @@
 # The two commands of the README: `make serve` (install, index seeds/, serve the page) and
-# `make test` (install with test tools and Chromium, run the suite). Both work on a fresh machine.
+# `make test` (install with test tools and Chromium, lint with ruff, run the suite). Both work on a
+# fresh machine.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install install-test browser serve test bench clean
+.PHONY: install install-test browser serve test stress bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +30,15 @@ serve: install
 	$(BIN)/search serve --host $(HOST) --port $(PORT)
 
 test: install-test browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# Issue #10's stress run (not part of `make test`): kill -9 loops, concurrent runs, odd files,
+# fuzzed queries, 16 clients for STRESS_SECONDS (60) and idle sockets, on both engines, then a
+# report. About a quarter of an hour on 2 cores; tests/stress/conftest.py lists the knobs.
+stress: install-test
+	$(BIN)/python -m pytest tests/stress -p no:cacheprovider
 
 bench: install
 	$(BIN)/python -m bench --sizes 10000 100000 --big-engines tantivy
