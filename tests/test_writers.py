@@ -189,3 +189,21 @@ def test_an_old_article_url_redirects_to_the_new_one(corpus, tmp_path, monkeypat
     assert moved.status_code == 301 and moved.headers["Location"].startswith(f"/articles/{new_id}?q=")
     assert client.get(f"/api/articles/{old_id}").headers["Location"] == f"/api/articles/{new_id}"
     assert client.get(f"/articles/{new_id}").status_code == 200
+
+
+def test_facets_count_right_across_segments_with_and_without_dates(corpus, tmp_path):
+    from search.query import search
+    from tests.paths import DATA as data
+
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir)  # undated pages: no month anywhere in this segment
+    with open_index(index_dir).searcher() as searcher:
+        assert search(searcher, "", facets=True).facets["month"] == []
+    dated = sorted((data / "news").rglob("*.html"))[0]
+    shutil.copy(dated, corpus / dated.name)
+    index_corpus([corpus], index_dir)  # a second segment, with a dated page
+    with open_index(index_dir).searcher() as searcher:
+        page = search(searcher, "", facets=True, limit=100)
+        [(month, count)] = page.facets["month"]
+        assert count == 1 and [h.date.strftime("%Y-%m") for h in page.results if h.date] == [month]
+        assert sum(n for _, n in page.facets["site"]) == sum(1 for h in page.results if h.site)

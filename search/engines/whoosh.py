@@ -10,6 +10,7 @@ The schema pickles the analyzer into the index, so its classes live at module le
 """
 
 import time
+from bisect import bisect_right
 from collections import Counter
 from datetime import timezone
 from pathlib import Path
@@ -312,12 +313,19 @@ class Searcher:
         return results
 
     def _facets(self, docnums) -> dict:
-        reader = self._searcher.reader()
-        columns = {name: reader.column_reader(name) for name in FACETS}
+        # Column by column per segment: Whoosh's multi-segment column reader leaves out the
+        # segments that lack the column (no dated article in them) and then reads the wrong
+        # segment's values, or fails when none has it.
+        leaves = self._searcher.reader().leaf_readers()
+        offsets = [offset for _, offset in leaves]
+        columns = [
+            {name: leaf.column_reader(name) for name in FACETS if leaf.has_column(name)} for leaf, _ in leaves
+        ]
         counts = {name: Counter() for name in FACETS}
         for docnum in docnums:
-            for name, column in columns.items():
-                value = column[docnum]
+            at = bisect_right(offsets, docnum) - 1
+            for name, column in columns[at].items():
+                value = column[docnum - offsets[at]]
                 if value:
                     counts[name][value.decode("utf-8") if isinstance(value, bytes) else value] += 1
         return ranked_facets(counts)
