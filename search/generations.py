@@ -114,6 +114,12 @@ def write_files(generation: Path, files: dict[str, list[str]]) -> None:
     write_atomically(generation / FILES, json.dumps(files))
 
 
+def forget_files(generation: Path) -> None:
+    """Remove the manifest, durably (before a commit it would no longer describe)."""
+    (generation / FILES).unlink(missing_ok=True)
+    _fsync_folder(generation)
+
+
 def write_atomically(path: Path, content: str | bytes) -> None:
     """Write to a temporary name, fsync, rename over `path`, fsync the folder: after a crash
     the file holds the old content or the new, never a part."""

@@ -28,6 +28,7 @@ from search.generations import (
     IndexNotFound,
     WriterLock,
     current_generation,
+    forget_files,
     fsync_tree,
     index_info,
     is_current,
@@ -183,9 +184,9 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> Bu
 
 
 def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildReport:
-    """The index is changed in place; the manifest (files.json) is written after the engine's
-    commit. A crash between the two leaves the manifest behind the index, which the next run
-    repairs: every file it adds is first deleted by id, so it is never indexed twice."""
+    """The index is changed in place; the manifest (files.json) is removed before the engine's
+    commit and written after it, so it never describes another state than the index's. Every
+    file an update adds is first deleted by id, so none is ever indexed twice."""
     started = time.perf_counter()
     generation = current_generation(index_dir)
     store = open_index(index_dir)
@@ -249,6 +250,10 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
         raise
     if report.added or report.changed or report.removed:
         _say(say, "writing the index")
+        # The manifest goes before the commit and comes back after it: a run killed between
+        # the two leaves none, and the next run reads what is indexed from the index itself.
+        # (A stale one would take a file edited back to its old text for unchanged.)
+        forget_files(generation)
         writer.commit()
         PairCounts.add_to(generation, new_pairs)
         fsync_tree(generation)  # Whoosh does not fsync its commits

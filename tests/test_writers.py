@@ -207,3 +207,29 @@ def test_facets_count_right_across_segments_with_and_without_dates(corpus, tmp_p
         [(month, count)] = page.facets["month"]
         assert count == 1 and [h.date.strftime("%Y-%m") for h in page.results if h.date] == [month]
         assert sum(n for _, n in page.facets["site"]) == sum(1 for h in page.results if h.site)
+
+
+def test_a_run_killed_after_its_commit_leaves_no_stale_manifest(corpus, tmp_path, monkeypatch):
+    # Killed between the engine's commit and the manifest: the next runs must still see
+    # every change, including a file edited back to the text the old manifest recorded.
+    import search.index
+
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir)
+    page = corpus / "ca-bien.txt"
+    original = page.read_text()
+    page.write_text(original.replace("Những ngày qua", "Zyxwvu ngày qua"))
+
+    def killed(*args):
+        raise KeyboardInterrupt  # as if kill -9 came right after the commit
+
+    monkeypatch.setattr(search.index, "write_files", killed)
+    with pytest.raises(KeyboardInterrupt):
+        index_corpus([corpus], index_dir)
+    monkeypatch.undo()
+    assert not (current_generation(index_dir) / FILES).exists()
+    page.write_text(original)  # back to the text the old manifest knew
+    index_corpus([corpus], index_dir)
+    with open_index(index_dir).searcher() as searcher:
+        assert "Zyxwvu" not in searcher.article(doc_id(str(page))).body
+        assert searcher.doc_count() == 4
