@@ -8,7 +8,6 @@ processes (one per core) are what makes a large build use the machine.
 """
 
 import contextlib
-import ctypes
 import hashlib
 import logging
 import multiprocessing
@@ -33,13 +32,14 @@ from search.corpus import (
     read_bytes,
 )
 from search.extract import Article, extract
+from search.processes import die_with_parent
 from search.spelling import MAX_ARTICLES
 
 LOGGER = logging.getLogger(__name__)
 
 # Worker processes: one per core. Fewer files than PARALLEL_FROM are read in this process
 # (starting workers costs more than they save).
-PROCESSES = max(1, int(os.environ.get("SEARCH_BUILD_PROCESSES", 0)) or os.cpu_count() or 1)
+PROCESSES = limits.BUILD_PROCESSES
 PARALLEL_FROM = 200
 CHUNK = 64  # files per hand-over to a worker (fewer, larger messages)
 IN_FLIGHT = 4 * PROCESSES  # batches handed out ahead of the consumer: memory stays bounded
@@ -109,7 +109,7 @@ class Extraction:
         self._stop()
         if len(items) < PARALLEL_FROM or PROCESSES < 2:
             return map(function, items)
-        self._pool = multiprocessing.get_context("fork").Pool(PROCESSES, initializer=_die_with_parent)
+        self._pool = multiprocessing.get_context("fork").Pool(PROCESSES, initializer=die_with_parent)
         return _bounded_map(self._pool, function, items)
 
     def learn_template(self) -> Template:
@@ -147,15 +147,6 @@ def _run_batch(function: Callable, batch: list) -> list:
 
 # What workers inherit from the process that forks them (see Extraction).
 _STATE: dict = {}
-
-
-def _die_with_parent() -> None:
-    """A worker ends when the build that started it is killed (Linux; elsewhere a no-op)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    try:
-        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 class TooSlow(BaseException):
