@@ -74,3 +74,56 @@ def bad_files(tmp_path) -> Path:
     (folder / "empty.html").write_text("<html><head><title></title></head><body></body></html>")
     shutil.copy(DATA / "vi" / "ca-bien.txt", folder / "good.txt")
     return folder
+
+
+@pytest.fixture
+def served():
+    """Start `search serve --workers 2` on a free port over an index folder, as a user runs it;
+    return (base URL, the process). The test may stop it to read its output; it is stopped
+    after the test otherwise."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    started = []
+
+    def serve(index_dir, env: dict | None = None):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        command = [
+            sys.executable,
+            "-c",
+            "from search.cli import main; main()",
+            "serve",
+            "--index",
+            str(index_dir),
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ]
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
+        started.append(process)
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/api/search?q=x", timeout=10).close()
+                return base, process
+            except OSError:
+                time.sleep(0.1)
+        pytest.fail("the server did not answer within 10 s")
+
+    yield serve
+    for process in started:
+        if process.poll() is None:  # not stopped by the test itself
+            process.terminate()
+            process.communicate(timeout=30)

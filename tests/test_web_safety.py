@@ -2,11 +2,8 @@
 the Page's lower-bound totals and cut-short searches, on the page and the JSON API."""
 
 import http.client
-import os
 import re
 import socket
-import subprocess
-import sys
 import time
 import urllib.request
 
@@ -56,39 +53,14 @@ def _closed_by_server(sock: socket.socket, within: float) -> bool:
         return False
 
 
-def test_200_idle_and_half_sent_sockets_do_not_starve_a_client(tmp_path):
+def test_200_idle_and_half_sent_sockets_do_not_starve_a_client(tmp_path, served):
     index_dir = tmp_path / "ix"
     build_index([DATA / "en"], index_dir)
-    port = _free_port()
-    server_process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from search.cli import main; main()",
-            "serve",
-            "--index",
-            str(index_dir),
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "SEARCH_IDLE_SECONDS": "2"},  # --idle-seconds 2
-    )
-    url = f"http://127.0.0.1:{port}/api/search?q=ferry"
+    base, server_process = served(index_dir, env={"SEARCH_IDLE_SECONDS": "2"})  # --idle-seconds 2
+    port = int(base.rsplit(":", 1)[1])
+    url = f"{base}/api/search?q=ferry"
     idle = []
     try:
-        for _ in range(100):
-            try:
-                assert _status(url) == 200
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not answer within 10 s")
         for number in range(200):
             sock = socket.create_connection(("127.0.0.1", port), timeout=10)
             if number % 2:
