@@ -40,7 +40,7 @@ from search.generations import (
     write_files,
     write_meta,
 )
-from search.pipeline import Extraction, doc_id, stamp
+from search.pipeline import Extraction, doc_id, resolved, stamp
 from search.spelling import PairCounts
 
 LOGGER = logging.getLogger(__name__)
@@ -149,7 +149,7 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> Bu
                     if isinstance(item, Skipped):
                         report.skipped.append(item)
                         continue
-                    key = os.path.realpath(item.path)
+                    key = resolved(item.path)
                     if key in indexed_files:  # one file named twice ("seeds seeds/a.txt")
                         continue
                     writer.add(item.prepared)
@@ -197,7 +197,7 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
     report = BuildReport(index_dir=str(index_dir), engine=module.NAME, rebuilt=False, skipped=list(missing))
     seen, to_read = set(), []
     for path in map(str, files):
-        key = os.path.realpath(path)
+        key = resolved(path)
         if key in seen:
             continue
         seen.add(key)
@@ -218,7 +218,7 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
             for item in extraction.extract(template, module.prepare):
                 if on_file:
                     on_file(item.path)
-                key = os.path.realpath(item.path)
+                key = resolved(item.path)
                 known = indexed.get(key)
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
@@ -304,7 +304,7 @@ def _stored_paths(searcher, hashes: dict[str, str]) -> list[str]:
     for identifier in hashes:
         article = searcher.article(identifier)
         if article is not None and doc_id(article.path) == identifier:
-            paths.append(os.path.realpath(article.path))
+            paths.append(resolved(article.path))
     return paths
 
 
