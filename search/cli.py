@@ -15,7 +15,7 @@ from datetime import datetime
 
 import click
 
-from search import corpus, engines, index, query
+from search import corpus, engines, index, limits, query
 from search.pipeline import Extracted, extract_corpus
 
 EXIT_SKIPPED = 3
@@ -293,6 +293,7 @@ def _print_article(article, explain: bool) -> None:
     "--workers",
     type=click.IntRange(1, 64),
     envvar="SEARCH_WORKERS",
+    default=limits.WORKERS,
     show_default="the number of cores",
     help="Server processes, each with its own searcher (or set SEARCH_WORKERS).",
 )
@@ -300,14 +301,16 @@ def _print_article(article, explain: bool) -> None:
     "--max-connections",
     type=click.IntRange(1, 100_000),
     envvar="SEARCH_MAX_CONNECTIONS",
-    show_default="1000",
+    default=limits.MAX_CONNECTIONS,
+    show_default=True,
     help="Open connections per worker; more wait in the listen backlog (or set SEARCH_MAX_CONNECTIONS).",
 )
 @click.option(
     "--idle-seconds",
     type=click.IntRange(1, 3600),
     envvar="SEARCH_IDLE_SECONDS",
-    show_default="5",
+    default=limits.IDLE_SECONDS,
+    show_default=True,
     help="Close a connection that has not sent a whole request "
     "this long after connecting or after its last answer (or set SEARCH_IDLE_SECONDS).",
 )
@@ -321,13 +324,12 @@ def serve_command(
     index_dir: str,
     host: str,
     port: int,
-    workers: int | None,
-    max_connections: int | None,
-    idle_seconds: int | None,
+    workers: int,
+    max_connections: int,
+    idle_seconds: int,
     debug: bool,
 ) -> None:
     """Serve the search page and JSON API."""
-    from search import limits
     from web.server import is_loopback, serve  # search never imports web at module level
 
     if debug and not is_loopback(host):
@@ -340,10 +342,10 @@ def serve_command(
         index_dir=index_dir,
         host=host,
         port=port,
-        workers=workers or limits.WORKERS,
+        workers=workers,
         debug=debug,
-        max_connections=max_connections or limits.MAX_CONNECTIONS,
-        idle_seconds=idle_seconds or limits.IDLE_SECONDS,
+        max_connections=max_connections,
+        idle_seconds=idle_seconds,
     )
 
 
