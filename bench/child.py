@@ -74,7 +74,7 @@ def our_searcher(index_dir: Path):
     "did you mean", on a LiveIndex (as the server uses it). Works with the engine-neutral API
     (the searcher carries its pair counts) and with the Whoosh-only one (LiveIndex.pair_counts)."""
     from search import query
-    from search.index import LiveIndex
+    from search.live import LiveIndex
 
     live = LiveIndex(index_dir)
     takes_pairs = "pairs" in inspect.signature(query.search).parameters
@@ -125,7 +125,7 @@ def open_first(engine: str, index_dir: Path, text: str) -> dict:
         import whoosh.index  # noqa: F401
         import whoosh.qparser  # noqa: F401
     else:
-        import search.index  # noqa: F401
+        import search.live  # noqa: F401
         import search.query  # noqa: F401
     imported = time.perf_counter()
     one = searcher_for(engine, index_dir)

@@ -15,7 +15,7 @@ from datetime import datetime
 
 import click
 
-from search import corpus, engines, index, limits, query
+from search import corpus, engines, generations, index, limits, live, query
 from search.pipeline import Extracted, extract_corpus
 
 EXIT_SKIPPED = 3
@@ -27,7 +27,7 @@ def index_dir_option(function):
         "--index",
         "index_dir",
         envvar="SEARCH_INDEX_DIR",
-        default=index.DEFAULT_INDEX_DIR,
+        default=generations.DEFAULT_INDEX_DIR,
         show_default=True,
         metavar="DIR",
         help="Index folder (or set SEARCH_INDEX_DIR).",
@@ -75,7 +75,7 @@ def index_command(
     --rebuild, or another --engine than the index's) is written beside the old index and
     replaces it only when complete. One run writes an index at a time: a second one waits.
     """
-    paths = paths or tuple(index.index_info(index_dir).get("paths", ())) or (index.DEFAULT_CORPUS,)
+    paths = paths or tuple(generations.index_info(index_dir).get("paths", ())) or (index.DEFAULT_CORPUS,)
     missing = [path for path in paths if not os.path.exists(path)]
     if len(missing) == len(paths):
         raise click.ClickException(
@@ -172,8 +172,8 @@ def query_command(text, index_dir, limit, page, sort, site, date_from, date_to, 
     a OR b, title:word and prefix*.
     """
     try:
-        searchable = index.open_index(index_dir)
-    except index.IndexNotFound as error:
+        searchable = live.open_index(index_dir)
+    except generations.IndexNotFound as error:
         raise click.ClickException(str(error)) from None
     with searchable.searcher() as searcher:
         try:
@@ -186,7 +186,7 @@ def query_command(text, index_dir, limit, page, sort, site, date_from, date_to, 
                 site=site,
                 date_from=_date(date_from),
                 date_to=_date(date_to),
-                pairs=index.pair_counts(index_dir),
+                pairs=live.pair_counts(index_dir),
             )
         except query.TooDeep as error:
             raise click.UsageError(str(error)) from None

@@ -11,7 +11,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from search.index import build_index, open_index, pair_counts
+from search.index import build_index
+from search.live import open_index, pair_counts
 from search.query import search
 
 CUTOFF = 10  # MRR@10: an expected article below rank 10 counts as not found

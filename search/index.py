@@ -10,10 +10,8 @@ One run writes an index at a time (generations.WriterLock: a second waits), and 
 removing what a killed run left. Documents are keyed by their resolved path (pipeline.doc_id).
 """
 
-import functools
 import logging
 import os
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,7 +23,6 @@ from search.corpus import Skipped, find_files
 from search.generations import (
     DEFAULT_INDEX_DIR,
     TEMPLATE,
-    IndexNotFound,
     WriterLock,
     current_generation,
     forget_files,
@@ -40,6 +37,7 @@ from search.generations import (
     write_files,
     write_meta,
 )
+from search.live import open_index
 from search.pipeline import Extraction, doc_id, resolved, stamp
 from search.spelling import PairCounts
 
@@ -308,18 +306,6 @@ def _stored_paths(searcher, hashes: dict[str, str]) -> list[str]:
     return paths
 
 
-def open_index(index_dir: str | Path = DEFAULT_INDEX_DIR):
-    """Open the live generation with the engine that built it, or raise IndexNotFound."""
-    generation = current_generation(index_dir)
-    name = read_meta(generation).get("engine", engines.DEFAULT_ENGINE)
-    try:
-        return engines.load(name).open_index(generation)
-    except Exception as error:  # each engine has its own errors for a damaged index
-        raise IndexNotFound(
-            f"the index at {index_dir}/ is damaged ({error}); rebuild it with `search index --rebuild`"
-        ) from None
-
-
 def _write_meta(generation: Path, paths: Iterable[str | Path], report: BuildReport) -> None:
     # Resolved, so that a bare `search index` run from anywhere refreshes the same folders.
     resolved = dict.fromkeys(os.path.realpath(path) for path in paths)
@@ -331,52 +317,3 @@ def _write_meta(generation: Path, paths: Iterable[str | Path], report: BuildRepo
         documents=report.indexed,
         skipped=len(report.skipped),
     )
-
-
-class LiveIndex:
-    """The live generation of an index folder, followed across rebuilds and updates.
-
-    A server keeps one of these: the index is opened once (not per request), each thread
-    reuses its own searcher, refreshed when an update commits, and a rebuild that swaps in a
-    new generation is picked up on the next request.
-    """
-
-    def __init__(self, index_dir: str | Path = DEFAULT_INDEX_DIR):
-        self.index_dir = Path(index_dir)
-        self._lock = threading.Lock()
-        self._opened: tuple[str, object] | None = None
-        self._local = threading.local()
-
-    def searcher(self):
-        """This thread's searcher on the live generation; raises IndexNotFound."""
-        generation = current_generation(self.index_dir)
-        cached = getattr(self._local, "searcher", None)
-        if cached and cached[0] == generation.name:
-            return cached[1].refresh()
-        with self._lock:
-            if self._opened is None or self._opened[0] != generation.name:
-                if self._opened is not None:
-                    self._opened[1].close()  # its searchers close as their threads move on
-                self._opened = (generation.name, open_index(self.index_dir))
-            searcher = self._opened[1].searcher()
-        if cached:
-            cached[1].close()  # a swapped-out generation's files are let go
-        self._local.searcher = (generation.name, searcher)
-        return searcher
-
-    def info(self) -> dict:
-        return index_info(self.index_dir)
-
-    def pair_counts(self) -> PairCounts:
-        """Accented pair counts of the live generation, for "did you mean"."""
-        return pair_counts(self.index_dir)
-
-
-def pair_counts(index_dir: str | Path) -> PairCounts:
-    """Accented pair counts saved with the live generation (loaded once per generation)."""
-    return _pair_counts(current_generation(index_dir))
-
-
-@functools.lru_cache(maxsize=4)
-def _pair_counts(generation: Path) -> PairCounts:
-    return PairCounts.load(generation)

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from search.engines import ENGINES
-from search.index import build_index, open_index
+from search.index import build_index
+from search.live import open_index
 from tests.paths import DATA, SEEDS
 
 
@@ -45,7 +46,7 @@ def index_dir(engine, corpus_dir, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def pairs(index_dir):
-    from search.index import pair_counts
+    from search.live import pair_counts
 
     return pair_counts(index_dir)
 

@@ -2,7 +2,9 @@
 
 import pytest
 
-from search.index import build_index, index_corpus, index_info, open_index
+from search.generations import index_info
+from search.index import build_index, index_corpus
+from search.live import open_index
 from search.query import search
 from tests.paths import DATA
 
@@ -51,7 +53,7 @@ def test_an_unknown_engine_is_refused(tmp_path):
 
 
 def test_a_damaged_index_says_how_to_rebuild(tmp_path):
-    from search.index import IndexNotFound, current_generation
+    from search.generations import IndexNotFound, current_generation
 
     build_index([DATA / "en"], tmp_path / "ix")
     generation = current_generation(tmp_path / "ix")

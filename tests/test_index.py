@@ -3,14 +3,9 @@
 import pytest
 
 from search.corpus import find_files
-from search.index import (
-    IndexNotFound,
-    NothingIndexed,
-    build_index,
-    current_generation,
-    index_info,
-    open_index,
-)
+from search.generations import IndexNotFound, current_generation, index_info
+from search.index import NothingIndexed, build_index
+from search.live import open_index
 from tests.paths import DATA
 
 pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine

@@ -79,7 +79,8 @@ def test_exact_accents_rank_first(searcher):
 
 
 def test_snippet_escapes_html_from_documents(tmp_path):
-    from search.index import build_index, open_index
+    from search.index import build_index
+    from search.live import open_index
 
     page = tmp_path / "x.txt"
     page.write_text(

@@ -3,7 +3,8 @@ as a run and never given up for one of its syllables; the fallback keeps all wor
 
 import pytest
 
-from search.index import build_index, open_index
+from search.index import build_index
+from search.live import open_index
 from search.parse import parse, words
 from search.query import search
 

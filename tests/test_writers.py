@@ -12,7 +12,8 @@ import time
 import pytest
 
 from search.generations import FILES, LOCK, WriterLock, current_generation
-from search.index import build_index, index_corpus, open_index
+from search.index import build_index, index_corpus
+from search.live import open_index
 from search.pipeline import alias_id, doc_id
 from tests.paths import DATA
 
@@ -163,7 +164,7 @@ def test_what_a_killed_build_left_is_removed(corpus, tmp_path):
 
 def test_an_update_counts_the_pairs_of_what_it_adds(corpus, tmp_path):
     from search.analysis import exact_pairs
-    from search.index import pair_counts
+    from search.live import pair_counts
 
     index_dir = tmp_path / "index"
     build_index([corpus], index_dir)

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, request
 
-from search.index import DEFAULT_INDEX_DIR, LiveIndex
+from search.generations import DEFAULT_INDEX_DIR
+from search.live import LiveIndex
 
 # Content-Security-Policy: nothing inline, nothing from elsewhere. The page needs no script.
 CSP = (

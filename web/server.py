@@ -34,14 +34,8 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from search import limits
-from search.index import (
-    DEFAULT_CORPUS,
-    DEFAULT_INDEX_DIR,
-    IndexNotFound,
-    NothingIndexed,
-    build_index,
-    current_generation,
-)
+from search.generations import DEFAULT_INDEX_DIR, IndexNotFound, current_generation
+from search.index import DEFAULT_CORPUS, NothingIndexed, build_index
 from web import create_app
 
 LOGGER = logging.getLogger(__name__)

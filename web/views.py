@@ -41,8 +41,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from search import limits, query
-from search.generations import CURRENT, DEFAULT_INDEX_DIR
-from search.index import IndexNotFound
+from search.generations import CURRENT, DEFAULT_INDEX_DIR, IndexNotFound
 from search.snippets import highlight
 from web import i18n
 from web.i18n import N_

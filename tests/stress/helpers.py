@@ -499,7 +499,8 @@ class Snapshot:
 def snapshot(index_dir: Path, probes: list[str]) -> Snapshot:
     """Open the live index as a reader would and read its documents and its probe answers."""
     from search import query
-    from search.index import IndexNotFound, open_index
+    from search.generations import IndexNotFound
+    from search.live import open_index
 
     try:
         store = open_index(index_dir)

@@ -15,7 +15,7 @@ import threading
 import time
 
 from search import query
-from search.index import LiveIndex
+from search.live import LiveIndex
 from tests.stress import helpers
 from tests.stress.conftest import record
 from tests.stress.helpers import Run, Server, Snapshot, copy_index, index_args, snapshot

@@ -20,7 +20,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from search import query
-from search.index import LiveIndex
+from search.live import LiveIndex
 from tests.stress import helpers
 from tests.stress.conftest import record
 

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from search import query
-from search.index import LiveIndex
+from search.live import LiveIndex
 from tests.stress import helpers
 from tests.stress.conftest import record
 from tests.stress.helpers import Server
