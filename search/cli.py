@@ -5,21 +5,18 @@ readable line on stderr and a non-zero exit, never a traceback. Exit status of `
 0 all files indexed, 1 nothing changed (error), 3 indexed but some files were skipped.
 """
 
-import html
 import json
 import logging
 import os
-import re
 import sys
 from datetime import datetime
 
 import click
 
-from search import corpus, engines, generations, index, limits, live, query
+from search import corpus, engines, generations, index, limits, live, query, terminal
 from search.pipeline import Extracted, extract_corpus
 
 EXIT_SKIPPED = 3
-_MARK = re.compile(r"<mark>(.*?)</mark>")
 
 
 def index_dir_option(function):
@@ -193,45 +190,7 @@ def query_command(text, index_dir, limit, page, sort, site, date_from, date_to, 
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
         return
-    _print_page(result, limit)
-
-
-def _print_page(result: query.Page, limit: int) -> None:
-    for notice in result.notices:
-        click.secho(notice.text, fg="yellow", err=True)
-    if result.partial:
-        click.secho(
-            "The search ran out of time: these are the best results found so far.", fg="yellow", err=True
-        )
-    if result.suggestion:
-        click.echo(f"Did you mean: {result.suggestion}?")
-    if not result.results:
-        click.echo(f"No results for {result.query!r} ({result.took_ms:.0f} ms).")
-        return
-    first = (result.page - 1) * limit + 1
-    for rank, hit in enumerate(result.results, start=first):
-        click.echo(click.style(f"{rank}. ", bold=True) + _terminal(hit.title_html, bold=True))
-        details = [hit.path] + [str(v) for v in (hit.site, hit.date and hit.date.date()) if v]
-        click.secho("   " + " · ".join(details), dim=True)
-        click.echo("   " + _terminal(hit.snippet))
-        click.echo()
-    click.echo(
-        f"{'' if result.total_exact else 'at least '}{result.total:,} "
-        f"result{'s' if result.total != 1 else ''}, page {result.page} of "
-        f"{result.pages} ({result.took_ms:.0f} ms)."
-    )
-
-
-def _terminal(marked: str, bold: bool = False) -> str:
-    """Turn <mark> into terminal colour (click drops it when not a terminal) and unescape."""
-    parts = _MARK.split(marked)  # odd items are the marked words
-    return "".join(
-        click.style(html.unescape(part), fg="yellow", bold=True, underline=True)
-        if number % 2
-        else click.style(html.unescape(part), bold=bold)
-        for number, part in enumerate(parts)
-        if part
-    )
+    terminal.print_page(result, limit)
 
 
 @main.command("extract")
@@ -251,38 +210,10 @@ def extract_command(paths: tuple[str, ...], as_json: bool, explain: bool) -> Non
         click.echo(json.dumps([a.to_json(explain) for a in articles], ensure_ascii=False, indent=1))
     else:
         for article in articles:
-            _print_article(article, explain)
+            terminal.print_article(article, explain)
     _echo_skipped(failed)
     if failed:
         sys.exit(1)
-
-
-def _print_article(article, explain: bool) -> None:
-    click.secho(f"== {article.path}", dim=True)
-    click.secho(article.title, bold=True)
-    meta = [
-        f"{k}: {v}"
-        for k, v in (
-            ("site", article.site),
-            ("date", article.date),
-            ("byline", article.byline),
-            ("url", article.url),
-        )
-        if v
-    ]
-    if meta:
-        click.secho(" · ".join(meta), dim=True)
-    click.echo()
-    for paragraph in article.body:
-        click.echo(paragraph + "\n")
-    for caption in article.captions:
-        click.secho(f"[caption] {caption}", italic=True)
-    if explain and article.dropped:
-        click.secho(f"\nDropped {len(article.dropped)} lines:", bold=True)
-        for dropped in article.dropped:
-            click.secho(f"  - {dropped.reason}: ", fg="red", nl=False)
-            click.echo(dropped.line[:120])
-    click.echo()
 
 
 @main.command("serve")
@@ -330,14 +261,8 @@ def serve_command(
     debug: bool,
 ) -> None:
     """Serve the search page and JSON API."""
-    from web.server import is_loopback, serve  # search never imports web at module level
+    from web.server import serve  # search never imports web at module level (it refuses --debug off loopback)
 
-    if debug and not is_loopback(host):
-        raise click.BadParameter(
-            f"--debug serves Werkzeug's debugger, which runs any code it is sent: use it with a "
-            f"loopback address only (127.0.0.1, ::1 or localhost), not {host!r}.",
-            param_hint="'--host'",
-        )
     serve(
         index_dir=index_dir,
         host=host,

@@ -1,0 +1,80 @@
+"""A page of results or an extracted article -> text on the terminal, marks in colour.
+
+click.style codes are dropped by click.echo when the output is not a terminal, so piped
+output is plain text.
+"""
+
+import html
+import re
+
+import click
+
+from search import query
+
+_MARK = re.compile(r"<mark>(.*?)</mark>")
+
+
+def print_page(result: query.Page, limit: int) -> None:
+    for notice in result.notices:
+        click.secho(notice.text, fg="yellow", err=True)
+    if result.partial:
+        click.secho(
+            "The search ran out of time: these are the best results found so far.", fg="yellow", err=True
+        )
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}?")
+    if not result.results:
+        click.echo(f"No results for {result.query!r} ({result.took_ms:.0f} ms).")
+        return
+    first = (result.page - 1) * limit + 1
+    for rank, hit in enumerate(result.results, start=first):
+        click.echo(click.style(f"{rank}. ", bold=True) + _terminal(hit.title_html, bold=True))
+        details = [hit.path] + [str(v) for v in (hit.site, hit.date and hit.date.date()) if v]
+        click.secho("   " + " · ".join(details), dim=True)
+        click.echo("   " + _terminal(hit.snippet))
+        click.echo()
+    click.echo(
+        f"{'' if result.total_exact else 'at least '}{result.total:,} "
+        f"result{'s' if result.total != 1 else ''}, page {result.page} of "
+        f"{result.pages} ({result.took_ms:.0f} ms)."
+    )
+
+
+def _terminal(marked: str, bold: bool = False) -> str:
+    """Turn <mark> into terminal colour (click drops it when not a terminal) and unescape."""
+    parts = _MARK.split(marked)  # odd items are the marked words
+    return "".join(
+        click.style(html.unescape(part), fg="yellow", bold=True, underline=True)
+        if number % 2
+        else click.style(html.unescape(part), bold=bold)
+        for number, part in enumerate(parts)
+        if part
+    )
+
+
+def print_article(article, explain: bool) -> None:
+    click.secho(f"== {article.path}", dim=True)
+    click.secho(article.title, bold=True)
+    meta = [
+        f"{k}: {v}"
+        for k, v in (
+            ("site", article.site),
+            ("date", article.date),
+            ("byline", article.byline),
+            ("url", article.url),
+        )
+        if v
+    ]
+    if meta:
+        click.secho(" · ".join(meta), dim=True)
+    click.echo()
+    for paragraph in article.body:
+        click.echo(paragraph + "\n")
+    for caption in article.captions:
+        click.secho(f"[caption] {caption}", italic=True)
+    if explain and article.dropped:
+        click.secho(f"\nDropped {len(article.dropped)} lines:", bold=True)
+        for dropped in article.dropped:
+            click.secho(f"  - {dropped.reason}: ", fg="red", nl=False)
+            click.echo(dropped.line[:120])
+    click.echo()
