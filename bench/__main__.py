@@ -27,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import quote
 
-from bench.corpus import Generator, corpus_dir, page_path, write_corpus
+from bench.synthetic import Generator, corpus_dir, page_path, write_corpus
 from bench.measure import TreeMemory, folder_mb, percentiles, run_sampled
 
 ROOT = Path(__file__).resolve().parent.parent

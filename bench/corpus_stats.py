@@ -3,7 +3,7 @@ corpus is, measured on its article text.
 
 - distinct syllables (lower case, letters only) and tokens per page;
 - the adjacent content pairs (two neighbouring syllables, neither a function word of
-  bench.corpus.FUNCTION_WORDS) found in the most pages, with their page fraction.
+  bench.syllables.FUNCTION_WORDS) found in the most pages, with their page fraction.
 
 Article text is the title, caption and body lines above the navigation tail (the first line
 that is a known navigation heading), or, with `--extract`, the project's extractor's article
@@ -22,7 +22,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.corpus import FUNCTION_WORDS
+from bench.syllables import FUNCTION_WORDS
 
 WORD = re.compile(r"[^\W_]+")
 NAVIGATION = {"tin bài liên quan", "đọc nhiều", "multimedia", "các tin bài khác", "tin liên quan"}

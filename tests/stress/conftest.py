@@ -2,7 +2,7 @@
 
 Not part of `make test` (setup.cfg keeps pytest out of this folder unless it is named). It runs
 every test on each engine (whoosh, then tantivy; STRESS_ENGINES=tantivy for one) against a
-generated archive-like corpus (bench/corpus.py), made once per session in a temporary folder,
+generated archive-like corpus (bench/synthetic.py), made once per session in a temporary folder,
 and ends with a report of the figures the issue asks for:
 
 - test_kills.py       kill -9 during first builds, rebuilds and updates, at random moments over

@@ -353,7 +353,7 @@ class Corpus:
     between them; every other test sees "A"."""
 
     def __init__(self, folder: Path, pages: int):
-        from bench.corpus import Generator, page_path, write_corpus
+        from bench.synthetic import Generator, page_path, write_corpus
 
         self.folder, self.pages = Path(folder), pages
         write_corpus(self.folder, pages, seeds_dir=SEEDS)
