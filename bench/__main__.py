@@ -27,8 +27,8 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import quote
 
-from bench.synthetic import Generator, corpus_dir, page_path, write_corpus
 from bench.measure import TreeMemory, folder_mb, percentiles, run_sampled
+from bench.synthetic import Generator, corpus_dir, page_path, write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).resolve().parent / "out"

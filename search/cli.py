@@ -1,4 +1,4 @@
-"""The `search` command: index | query | extract | serve.
+"""Command-line arguments -> the `search` command: index | query | extract | serve | evaluate.
 
 Errors a user can cause (no index yet, a path that does not exist, a bad option) end as one
 readable line on stderr and a non-zero exit, never a traceback. Exit status of `search index`:

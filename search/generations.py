@@ -1,4 +1,4 @@
-"""The index folder on disk: generations, the CURRENT pointer, metadata files, the writer's lock.
+"""An index folder -> its generations, CURRENT pointer, metadata files and writer's lock.
 
 Input: an index folder. Output: the live generation's path, its metadata, and the means to
 change them safely: one writer at a time (`WriterLock`), files written to a temporary name,

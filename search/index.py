@@ -1,4 +1,4 @@
-"""Building, updating, swapping and opening the index on disk, whatever its engine.
+"""Corpus paths -> an index built or updated on disk, whatever its engine.
 
 Input: paths of corpus files and folders. Output: an index folder (default `index/`) holding
 generations (`gen-*`) and a `CURRENT` file naming the live one. A rebuild is written into a new

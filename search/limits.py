@@ -1,5 +1,6 @@
-"""Every limit and knob of the product, in one place, each with the SEARCH_* environment
-variable that tunes it (read once, at import).
+"""The environment -> every limit and knob of the product, in one place.
+
+Each has the SEARCH_* environment variable that tunes it (read once, at import).
 
 Input: the environment. Output: module constants that the library, the CLI and the web app use,
 so the web page and the CLI can never disagree on, say, the longest query.

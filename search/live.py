@@ -1,4 +1,4 @@
-"""Opening the live generation for searching, whatever engine built it.
+"""An index folder -> a searcher on its live generation, whatever engine built it.
 
 Input: an index folder. Output: a searchable index (`open_index`), a server's view of it that
 follows rebuilds and updates (`LiveIndex`), and the accented pair counts for "did you mean".

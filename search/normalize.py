@@ -1,4 +1,4 @@
-"""Vietnamese text rules: Unicode NFC, one tone-mark placement, lookalike letters, folding.
+"""Text -> its normal form: Unicode NFC, one tone-mark placement, lookalike letters, folding.
 
 Input is any text; output is text of the same length for `canonical` (so character offsets into
 the original stay valid) and ASCII for `fold`. Both the indexer and the query side call these

@@ -1,4 +1,4 @@
-"""Query plan: what to match, what only adds to the score, filters, sort and depth.
+"""A parsed query -> the Plan engines run: what to match, what adds to the score, filters, sort, depth.
 
 Input: built by query.py from the user's parsed text. Output: read by each engine
 (search/engines/), which turns it into its own query objects. A plan names logical fields and

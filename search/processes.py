@@ -1,4 +1,4 @@
-"""Worker processes that cannot outlive the run that started them.
+"""A worker process -> one that cannot outlive the run that started it.
 
 Input: none. Output: `die_with_parent()`, to call first thing in a forked worker (a Pool
 initializer, a Process's run): when the parent is killed, even with kill -9, the kernel ends

@@ -1,4 +1,4 @@
-"""The web front end: create_app() builds the Flask app around one LiveIndex.
+"""Configuration -> the Flask app (create_app), built around one LiveIndex.
 
 Configuration, in three layers: defaults here, SEARCH_* environment variables (SEARCH_INDEX_DIR,
 SEARCH_BASE_URL), and `test_config` (or the `search serve` options).
@@ -40,7 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["live_index"] = LiveIndex(app.config["INDEX_DIR"])
 
-    from web import i18n, views
+    from web import i18n, links, views
 
     i18n.init_app(app)
     app.register_blueprint(views.blueprint)
@@ -49,7 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     def no_host_header_in_location(response):
         # Werkzeug builds its redirects (e.g. merging "//" in a path) from the Host header.
         if "Location" in response.headers:
-            response.headers["Location"] = views.external_url(response.headers["Location"])
+            response.headers["Location"] = links.external_url(response.headers["Location"])
         return response
 
     @app.after_request

@@ -1,4 +1,4 @@
-"""The one message catalogue of the web page and the API, through Flask-Babel.
+"""English msgids -> the page's and the API's words in the reader's language, through Flask-Babel.
 
 Every string the page and the API show is an English msgid in a template (`_()`, `ngettext`,
 `{% trans %}`) or here in Python (`gettext`, `N_`), translated by

@@ -1,4 +1,4 @@
-"""`search serve`: build the default index if there is none, then serve with gunicorn workers.
+"""`search serve` options -> gunicorn workers serving the app (the default index built first if missing).
 
 Searches are CPU-bound Python: threads of one process queue behind each other on the GIL, so
 throughput comes from processes. gunicorn forks `workers` processes; each opens its own

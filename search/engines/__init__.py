@@ -1,4 +1,4 @@
-"""Engines: one protocol over the libraries that store and search the index.
+"""Articles and plans -> an index and hits: one protocol over the libraries (engines).
 
 Input: prepared documents (from articles) and query plans (search/plan.py). Output: hits,
 stored articles and term statistics. Nothing above this package imports whoosh or tantivy:
