@@ -90,10 +90,10 @@ def evidence(document: RawDocument) -> tuple[int, list[int], list[int]] | None:
     site = site_of(document.path)
     anywhere, at_top = [], []
     for number, line in enumerate(lines):
+        if len(line.split()) > MAX_TEMPLATE_WORDS:
+            continue  # a paragraph: never template, never a heading (only short lines are looked up)
         if line_label(line) == "section heading":
             break
-        if len(line.split()) > MAX_TEMPLATE_WORDS:
-            continue
         key = _key(site, line)
         anywhere.append(key)
         if number < HEAD_LINES:
