@@ -1,6 +1,11 @@
-"""Shared fixtures: the engine (every index test runs on each), the test corpus (seeds +
-tests/data), an index built from it once per engine in a temporary folder, and a CLI runner.
-No test touches the real index/."""
+"""Shared fixtures: the engine (every index test runs on each); the test corpus (seeds +
+tests/data) and the index built from it once per engine (`index_dir`, `searcher`, `pairs`); two
+small shared indexes (`news_index_dir`, `quoting_index_dir`); the web app on the shared index
+(`app`, `client`, and `make_app` for another configuration); `build` for a test that needs an
+index of its own; a CLI runner. No test touches the real index/.
+
+A test that only reads an index uses a shared one (and never writes to it); `build` is for a
+test that changes its index or whose assertions need a corpus of their own."""
 
 import os
 import shutil
@@ -8,11 +13,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
 
 from search.engines import ENGINES
+from search.generations import index_info
 from search.index import build_index
 from search.live import open_index
-from tests.paths import DATA, SEEDS
+from tests.paths import DATA, NEWS, SEEDS
+from web import create_app
 
 
 @pytest.fixture(scope="session", params=ENGINES)
@@ -37,9 +45,29 @@ def corpus_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def index_dir(engine, corpus_dir, tmp_path_factory) -> Path:
+def build(engine, tmp_path_factory):
+    """build(*paths) -> the folder of a new index of those files and folders (as typed: a
+    relative path is the working folder's), on the engine under test; every file must index."""
+
+    def build_(*paths) -> Path:
+        index_dir = tmp_path_factory.mktemp(f"built-{engine}")
+        report = build_index(list(paths), index_dir, engine=engine)
+        assert not report.skipped, report.skipped
+        return index_dir
+
+    return build_
+
+
+@pytest.fixture(scope="session")
+def shared_build(engine, corpus_dir, tmp_path_factory):
+    """The shared index of the test corpus, built once per engine: (its folder, the report)."""
     index_dir = tmp_path_factory.mktemp(f"index-{engine}")
-    report = build_index([corpus_dir], index_dir, engine=engine)
+    return index_dir, build_index([corpus_dir], index_dir, engine=engine)
+
+
+@pytest.fixture(scope="session")
+def index_dir(shared_build) -> Path:
+    index_dir, report = shared_build
     assert not report.skipped, report.skipped
     return index_dir
 
@@ -55,6 +83,59 @@ def pairs(index_dir):
 def searcher(index_dir):
     with open_index(index_dir).searcher() as searcher:
         yield searcher
+
+
+@pytest.fixture(scope="session")
+def news_index_dir(build) -> Path:
+    """An index of tests/data/news alone: 8 dated articles of two sites (5 of Báo Sông Hồng, 3 of
+    Tin Phương Nam), with their original URLs."""
+    index_dir = build(NEWS)
+    assert index_info(index_dir)["documents"] == 8
+    return index_dir
+
+
+# One page whose title and text quote HTML: a script, an image with an onerror, an ampersand.
+QUOTING_PAGE = (
+    'Cảnh báo mã độc <script>alert("tiêu đề")</script> lan trên mạng\n'
+    "Chuyên gia cảnh báo đoạn mã <script>alert(1)</script> và <img src=x onerror=alert(2)> "
+    "được chèn vào trang giả mạo & nhiều trang khác.\n"
+)
+
+
+@pytest.fixture(scope="session")
+def quoting_index_dir(build, tmp_path_factory) -> Path:
+    """An index of one article, QUOTING_PAGE."""
+    page = tmp_path_factory.mktemp("quoting") / "ma-doc.txt"
+    page.write_text(QUOTING_PAGE)
+    index_dir = build(page)
+    assert index_info(index_dir)["documents"] == 1
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def make_app(index_dir):
+    """make_app(**config) -> a new app, on the shared index and TESTING unless config says
+    otherwise: for a test that needs another page size, base URL, index folder, or no TESTING."""
+
+    def make(**config) -> Flask:
+        if "INDEX_DIR" in config:
+            config["INDEX_DIR"] = str(config["INDEX_DIR"])
+        return create_app({"INDEX_DIR": str(index_dir), "TESTING": True, **config})
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def app(make_app) -> Flask:
+    """The web app on the shared index, TESTING, with the default configuration. Shared by
+    every test: a test that needs another configuration makes its own with make_app."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the shared app."""
+    return app.test_client()
 
 
 @pytest.fixture

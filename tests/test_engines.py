@@ -11,24 +11,23 @@ from tests.paths import DATA
 pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine
 
 
-def test_the_index_records_its_engine_and_queries_open_it(engine, tmp_path):
-    build_index([DATA / "en"], tmp_path / "ix")
-    assert index_info(tmp_path / "ix")["engine"] == engine
-    with open_index(tmp_path / "ix").searcher() as searcher:
+def test_the_index_records_its_engine_and_queries_open_it(engine, index_dir):
+    assert index_info(index_dir)["engine"] == engine
+    with open_index(index_dir).searcher() as searcher:
         assert search(searcher, "ferry").total == 1
 
 
-def test_rebuild_with_another_engine_converts_the_index(engine, tmp_path):
+def test_rebuild_with_another_engine_converts_the_index(engine, build):
     other = "tantivy" if engine == "whoosh" else "whoosh"
-    build_index([DATA / "en"], tmp_path / "ix")
-    report = index_corpus([DATA / "en"], tmp_path / "ix", rebuild=True, engine=other)
-    assert report.rebuilt and index_info(tmp_path / "ix")["engine"] == other
-    assert len(list((tmp_path / "ix").glob("gen-*"))) == 1
-    with open_index(tmp_path / "ix").searcher() as searcher:
+    index_dir = build(DATA / "en")
+    report = index_corpus([DATA / "en"], index_dir, rebuild=True, engine=other)
+    assert report.rebuilt and index_info(index_dir)["engine"] == other
+    assert len(list(index_dir.glob("gen-*"))) == 1
+    with open_index(index_dir).searcher() as searcher:
         assert search(searcher, "ferry").total == 1
 
 
-def test_accented_text_is_not_taken_for_longer_text(tmp_path):
+def test_accented_text_is_not_taken_for_longer_text(build, tmp_path):
     # The same words, once with accents and once without: one occurrence of "hop" in a body
     # of the same number of words must score the same (folded plus exact terms would
     # otherwise make the accented body count twice as long in BM25's length normalization).
@@ -39,8 +38,7 @@ def test_accented_text_is_not_taken_for_longer_text(tmp_path):
     filler = "Bài viết số {n} của chuyên mục, đăng lúc sáng nay."
     (corpus / "accented.txt").write_text(f"Tin một\n{words}.\n{filler.format(n=1)}\n")
     (corpus / "plain.txt").write_text(f"Tin hai\n{plain}.\n{filler.format(n=2)}\n")
-    build_index([corpus], tmp_path / "ix")
-    with open_index(tmp_path / "ix").searcher() as searcher:
+    with open_index(build(corpus)).searcher() as searcher:
         page = search(searcher, "kinh te")
     assert page.total == 2
     first, second = page.results
@@ -52,19 +50,19 @@ def test_an_unknown_engine_is_refused(tmp_path):
         build_index([DATA / "en"], tmp_path / "ix", engine="lucene")
 
 
-def test_a_damaged_index_says_how_to_rebuild(tmp_path):
+def test_a_damaged_index_says_how_to_rebuild(build):
     from search.generations import IndexNotFound, current_generation
 
-    build_index([DATA / "en"], tmp_path / "ix")
-    generation = current_generation(tmp_path / "ix")
+    index_dir = build(DATA / "en")
+    generation = current_generation(index_dir)
     for path in generation.iterdir():
         if path.name not in {"index.json", "files.json", "template.json"}:
             path.unlink() if path.is_file() else None
-    with pytest.raises(IndexNotFound, match="--rebuild"), open_index(tmp_path / "ix").searcher() as searcher:
+    with pytest.raises(IndexNotFound, match="--rebuild"), open_index(index_dir).searcher() as searcher:
         search(searcher, "ferry")
 
 
-def test_totals_count_every_match_on_every_page(tmp_path):
+def test_totals_count_every_match_on_every_page(build, tmp_path):
     # Whoosh's top-N collector drops documents that cannot reach the top as it goes; counted
     # that way, a total fell short once there were more matches than hits kept.
     corpus = tmp_path / "corpus"
@@ -75,8 +73,8 @@ def test_totals_count_every_match_on_every_page(tmp_path):
         (corpus / f"{number:03d}.txt").write_text(
             f"Tin số {number}\nHai bên bàn về {words} trong năm {2000 + number}. {filler}\n"
         )
-    build_index([corpus], tmp_path / "ix")
-    with open_index(tmp_path / "ix").searcher() as searcher:
+    index_dir = build(corpus)
+    with open_index(index_dir).searcher() as searcher:
         totals = {
             search(searcher, text, page=page, limit=10).total
             for text in ["hop tac", "hợp tác", "tac hop OR dong"]
@@ -85,6 +83,6 @@ def test_totals_count_every_match_on_every_page(tmp_path):
     # 100 pages have "hợp tác" side by side (ten or more do: those are the results); all 150
     # have both syllables, and the third query matches all of them.
     assert totals == {100, 150}
-    with open_index(tmp_path / "ix").searcher() as searcher:
+    with open_index(index_dir).searcher() as searcher:
         assert {search(searcher, "hợp tác", page=p, limit=10).total for p in (1, 9)} == {100}
         assert search(searcher, "tac hop OR dong", page=2).total == 150

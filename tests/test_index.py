@@ -14,11 +14,12 @@ VI_PAGES = len(find_files([DATA / "vi"])[0])
 EN_PAGES = len(find_files([DATA / "en"])[0])
 
 
-def test_build_reports_documents_and_metadata(tmp_path):
-    report = build_index([DATA / "vi"], tmp_path / "ix")
-    assert report.indexed == VI_PAGES and report.skipped == []
-    assert index_info(tmp_path / "ix")["documents"] == VI_PAGES
-    assert open_index(tmp_path / "ix").doc_count() == VI_PAGES
+def test_build_reports_documents_and_metadata(shared_build, corpus_dir):
+    index_dir, report = shared_build  # seeds and tests/data, in every encoding they come in
+    pages = len(find_files([corpus_dir])[0])
+    assert report.indexed == pages and report.skipped == []
+    assert index_info(index_dir)["documents"] == pages
+    assert open_index(index_dir).doc_count() == pages
 
 
 def test_bad_files_are_skipped_and_the_rest_indexed(bad_files, tmp_path):
@@ -42,9 +43,8 @@ def test_missing_index_says_how_to_build_one(tmp_path):
         open_index(tmp_path / "nowhere")
 
 
-def test_rebuild_with_nothing_to_index_keeps_the_old_index(bad_files, tmp_path):
-    index_dir = tmp_path / "ix"
-    build_index([DATA / "en"], index_dir)
+def test_rebuild_with_nothing_to_index_keeps_the_old_index(bad_files, build):
+    index_dir = build(DATA / "en")
     (bad_files / "good.txt").unlink()
     with pytest.raises(NothingIndexed) as raised:
         build_index([bad_files], index_dir)
@@ -52,9 +52,8 @@ def test_rebuild_with_nothing_to_index_keeps_the_old_index(bad_files, tmp_path):
     assert open_index(index_dir).doc_count() == EN_PAGES
 
 
-def test_interrupted_rebuild_keeps_the_old_index_answering(tmp_path):
-    index_dir = tmp_path / "ix"
-    build_index([DATA / "en"], index_dir)
+def test_interrupted_rebuild_keeps_the_old_index_answering(build):
+    index_dir = build(DATA / "en")
     before = current_generation(index_dir)
 
     def interrupt(path):
@@ -68,9 +67,8 @@ def test_interrupted_rebuild_keeps_the_old_index_answering(tmp_path):
         assert searcher.doc_count() == EN_PAGES
 
 
-def test_rebuild_replaces_the_old_generation(tmp_path):
-    index_dir = tmp_path / "ix"
-    build_index([DATA / "en"], index_dir)
+def test_rebuild_replaces_the_old_generation(build):
+    index_dir = build(DATA / "en")
     build_index([DATA / "vi"], index_dir)
     assert len(list(index_dir.glob("gen-*"))) == 1
     assert open_index(index_dir).doc_count() == VI_PAGES
@@ -109,45 +107,45 @@ def test_update_deals_only_with_new_changed_and_deleted_files(tmp_path):
         assert searcher.doc_count() == EN_PAGES
 
 
-def test_rebuild_flag_and_old_schema_rebuild(tmp_path):
+def test_rebuild_flag_and_old_schema_rebuild(build):
     import json
 
     from search.generations import META
     from search.index import index_corpus
 
-    index_corpus([DATA / "en"], tmp_path / "ix")
-    assert index_corpus([DATA / "en"], tmp_path / "ix", rebuild=True).rebuilt
-    meta = current_generation(tmp_path / "ix") / META
+    index_dir = build(DATA / "en")
+    assert index_corpus([DATA / "en"], index_dir, rebuild=True).rebuilt
+    meta = current_generation(index_dir) / META
     meta.write_text(json.dumps({**json.loads(meta.read_text()), "schema": 1}))
-    assert index_corpus([DATA / "en"], tmp_path / "ix").rebuilt
+    assert index_corpus([DATA / "en"], index_dir).rebuilt
 
 
-def test_update_does_not_read_files_whose_mtime_and_size_are_unchanged(tmp_path, monkeypatch):
+def test_update_does_not_read_files_whose_mtime_and_size_are_unchanged(build, tmp_path, monkeypatch):
     import shutil
 
     from search import pipeline
     from search.index import index_corpus
 
     shutil.copytree(DATA / "en", tmp_path / "corpus")
-    index_corpus([tmp_path / "corpus"], tmp_path / "ix")
+    index_dir = build(tmp_path / "corpus")
     read = []
     original = pipeline.read_bytes
     monkeypatch.setattr(pipeline, "read_bytes", lambda path: read.append(str(path)) or original(path))
     (tmp_path / "corpus" / "ferry.html").write_text(
         (tmp_path / "corpus" / "ferry.html").read_text().replace("Tuesday", "Monday ")
     )
-    report = index_corpus([tmp_path / "corpus"], tmp_path / "ix")
+    report = index_corpus([tmp_path / "corpus"], index_dir)
     assert report.changed == 1 and report.unchanged == EN_PAGES - 1
     assert [p.rsplit("/", 1)[1] for p in read] == ["ferry.html"]
 
 
-def test_the_same_files_named_another_way_are_unchanged(tmp_path, monkeypatch):
+def test_the_same_files_named_another_way_are_unchanged(build, tmp_path, monkeypatch):
     import shutil
 
     from search.index import index_corpus
 
     shutil.copytree(DATA / "en", tmp_path / "corpus")
-    index_corpus([tmp_path / "corpus"], tmp_path / "ix")
+    index_dir = build(tmp_path / "corpus")
     monkeypatch.chdir(tmp_path)
-    report = index_corpus(["corpus"], tmp_path / "ix")
+    report = index_corpus(["corpus"], index_dir)
     assert report.unchanged == EN_PAGES and report.added == report.removed == 0

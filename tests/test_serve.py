@@ -17,9 +17,8 @@ def _get(url: str) -> dict:
         return json.loads(response.read())
 
 
-def test_workers_serve_and_pick_up_a_rebuild(tmp_path, served):
-    index_dir = tmp_path / "ix"
-    build_index([DATA / "en"], index_dir)
+def test_workers_serve_and_pick_up_a_rebuild(build, served):
+    index_dir = build(DATA / "en")
     base, server = served(index_dir)
     url = base + "/api/search?q="
     assert _get(url + "ferry")["total"] == 1

@@ -11,30 +11,25 @@ import pytest
 
 from search import query
 from tests.browser.language import foreign_phrases
-from web import create_app, i18n, views
+from web import arguments, facets, i18n
 
 pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine
 
-# Dated articles of two sites, with their original URLs.
-NEWS = Path(__file__).resolve().parent / "data" / "news"
 SONG_HONG = "Báo Sông Hồng"
 PHUONG_NAM = "Tin Phương Nam"
 ENGLISH = {"Accept-Language": "en-US,en;q=0.9"}
 
 
 @pytest.fixture(scope="module")
-def client(index_dir):
-    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+def news_app(make_app, news_index_dir):
+    """The app over tests/data/news alone (news_index_dir), two results a page."""
+    return make_app(INDEX_DIR=news_index_dir, PAGE_SIZE=2)
 
 
-@pytest.fixture(scope="module")
-def news(engine, tmp_path_factory):
-    """The app over tests/data/news alone, two results a page."""
-    from search.index import build_index
-
-    index_dir = tmp_path_factory.mktemp(f"web-news-{engine}")
-    build_index([NEWS], index_dir, engine=engine)
-    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True, "PAGE_SIZE": 2}).test_client()
+@pytest.fixture
+def news(news_app):
+    """A test client of news_app."""
+    return news_app.test_client()
 
 
 def links(html: str) -> list[dict]:
@@ -50,12 +45,11 @@ def text_of(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html).replace("&amp;", "&").replace("&#34;", '"')
 
 
-def test_empty_query_shows_corpus_figures(client):
+def test_empty_query_shows_corpus_figures(client, corpus_dir):
     page = client.get("/").get_data(as_text=True)
     from search.corpus import find_files
-    from tests.paths import DATA, SEEDS
 
-    pages = len(find_files([SEEDS, DATA / "vi", DATA / "en"])[0])
+    pages = len(find_files([corpus_dir])[0])
     assert f"Chỉ mục có <strong>{pages}</strong> bài viết" in page
     assert "autofocus" in page
     # ... above the newest articles of the archive, with the filter panel.
@@ -81,8 +75,8 @@ def test_results_show_site_and_date_when_known(client):
     assert "gia-vang.html" not in page
 
 
-def test_pagination_links(index_dir):
-    client = create_app({"INDEX_DIR": str(index_dir), "PAGE_SIZE": 2}).test_client()
+def test_pagination_links(make_app):
+    client = make_app(PAGE_SIZE=2).test_client()
     first = client.get("/?q=nga").get_data(as_text=True)
     assert first.count('class="result"') == 2 and 'rel="next"' in first
     second = client.get("/?q=nga&page=2").get_data(as_text=True)
@@ -177,8 +171,8 @@ def test_opensearch_description(client):
     assert "?q={searchTerms}" in response.get_data(as_text=True)
 
 
-def test_missing_index_page_says_how_to_build_one(tmp_path):
-    client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
+def test_missing_index_page_says_how_to_build_one(make_app, tmp_path):
+    client = make_app(INDEX_DIR=tmp_path / "none").test_client()
     page = client.get("/?q=x")
     assert page.status_code == 503
     html = page.get_data(as_text=True)
@@ -193,38 +187,29 @@ def test_missing_index_page_says_how_to_build_one(tmp_path):
     assert api.get_json()["error"]["code"] == "no_index"
 
 
-def test_a_damaged_index_says_how_to_rebuild_it(tmp_path):
+def test_a_damaged_index_says_how_to_rebuild_it(make_app, tmp_path):
     (tmp_path / "ix").mkdir()
     (tmp_path / "ix" / "CURRENT").write_text("gen-gone")
-    client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    client = make_app(INDEX_DIR=tmp_path / "ix").test_client()
     error = client.get("/api/search?q=x", headers=ENGLISH).get_json()["error"]
     assert error["code"] == "index_damaged"
     assert f"search index --rebuild --index {tmp_path / 'ix'}" in error["message"]
 
 
-def test_a_rebuild_is_picked_up_without_restart(tmp_path):
+def test_a_rebuild_is_picked_up_without_restart(build, make_app):
     from search.index import build_index
     from tests.paths import DATA
 
-    build_index([DATA / "en"], tmp_path / "ix")
-    client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    index_dir = build(DATA / "en")
+    client = make_app(INDEX_DIR=index_dir).test_client()
     assert client.get("/api/search?q=ferry").get_json()["total"] == 1
-    build_index([DATA / "vi"], tmp_path / "ix")
+    build_index([DATA / "vi"], index_dir)
     assert client.get("/api/search?q=ferry").get_json()["total"] == 0
     assert client.get("/api/search?q=vang").get_json()["total"] >= 1
 
 
-def test_a_document_quoting_script_shows_it_as_text(tmp_path):
-    from search.index import build_index
-
-    page = tmp_path / "xss.txt"
-    page.write_text(
-        'Mã độc <script>alert("tiêu đề")</script> lan trên mạng\n'
-        "Chuyên gia cảnh báo đoạn mã <script>alert(1)</script> và <img src=x onerror=alert(2)> "
-        "được chèn vào trang giả mạo.\n"
-    )
-    build_index([page], tmp_path / "ix")
-    client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
+def test_a_document_quoting_script_shows_it_as_text(make_app, quoting_index_dir):
+    client = make_app(INDEX_DIR=quoting_index_dir).test_client()  # a page quoting <script>, <img>
     results = client.get("/?q=ma+doc").get_data(as_text=True)
     assert "<script>" not in results and "&lt;script&gt;" in results
     doc_id = client.get("/api/search?q=ma+doc").get_json()["results"][0]["id"]
@@ -233,18 +218,18 @@ def test_a_document_quoting_script_shows_it_as_text(tmp_path):
     assert "&lt;<mark>script</mark>&gt;alert(1)" in article
 
 
-def test_an_update_in_place_is_picked_up_without_restart(tmp_path):
+def test_an_update_in_place_is_picked_up_without_restart(build, make_app, tmp_path):
     import shutil
 
     from search.index import index_corpus
     from tests.paths import DATA
 
     shutil.copytree(DATA / "en", tmp_path / "corpus")
-    index_corpus([tmp_path / "corpus"], tmp_path / "ix")
-    client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    index_dir = build(tmp_path / "corpus")
+    client = make_app(INDEX_DIR=index_dir).test_client()
     assert client.get("/api/search?q=ferry").get_json()["total"] == 1
     (tmp_path / "corpus" / "ferry.html").unlink()
-    assert not index_corpus([tmp_path / "corpus"], tmp_path / "ix").rebuilt
+    assert not index_corpus([tmp_path / "corpus"], index_dir).rebuilt
     assert client.get("/api/search?q=ferry").get_json()["total"] == 0
 
 
@@ -331,9 +316,9 @@ def test_a_filtered_page_two_stays_filtered(news):
 
 
 def test_month_bounds_are_its_first_and_last_day():
-    assert views._month_bounds(datetime(2024, 2, 1).date()) == ("2024-02-01", "2024-02-29")
-    assert views._month_bounds(datetime(2025, 12, 1).date()) == ("2025-12-01", "2025-12-31")
-    assert views._month_bounds(datetime(2023, 1, 1).date(), 12) == ("2023-01-01", "2023-12-31")
+    assert facets.month_bounds(datetime(2024, 2, 1).date()) == ("2024-02-01", "2024-02-29")
+    assert facets.month_bounds(datetime(2025, 12, 1).date()) == ("2025-12-01", "2025-12-31")
+    assert facets.month_bounds(datetime(2023, 1, 1).date(), 12) == ("2023-01-01", "2023-12-31")
 
 
 def test_older_months_are_grouped_by_year_and_many_sites_fold(news, monkeypatch):
@@ -380,16 +365,19 @@ def test_the_catalogue_translates_every_message_of_the_app():
     from babel.messages.extract import extract_from_dir
 
     root = Path(__file__).resolve().parent.parent
-    method_map = [
+    method_map = [  # web/babel.cfg's
         ("web/**.py", "python"),
         ("web/templates/**.html", "jinja2"),
         ("web/templates/**.xml", "jinja2"),
     ]
     options = {"web/templates/**.html": {"trimmed": "true"}, "web/templates/**.xml": {"trimmed": "true"}}
+
+    def in_web(folder: str) -> bool:  # only web/ can match: no walk through .venv/ and the rest
+        return Path(folder).relative_to(root).parts[0] == "web"
+
     used = {
         message[2] if isinstance(message[2], str) else message[2][0]
-        for message in extract_from_dir(root, method_map, options)
-        if not message[0].startswith(".venv")
+        for message in extract_from_dir(root, method_map, options, directory_filter=in_web)
     }
     catalogue = {(m.id if isinstance(m.id, str) else m.id[0]): m for m in i18n.messages("vi")}
     assert used and set(catalogue) == used  # none missing, none left over
@@ -478,17 +466,12 @@ def test_plurals_in_english_none_in_vietnamese(client):
     assert "1 kết quả · trang 1/1" in client.get("/?q=gia+vang").get_data(as_text=True)
 
 
-def test_the_index_figures_in_english_singular_and_plural(tmp_path):
-    from search.index import build_index
-
-    build_index([NEWS / "phuongnam" / "cho-noi-dem.html"], tmp_path / "one")
-    one = create_app({"INDEX_DIR": str(tmp_path / "one")}).test_client()
+def test_the_index_figures_in_english_singular_and_plural(make_app, quoting_index_dir, news):
+    one = make_app(INDEX_DIR=quoting_index_dir).test_client()  # one article
     assert "The index holds <strong>1</strong> article, updated" in one.get("/?lang=en").get_data(
         as_text=True
     )
-    build_index([NEWS], tmp_path / "eight")
-    eight = create_app({"INDEX_DIR": str(tmp_path / "eight")}).test_client()
-    assert "The index holds <strong>8</strong> articles, updated" in eight.get("/?lang=en").get_data(
+    assert "The index holds <strong>8</strong> articles, updated" in news.get("/?lang=en").get_data(
         as_text=True
     )
 
@@ -692,7 +675,7 @@ def test_api_fields_choose_what_each_result_holds(news):
     data = news.get("/api/search?q=ha+noi&fields=title,url,date").get_json()
     assert data["results"] and all(set(hit) == {"title", "url", "date"} for hit in data["results"])
     assert all(hit["url"].startswith("http") and hit["date"] for hit in data["results"])
-    assert set(news.get("/api/search?q=ha+noi").get_json()["results"][0]) == set(views.RESULT_FIELDS)
+    assert set(news.get("/api/search?q=ha+noi").get_json()["results"][0]) == set(arguments.RESULT_FIELDS)
     assert news.get("/api/search?q=ha+noi&fields=").status_code == 200
     unknown = news.get("/api/search?q=ha+noi&fields=title,body", headers=ENGLISH)
     assert unknown.status_code == 400
@@ -710,11 +693,11 @@ def test_favicon(news):
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
 
 
-def test_a_crash_is_a_500_with_a_code_not_a_traceback(index_dir, monkeypatch):
+def test_a_crash_is_a_500_with_a_code_not_a_traceback(make_app, monkeypatch):
     def crash(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    client = create_app({"INDEX_DIR": str(index_dir)}).test_client()  # (not TESTING: no re-raise)
+    client = make_app(TESTING=False).test_client()  # (not TESTING: no re-raise)
     monkeypatch.setattr(query, "search", crash)
     api = client.get("/api/search?q=a", headers=ENGLISH)
     assert api.status_code == 500

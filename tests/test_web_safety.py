@@ -13,19 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from search import cli, limits, query
-from search.index import build_index
-from tests.paths import DATA
-from web import create_app, server
+from web import server
 
 pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine
 
 TOO_DEEP = "results past the 1,000th are not shown; narrow the search"
 ENGLISH = {"Accept-Language": "en"}  # the messages below are the English ones (vi by default)
-
-
-@pytest.fixture(scope="module")
-def client(index_dir):
-    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
 
 
 # -- idle and half-sent connections -----------------------------------------------------------
@@ -53,9 +46,7 @@ def _closed_by_server(sock: socket.socket, within: float) -> bool:
         return False
 
 
-def test_200_idle_and_half_sent_sockets_do_not_starve_a_client(tmp_path, served):
-    index_dir = tmp_path / "ix"
-    build_index([DATA / "en"], index_dir)
+def test_200_idle_and_half_sent_sockets_do_not_starve_a_client(index_dir, served):
     base, server_process = served(index_dir, env={"SEARCH_IDLE_SECONDS": "2"})  # --idle-seconds 2
     port = int(base.rsplit(":", 1)[1])
     url = f"{base}/api/search?q=ferry"
@@ -139,9 +130,9 @@ def test_the_library_refusing_a_deep_page_is_a_400(client, monkeypatch):
     assert api.get_json()["error"]["code"] == "too_deep"
 
 
-def test_page_links_stop_at_the_result_window(index_dir, monkeypatch):
+def test_page_links_stop_at_the_result_window(make_app, monkeypatch):
     monkeypatch.setattr(limits, "MAX_RESULT_WINDOW", 6)  # pages of 2: page 3 is the last
-    client = create_app({"INDEX_DIR": str(index_dir), "PAGE_SIZE": 2}).test_client()
+    client = make_app(PAGE_SIZE=2).test_client()
     first = client.get("/?q=va").get_data(as_text=True)
     assert client.get("/api/search?q=va").get_json()["total"] > 6
     linked = {int(n) for n in re.findall(r"page=(\d+)", first)}
@@ -214,22 +205,21 @@ def test_loopback_means_loopback():
 EVIL = {"Host": "evil.example"}
 
 
-def test_opensearch_never_uses_the_host_header(index_dir):
-    client = create_app({"INDEX_DIR": str(index_dir)}).test_client()
+def test_opensearch_never_uses_the_host_header(client, make_app):
     xml = client.get("/opensearch.xml", headers=EVIL).get_data(as_text=True)
     assert "evil" not in xml and 'template="/?q={searchTerms}"' in xml
     # Browsers refuse a relative template: without BASE_URL the page does not advertise it.
     assert "opensearchdescription" not in client.get("/", headers=EVIL).get_data(as_text=True)
 
-    client = create_app({"INDEX_DIR": str(index_dir), "BASE_URL": "https://tim.example.vn/"}).test_client()
+    client = make_app(BASE_URL="https://tim.example.vn/").test_client()
     xml = client.get("/opensearch.xml", headers=EVIL).get_data(as_text=True)
     assert 'template="https://tim.example.vn/?q={searchTerms}"' in xml and "evil" not in xml
     assert 'href="/opensearch.xml"' in client.get("/", headers=EVIL).get_data(as_text=True)
 
 
-def test_base_url_from_the_environment(index_dir, monkeypatch):
+def test_base_url_from_the_environment(make_app, monkeypatch):
     monkeypatch.setenv("SEARCH_BASE_URL", "https://example.vn/tim")
-    client = create_app({"INDEX_DIR": str(index_dir)}).test_client()
+    client = make_app().test_client()
     xml = client.get("/opensearch.xml", headers=EVIL).get_data(as_text=True)
     assert 'template="https://example.vn/tim/?q={searchTerms}"' in xml
 
@@ -247,9 +237,9 @@ def test_base_url_from_the_environment(index_dir, monkeypatch):
         "https://x.vn:99999",
     ],
 )
-def test_a_bad_base_url_is_refused_at_start(index_dir, bad):
+def test_a_bad_base_url_is_refused_at_start(make_app, bad):
     with pytest.raises(ValueError, match="BASE_URL"):
-        create_app({"INDEX_DIR": str(index_dir), "BASE_URL": bad})
+        make_app(BASE_URL=bad)
 
 
 @pytest.mark.parametrize(
@@ -261,9 +251,9 @@ def test_a_bad_base_url_is_refused_at_start(index_dir, bad):
         ("https://example.vn/tim", "/tim", "https://example.vn/tim/api/search?q=a"),
     ],
 )
-def test_redirects_never_use_the_host_header(index_dir, base, root, expected):
+def test_redirects_never_use_the_host_header(make_app, base, root, expected):
     # Werkzeug redirects "/api//search" to "/api/search", building the URL from the Host.
-    client = create_app({"INDEX_DIR": str(index_dir), "BASE_URL": base}).test_client()
+    client = make_app(BASE_URL=base).test_client()
     response = client.get("/api//search?q=a", base_url=f"http://evil.example{root}")
     assert response.status_code == 308 and response.headers["Location"] == expected
 

@@ -3,7 +3,6 @@ as a run and never given up for one of its syllables; the fallback keeps all wor
 
 import pytest
 
-from search.index import build_index
 from search.live import open_index
 from search.parse import parse, words
 from search.query import search
@@ -24,12 +23,12 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def searcher(engine, tmp_path_factory):
+def searcher(build, tmp_path_factory):
+    """A searcher of PAGES alone (the assertions name every page that matches)."""
     corpus = tmp_path_factory.mktemp("words")
     for name, text in PAGES.items():
         (corpus / name).write_text(text)
-    build_index([corpus], corpus / "ix")
-    with open_index(corpus / "ix").searcher() as searcher:
+    with open_index(build(corpus)).searcher() as searcher:
         yield searcher
 
 

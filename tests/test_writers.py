@@ -12,7 +12,7 @@ import time
 import pytest
 
 from search.generations import FILES, LOCK, WriterLock, current_generation
-from search.index import build_index, index_corpus
+from search.index import index_corpus
 from search.live import open_index
 from search.pipeline import alias_id, doc_id
 from tests.paths import DATA
@@ -24,13 +24,27 @@ PAGES = [
 ]
 
 
-@pytest.fixture
-def corpus(tmp_path):
-    folder = tmp_path / "corpus"
+def _copy_pages(folder):
     folder.mkdir()
     for source in PAGES[:4]:
         shutil.copy(source, folder / source.name)
     return folder
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """Four pages in a folder of their own, to change."""
+    return _copy_pages(tmp_path / "corpus")
+
+
+@pytest.fixture(scope="module")
+def built_as_typed(build, tmp_path_factory):
+    """Four pages indexed as `corpus`, typed relative to its parent folder (ids were made from
+    the path as typed before they were made from the resolved path): (the folder, the index)."""
+    folder = _copy_pages(tmp_path_factory.mktemp("typed") / "corpus")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder.parent)
+        return folder, build("corpus")
 
 
 def _documents(index_dir) -> dict[str, str]:
@@ -74,9 +88,8 @@ def test_the_lock_of_a_killed_writer_is_free(tmp_path):
     assert said == []
 
 
-def test_an_update_waits_for_a_rebuild_and_keeps_its_edits(corpus, tmp_path):
-    index_dir = tmp_path / "index"
-    build_index([corpus], index_dir)
+def test_an_update_waits_for_a_rebuild_and_keeps_its_edits(build, corpus):
+    index_dir = build(corpus)
     edited = sorted(corpus.iterdir())[0]
     results = {}
     with WriterLock(index_dir):  # as if a rebuild were running
@@ -96,10 +109,9 @@ def test_an_update_waits_for_a_rebuild_and_keeps_its_edits(corpus, tmp_path):
         assert "Zyxwvu" in searcher.article(doc_id(str(edited))).body
 
 
-def test_a_manifest_behind_the_index_leaves_no_duplicate(corpus, tmp_path):
+def test_a_manifest_behind_the_index_leaves_no_duplicate(build, corpus):
     # A run killed after the engine's commit and before files.json was written.
-    index_dir = tmp_path / "index"
-    build_index([corpus], index_dir)
+    index_dir = build(corpus)
     manifest = current_generation(index_dir) / FILES
     before = manifest.read_text()
     new = corpus / "new.txt"
@@ -115,9 +127,8 @@ def test_a_manifest_behind_the_index_leaves_no_duplicate(corpus, tmp_path):
     assert doc_id(str(old_text)) not in _documents(index_dir)
 
 
-def test_a_lost_manifest_is_rebuilt_from_the_index(corpus, tmp_path):
-    index_dir = tmp_path / "index"
-    build_index([corpus], index_dir)
+def test_a_lost_manifest_is_rebuilt_from_the_index(build, corpus):
+    index_dir = build(corpus)
     (current_generation(index_dir) / FILES).unlink()
     report = index_corpus([corpus], index_dir)
     assert (report.added, report.changed, report.removed) == (0, 0, 0)
@@ -125,10 +136,9 @@ def test_a_lost_manifest_is_rebuilt_from_the_index(corpus, tmp_path):
     assert len(json.loads((current_generation(index_dir) / FILES).read_text())) == 4
 
 
-def test_one_file_named_two_ways_is_one_document(corpus, tmp_path, monkeypatch):
-    index_dir = tmp_path / "index"
+def test_one_file_named_two_ways_is_one_document(build, corpus, tmp_path, monkeypatch):
     monkeypatch.chdir(corpus.parent)
-    build_index(["corpus"], index_dir)
+    index_dir = build("corpus")
     ids = set(_documents(index_dir))
     report = index_corpus([str(corpus)], index_dir)
     assert (report.added, report.removed) == (0, 0)
@@ -138,10 +148,8 @@ def test_one_file_named_two_ways_is_one_document(corpus, tmp_path, monkeypatch):
     assert set(_documents(index_dir)) == ids
 
 
-def test_old_article_ids_still_find_their_article(corpus, tmp_path, monkeypatch):
-    index_dir = tmp_path / "index"
-    monkeypatch.chdir(corpus.parent)
-    build_index(["corpus"], index_dir)
+def test_old_article_ids_still_find_their_article(built_as_typed):
+    corpus, index_dir = built_as_typed
     page = sorted(corpus.iterdir())[0]
     old_id = alias_id(os.path.join("corpus", page.name))  # the URL before ids were resolved
     assert old_id != doc_id(str(page))
@@ -149,9 +157,8 @@ def test_old_article_ids_still_find_their_article(corpus, tmp_path, monkeypatch)
         assert searcher.article(old_id).doc_id == doc_id(str(page))
 
 
-def test_what_a_killed_build_left_is_removed(corpus, tmp_path):
-    index_dir = tmp_path / "index"
-    build_index([corpus], index_dir)
+def test_what_a_killed_build_left_is_removed(build, corpus):
+    index_dir = build(corpus)
     live = current_generation(index_dir)
     unfinished = index_dir / "gen-99999999999999999999-1"
     unfinished.mkdir()
@@ -162,12 +169,11 @@ def test_what_a_killed_build_left_is_removed(corpus, tmp_path):
     assert not (index_dir / "CURRENT.new").exists()
 
 
-def test_an_update_counts_the_pairs_of_what_it_adds(corpus, tmp_path):
+def test_an_update_counts_the_pairs_of_what_it_adds(build, corpus):
     from search.analysis import exact_pairs
     from search.live import pair_counts
 
-    index_dir = tmp_path / "index"
-    build_index([corpus], index_dir)
+    index_dir = build(corpus)
     pair = exact_pairs("quýt xanh")[0]
     before = pair_counts(index_dir)[pair]
     (corpus / "quyt.txt").write_text(
@@ -177,27 +183,22 @@ def test_an_update_counts_the_pairs_of_what_it_adds(corpus, tmp_path):
     assert pair_counts(index_dir)[pair] >= before + 2
 
 
-def test_an_old_article_url_redirects_to_the_new_one(corpus, tmp_path, monkeypatch):
-    from web import create_app
-
-    index_dir = tmp_path / "index"
-    monkeypatch.chdir(corpus.parent)
-    build_index(["corpus"], index_dir)
+def test_an_old_article_url_redirects_to_the_new_one(built_as_typed, make_app):
+    corpus, index_dir = built_as_typed
     page = sorted(corpus.iterdir())[0]
     old_id, new_id = alias_id(os.path.join("corpus", page.name)), doc_id(str(page))
-    client = create_app({"INDEX_DIR": str(index_dir)}).test_client()
+    client = make_app(INDEX_DIR=index_dir).test_client()
     moved = client.get(f"/articles/{old_id}?q=cá")
     assert moved.status_code == 301 and moved.headers["Location"].startswith(f"/articles/{new_id}?q=")
     assert client.get(f"/api/articles/{old_id}").headers["Location"] == f"/api/articles/{new_id}"
     assert client.get(f"/articles/{new_id}").status_code == 200
 
 
-def test_facets_count_right_across_segments_with_and_without_dates(corpus, tmp_path):
+def test_facets_count_right_across_segments_with_and_without_dates(build, corpus):
     from search.query import search
     from tests.paths import DATA as data
 
-    index_dir = tmp_path / "index"
-    build_index([corpus], index_dir)  # undated pages: no month anywhere in this segment
+    index_dir = build(corpus)  # undated pages: no month anywhere in this segment
     with open_index(index_dir).searcher() as searcher:
         assert search(searcher, "", facets=True).facets["month"] == []
     dated = sorted((data / "news").rglob("*.html"))[0]
@@ -210,13 +211,12 @@ def test_facets_count_right_across_segments_with_and_without_dates(corpus, tmp_p
         assert sum(n for _, n in page.facets["site"]) == sum(1 for h in page.results if h.site)
 
 
-def test_a_run_killed_after_its_commit_leaves_no_stale_manifest(corpus, tmp_path, monkeypatch):
+def test_a_run_killed_after_its_commit_leaves_no_stale_manifest(build, corpus, monkeypatch):
     # Killed between the engine's commit and the manifest: the next runs must still see
     # every change, including a file edited back to the text the old manifest recorded.
     import search.index
 
-    index_dir = tmp_path / "index"
-    build_index([corpus], index_dir)
+    index_dir = build(corpus)
     page = corpus / "ca-bien.txt"
     original = page.read_text()
     page.write_text(original.replace("Những ngày qua", "Zyxwvu ngày qua"))

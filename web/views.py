@@ -45,9 +45,6 @@ for function in (links.search_url, links.home_url, links.article_url, links.form
 blueprint.add_app_template_filter(links.original)
 blueprint.add_app_template_filter(i18n.iso_vietnam, "iso")
 
-# tests/test_web.py reads these here (they live in web/arguments.py and web/facets.py).
-RESULT_FIELDS = arguments.RESULT_FIELDS
-_month_bounds = facets.month_bounds
 
 _DOC_ID = re.compile(r"^[0-9a-f]{12}$")
 

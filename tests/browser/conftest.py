@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from web import create_app
-
 CHROMIUM = os.environ.get("SEARCH_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 # Without these Chromium tries Google's services at start and this machine's network refuses.
@@ -29,14 +27,11 @@ CHROMIUM_ARGS = [
 
 # The desktop and phone viewports every page-level check runs at.
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 740}}
-# Dated articles of two sites, with their original URLs (tests/data/news/<site>/).
-NEWS = Path(__file__).resolve().parent.parent / "data" / "news"
 
 
-def _serve(index_dir):
+def _serve(app):
     from werkzeug.serving import make_server
 
-    app = create_app({"INDEX_DIR": str(index_dir), "PAGE_SIZE": 3})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -45,19 +40,15 @@ def _serve(index_dir):
 
 
 @pytest.fixture(scope="session")
-def live_server(index_dir):
-    yield from _serve(index_dir)
+def live_server(make_app):
+    """The page over the shared index (3 results a page), on the engine under test."""
+    yield from _serve(make_app(PAGE_SIZE=3, TESTING=False))
 
 
 @pytest.fixture(scope="session")
-def news_server(engine, tmp_path_factory):
+def news_server(make_app, news_index_dir):
     """The page over tests/data/news alone (3 results a page), on the engine under test."""
-    from search.index import build_index
-
-    index_dir = tmp_path_factory.mktemp(f"news-{engine}")
-    report = build_index([NEWS], index_dir, engine=engine)
-    assert report.indexed == 8 and not report.skipped
-    yield from _serve(index_dir)
+    yield from _serve(make_app(INDEX_DIR=news_index_dir, PAGE_SIZE=3, TESTING=False))
 
 
 @pytest.fixture(scope="session")
