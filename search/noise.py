@@ -28,6 +28,7 @@ SECTION_HEADINGS = {
     "tin ảnh", "phóng sự ảnh", "theo dòng sự kiện", "tin mới cập nhật", "có liên quan",
     "bài viết mới", "bài mới", "tin mới đăng", "có thể bạn thích", "bài viết cùng chuyên mục",
     "tin nổi bật khác", "tin khác cùng chuyên mục", "xem tiếp", "tin liên quan khác",
+    "tin cùng chủ đề", "tin xem nhiều",
     # English
     "related", "related articles", "related news", "related posts", "related stories",
     "related content", "read more", "read also", "see also", "more from", "more news",
