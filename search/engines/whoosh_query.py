@@ -75,6 +75,9 @@ class _GuidedPhrase(wq.Phrase):
         super().__init__(fieldname, words, boost=boost)
         self.pairs = pairs
 
+    def normalize(self) -> "_GuidedPhrase":
+        return self  # made whole by _term_query (Phrase's would rebuild it without its pairs)
+
     def _parts(self) -> tuple[list[wq.Term], list[wq.Term]]:
         words = [wq.Term(self.fieldname, word) for word in self.words]
         return words, [wq.Term("pairs", pair, boost=0.0) for pair in self.pairs]
