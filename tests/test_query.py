@@ -334,3 +334,20 @@ def test_the_newest_first_and_undated_articles_last(searcher):
     dated = [hit.date is not None for hit in listed]
     assert any(dated) and not all(dated)
     assert dated == sorted(dated, reverse=True)  # every dated article before every undated one
+
+
+def test_a_phrase_needs_its_words_in_one_run_not_just_its_pairs(build, tmp_path):
+    # b.txt holds every neighbour pair of the phrase ("hợp tác", "tác kinh", "kinh tế"), but
+    # never the four words in a row: the pairs only find candidates, positions decide.
+    (tmp_path / "a.txt").write_text("Hợp tác kinh tế\nHai nước đẩy mạnh hợp tác kinh tế và văn hóa.\n")
+    (tmp_path / "b.txt").write_text(
+        "Bàn chuyện hợp tác\nHợp tác là tốt. Tác kinh điển. Kinh tế phát triển.\n"
+    )
+    from search.live import open_index
+
+    with open_index(build(tmp_path)).searcher() as searcher:
+        for text in ('"hợp tác kinh tế"', '"hop tac kinh te"', '"Hợp tác kinh"'):
+            page = search(searcher, text)
+            assert [hit.path.rsplit("/", 1)[-1] for hit in page.results] == ["a.txt"], text
+            assert page.total == 1 and page.total_exact, text
+        assert search(searcher, '"tác kinh tế"').total == 1  # and b.txt's "Tác kinh điển" is not it
