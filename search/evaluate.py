@@ -63,25 +63,27 @@ def evaluate_relevance(
     relevance_set: str | Path, corpus: list[str | Path], engine: str | None = None
 ) -> RelevanceReport:
     """Index the corpus in a temporary folder with the engine and judge every query of the set."""
-    report = RelevanceReport()
     with tempfile.TemporaryDirectory() as index_dir:
         build_index(corpus, index_dir, engine=engine)
-        pairs = pair_counts(index_dir)
         with open_index(index_dir).searcher() as searcher:
-            for text, expected in read_relevance_set(relevance_set):
-                page = search(searcher, text, limit=CUTOFF, pairs=pairs)
-                paths = ["/" + hit.path.replace("\\", "/") for hit in page.results]
-                rank = next(
-                    (
-                        at
-                        for at, path in enumerate(paths, 1)
-                        if any(path.endswith("/" + wanted) for wanted in expected)
-                    ),
-                    None,
-                )
-                report.judgements.append(
-                    Judgement(text, expected, rank, page.total, paths[0][1:] if paths else None)
-                )
+            return judge_relevance(relevance_set, searcher, pair_counts(index_dir))
+
+
+def judge_relevance(relevance_set: str | Path, searcher, pairs) -> RelevanceReport:
+    """Judge every query of the set on an open index of its corpus."""
+    report = RelevanceReport()
+    for text, expected in read_relevance_set(relevance_set):
+        page = search(searcher, text, limit=CUTOFF, pairs=pairs)
+        paths = ["/" + hit.path.replace("\\", "/") for hit in page.results]
+        rank = next(
+            (
+                at
+                for at, path in enumerate(paths, 1)
+                if any(path.endswith("/" + wanted) for wanted in expected)
+            ),
+            None,
+        )
+        report.judgements.append(Judgement(text, expected, rank, page.total, paths[0][1:] if paths else None))
     return report
 
 
