@@ -19,6 +19,7 @@ from search.engines import ENGINES
 from search.generations import index_info
 from search.index import build_index
 from search.live import open_index
+from tests import as_default_engine
 from tests.paths import DATA, NEWS, SEEDS
 from web import create_app
 
@@ -26,13 +27,7 @@ from web import create_app
 @pytest.fixture(scope="session", params=ENGINES)
 def engine(request):
     """Each engine in turn, as the default for every index built meanwhile (SEARCH_ENGINE)."""
-    before = os.environ.get("SEARCH_ENGINE")
-    os.environ["SEARCH_ENGINE"] = request.param
-    yield request.param
-    if before is None:
-        os.environ.pop("SEARCH_ENGINE", None)
-    else:
-        os.environ["SEARCH_ENGINE"] = before
+    yield from as_default_engine(request.param)
 
 
 @pytest.fixture(scope="session")

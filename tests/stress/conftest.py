@@ -38,6 +38,7 @@ import pytest
 
 from search import engines
 from search.engines import ENGINES
+from tests import as_default_engine
 from tests.stress import helpers
 from tests.stress.helpers import Corpus, Run, Server, Snapshot, snapshot
 
@@ -123,13 +124,7 @@ ENGINE_PARAMS = [
 @pytest.fixture(scope="session", params=ENGINE_PARAMS)
 def engine(request):
     """Each engine in turn (overrides tests/conftest.py's: STRESS_ENGINES may choose one)."""
-    before = os.environ.get("SEARCH_ENGINE")
-    os.environ["SEARCH_ENGINE"] = request.param
-    yield request.param
-    if before is None:
-        os.environ.pop("SEARCH_ENGINE", None)
-    else:
-        os.environ["SEARCH_ENGINE"] = before
+    yield from as_default_engine(request.param)
 
 
 @pytest.fixture(scope="session")
