@@ -336,3 +336,15 @@ def evaluate_extraction_command(data: str, seeds: str, show_all: bool) -> None:
 
     for line in extraction_report_lines(evaluate_extraction(data, seeds), verbose=show_all):
         click.echo(line)
+
+
+@evaluate_group.command("pages")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--verbose", "-v", "show_all", is_flag=True, help="List each failure, then the totals.")
+def evaluate_pages_command(folder: str, show_all: bool) -> None:
+    """Score extraction on labelled real pages: FOLDER holds labels.json and pages/NAME.html."""
+    from search.evaluate_pages import evaluate_pages, pages_report_lines
+
+    report = evaluate_pages(folder)
+    click.echo("\n".join(pages_report_lines(report, verbose=show_all)))
+    sys.exit(0 if report.passed else 1)

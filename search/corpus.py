@@ -45,6 +45,7 @@ class RawDocument:
 class Skipped:
     path: str
     reason: str
+    listing: bool = False  # a home or category page: passed over, not an error
 
 
 class UnreadableFile(Exception):

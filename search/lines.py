@@ -38,6 +38,7 @@ class Article:
     site: str | None = None
     url: str | None = None
     dropped: list[Dropped] = field(default_factory=list)
+    explain: list[str] = field(default_factory=list)  # how the extractor read the page
 
     @property
     def text(self) -> str:
@@ -62,6 +63,7 @@ class Article:
             "url": self.url,
         }
         if explain:
+            record["explain"] = self.explain
             record["dropped"] = [asdict(dropped) for dropped in self.dropped]
         return record
 

@@ -32,7 +32,7 @@ from search.corpus import (
     find_files,
     read_bytes,
 )
-from search.extract import Article, extract
+from search.extract import Article, NotAnArticle, extract_or_reason
 from search.processes import die_with_parent
 from search.spelling import MAX_ARTICLES
 
@@ -243,9 +243,9 @@ def _extract_file(path: str, count_pairs: bool) -> Extracted | Skipped:
     page = read_page(path)
     if isinstance(page, Skipped):
         return page
-    article = extract(page, template)
-    if article is None:
-        return Skipped(path, "no article text found")
+    article = extract_or_reason(page, template)
+    if isinstance(article, NotAnArticle):
+        return Skipped(path, str(article), listing=article.listing)
     extracted = Extracted(path, page.content_hash, stamp(path), article)
     if count_pairs:
         extracted.pairs = exact_pairs(article.indexed_text)

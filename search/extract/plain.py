@@ -8,7 +8,7 @@ import html as html_module
 import logging
 import re
 
-from search.extract_text import extract_text
+from search.extract.text import extract_text
 from search.lines import Article
 
 LOGGER = logging.getLogger(__name__)

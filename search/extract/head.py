@@ -1,0 +1,112 @@
+"""A parsed HTML page -> what it says about itself: meta values, JSON-LD items, canonical URL,
+site name, the titles its metadata gives, and its <time> elements.
+
+Read before the tree is walked (JSON-LD is a script, the <title> is in the head). The title the
+page shows is chosen in title.py, from these and the page's headings.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser
+
+from search.lines import clean_line, registered_domain
+
+# JSON-LD types that describe the page as one story (NewsArticle, BlogPosting, ReportageNewsArticle...).
+_STORY_TYPE = re.compile(r"article|posting|report", re.I)
+MAX_JSON_LD_CHARS = 1_000_000  # a larger script is not a page's metadata
+
+
+@dataclass
+class Head:
+    meta: dict[str, str]  # lower-case property, name or itemprop -> its first value
+    json_ld: list[dict]  # every item, stories first
+    site: str | None
+    url: str | None
+    titles: list[str]  # what the metadata calls the page: og:title, JSON-LD headline, <title>
+    times: list[dict[str, str]] = field(default_factory=list)  # attributes of each <time>
+
+    @property
+    def says_story(self) -> bool:
+        """Whether the metadata calls the page one story (og:type article, a JSON-LD article)."""
+        return self.meta.get("og:type", "").lower() == "article" or any(
+            _is_story(item) for item in self.json_ld
+        )
+
+
+def read_head(document: LexborHTMLParser) -> Head:
+    meta = _meta(document)
+    json_ld = _json_ld(document)
+    url = _canonical_url(document, meta)
+    site = meta.get("og:site_name") or _publisher(json_ld)
+    if not site and url:
+        site = registered_domain(re.sub(r"^\w+://", "", url).split("/")[0])
+    titles = [meta.get("og:title"), meta.get("twitter:title")]
+    titles += [clean_line(item["headline"]) for item in json_ld if isinstance(item.get("headline"), str)]
+    title = document.css_first("title")
+    titles.append(clean_line(title.text()) if title is not None else None)
+    times = [dict(node.attributes, text=node.text()[:200]) for node in document.css("time")[:50]]
+    return Head(meta, json_ld, site, url, [t for t in titles if t], times)
+
+
+def _meta(document: LexborHTMLParser) -> dict[str, str]:
+    values = {}
+    for node in document.css("meta"):
+        attributes = node.attributes
+        key = (attributes.get("property") or attributes.get("name") or attributes.get("itemprop") or "").lower()
+        if key and attributes.get("content") and key not in values:
+            values[key] = clean_line(attributes["content"])
+    for node in document.css("[itemprop=datePublished], [itemprop=dateModified]"):
+        attributes = node.attributes
+        key = (attributes.get("itemprop") or "").lower()
+        if key not in values:
+            values[key] = clean_line(attributes.get("content") or attributes.get("datetime") or node.text()[:200])
+    return values
+
+
+def _json_ld(document: LexborHTMLParser) -> list[dict]:
+    """Every JSON-LD item of the page (inside an @graph too), stories first."""
+    items: list[dict] = []
+    for script in document.css("script"):
+        if (script.attributes.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        text = script.text()
+        if len(text) > MAX_JSON_LD_CHARS:
+            continue
+        try:
+            data = json.loads(text, strict=False)
+        except (ValueError, RecursionError):
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict):
+                graph = item.get("@graph")
+                items.extend(part for part in (graph if isinstance(graph, list) else []) if isinstance(part, dict))
+                items.append(item)
+    items.sort(key=lambda item: not _is_story(item))  # stable: page order among equals
+    return items
+
+
+def _is_story(item: dict) -> bool:
+    kinds = item.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return any(isinstance(kind, str) and _STORY_TYPE.search(kind) for kind in kinds)
+
+
+def _publisher(json_ld: list[dict]) -> str | None:
+    for item in json_ld:
+        publisher = item.get("publisher")
+        name = publisher.get("name") if isinstance(publisher, dict) else None
+        if isinstance(name, str) and name.strip():
+            return clean_line(name)
+    return None
+
+
+def _canonical_url(document: LexborHTMLParser, meta: dict[str, str]) -> str | None:
+    for link in document.css("link[rel]"):
+        attributes = link.attributes
+        if "canonical" in (attributes.get("rel") or "").lower().split():
+            href = (attributes.get("href") or "").strip()
+            if href.startswith("http"):
+                return href
+    return meta.get("og:url") if meta.get("og:url", "").startswith("http") else None

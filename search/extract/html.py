@@ -1,0 +1,223 @@
+"""An HTML page -> Article | None (title, body, captions, date, site, url), or why it holds none.
+
+The page is parsed once (tree.py), its head read (head.py), its headline chosen (title.py), its
+navigation and story root found by structure (story.py), and home or category pages told apart
+(listing.py). Each block of the story is one paragraph, labelled by the same line rules as text
+dumps (lines.py): link lists, related-story headings, datelines, bylines and captions leave the
+body. The lead shown above the story's container is taken with it.
+
+A page whose tree would cost too much (more than MAX_HTML_TAGS tags, or nested more than
+MAX_HTML_DEPTH deep) is read as plain text instead (plain.py), with the reason logged.
+"""
+
+import logging
+import re
+
+from search import limits, noise
+from search.dates import Found, best, date_in_url, dateline_date
+from search.extract.head import read_head
+from search.extract.listing import listing_reason
+from search.extract.page_dates import page_dates
+from search.extract.plain import as_plain_text
+from search.extract.story import Story, find_story
+from search.extract.title import find_headline
+from search.extract.tree import Tree, parse, read_tree
+from search.lines import Article, Dropped, clean_line, cut_line, line_label
+
+LOGGER = logging.getLogger(__name__)
+
+_TAG_START = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+# Void elements never hold others: they do not deepen the nesting.
+# fmt: off
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})
+# fmt: on
+# The parser's time grows with the square of the nesting: pages with more tags than this are
+# measured before they are parsed (fewer tags cannot nest deep enough to cost a second).
+DEPTH_CHECK_FROM_TAGS = 8000
+# A lead is a paragraph, not a label: at least this long, and mostly not links.
+MIN_LEAD_CHARS = 60
+# Blocks of the story with a greater share of link text are lists of other stories.
+MAX_LINK_SHARE = noise.MAX_LINK_DENSITY
+
+
+class NotAnArticle(Exception):
+    """The page holds no article; the message says why (a listing, no text, no title)."""
+
+    def __init__(self, reason: str, listing: bool = False):
+        super().__init__(reason)
+        self.listing = listing
+
+
+def extract_html(path: str, html: str) -> Article:
+    """Extract the article of one HTML page, or raise NotAnArticle saying why there is none."""
+    if (too_costly := _too_costly(html)) is not None:
+        return as_plain_text(path, html, too_costly)
+    document = parse(html)
+    head = read_head(document)
+    tree = read_tree(document)
+    if tree.depth > limits.MAX_HTML_DEPTH:
+        return as_plain_text(path, html, f"its tags are nested more than {limits.MAX_HTML_DEPTH} deep")
+    page = _Page(tree)
+    headline = find_headline(head, tree, page.text_of)
+    protected = set(tree.ancestors(headline.element)) | {headline.element} if headline.element is not None else set()
+    story = find_story(tree, protected)
+    page.story = story
+    if (reason := listing_reason(tree, story, head)) is not None:
+        raise NotAnArticle(reason, listing=True)
+    if not headline.text:
+        raise NotAnArticle("no title (no <title>, og:title or <h1>)")
+    article = Article(path=path, title=headline.text, body=[], site=head.site, url=head.url)
+    article.explain = [f"title: {headline.source}", *story.why]
+    datelines: list[tuple[Found, Dropped]] = []
+    in_body: set[str] = set()
+    lead = _lead(tree, story, headline.element)
+    if lead is not None:
+        article.explain.append(f"lead: the paragraph above the story ({lead[:40]}...)")
+        _take_block(article, ("p", lead, 0.0, ""), in_body, datelines)
+    for block in page.blocks(story.root):
+        _take_block(article, block, in_body, datelines)
+    _take_date(article, page_dates(head, tree, story, page.text_of), datelines)
+    if not article.body:
+        raise NotAnArticle("no article text found")
+    return article
+
+
+class _Page:
+    """The walked page, with what the steps after the walk ask of it."""
+
+    def __init__(self, tree: Tree):
+        self.tree = tree
+        self.story: Story | None = None
+        self._roles: dict[int, str] = {}
+
+    def text_of(self, element: int) -> str:
+        """The visible text under an element."""
+        tree, end = self.tree, self._end(element)
+        return " ".join(s.text for s in tree.segments if element <= s.element <= end)
+
+    def _end(self, element: int) -> int:
+        if self.story is not None:
+            return self.story.ends[element]
+        end, parents = element, self.tree.parents  # before the story: walk the page order
+        while end + 1 < len(parents) and self.tree.is_inside(end + 1, element):
+            end += 1
+        return end
+
+    def blocks(self, root: int) -> list[tuple[str, str, float, str]]:
+        """(tag, text, link share, role) of each segment of the story, in page order."""
+        story, tree = self.story, self.tree
+        found = []
+        for segment in tree.segments:
+            element = segment.element
+            if not story.holds(root, element) or story.noise[element]:
+                continue
+            share = min(segment.link_chars, len(segment.text)) / len(segment.text)
+            found.append((tree.tags[element], segment.text, share, self._role(element, root)))
+        return found
+
+    def _role(self, element: int, root: int) -> str:
+        """ "caption" or "byline" when the block or a parent below the root is named so."""
+        walked, role = [], ""
+        while element >= 0 and element != root:
+            if element in self._roles:
+                role = self._roles[element]
+                break
+            walked.append(element)
+            names = self.tree.names[element]
+            if self.tree.tags[element] == "figcaption" or noise.CAPTION_HINTS.search(names):
+                role = "caption"
+                break
+            if noise.AUTHOR_HINTS.search(names):
+                role = "byline"
+                break
+            element = self.tree.parents[element]
+        for tag in walked:
+            self._roles[tag] = role
+        return role
+
+
+def _too_costly(html: str) -> str | None:
+    """Why the page's tree would cost too much to build, or None."""
+    if html.count("<") <= DEPTH_CHECK_FROM_TAGS:
+        return None
+    tags = depth = deepest = 0
+    for closing, name in _TAG_START.findall(html):
+        tags += 1
+        if closing:
+            depth = max(0, depth - 1)
+        elif name.lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    if tags > limits.MAX_HTML_TAGS:
+        return f"it has {tags:,} tags, more than {limits.MAX_HTML_TAGS:,} (the tree would take too much memory)"
+    if deepest > limits.MAX_HTML_DEPTH:
+        return f"its tags are nested more than {limits.MAX_HTML_DEPTH} deep"
+    return None
+
+
+def _lead(tree: Tree, story: Story, headline: int | None) -> str | None:
+    """The lead paragraph shown between the headline and the story's container, or named so."""
+    for segment in tree.segments:
+        element = segment.element
+        if element >= story.root:
+            break
+        if story.noise[element] or segment.link_chars > 0.3 * len(segment.text):
+            continue
+        hinted = any(noise.LEAD_HINTS.search(tree.names[e]) for e in [element, *list(tree.ancestors(element))[:2]])
+        after_headline = headline is not None and element > headline and not story.holds(headline, element)
+        if (hinted or after_headline) and len(segment.text) >= MIN_LEAD_CHARS:
+            return segment.text
+    return None
+
+
+def _take_date(article: Article, dates: list[Found], datelines: list[tuple[Found, Dropped]]) -> None:
+    """The publication date the page states (metadata, <time>, a date-named element), else
+    that of a dateline in its body (which is then no longer a dropped line), else an update's
+    date; else the date in its URL."""
+    candidates = [found for found in dates if not found.updated]
+    candidates += [found for found, _ in datelines] + [found for found in dates if found.updated]
+    chosen = best(candidates)
+    if chosen is None:
+        article.date = date_in_url(article.url)
+        return
+    article.date = chosen.date
+    used = next((dropped for found, dropped in datelines if found is chosen), None)
+    article.dropped = [dropped for dropped in article.dropped if dropped is not used]
+
+
+def _take_block(
+    article: Article,
+    block: tuple[str, str, float, str],
+    in_body: set[str],
+    datelines: list[tuple[Found, Dropped]],
+) -> None:
+    """Add one block to the article where it belongs; `in_body` holds the body's paragraphs
+    (a page of 100,000 paragraphs is not compared 100,000 times over), `datelines` each
+    dateline with its dropped record."""
+    name, text, link_share, role = block
+    text = clean_line(cut_line(article.path, text, article.dropped))
+    if not text or text == article.title or text in in_body:
+        return
+    if name == "figcaption" or role == "caption":
+        article.captions.append(text)
+        return
+    if role == "byline" and len(text.split()) <= 8:
+        article.byline = article.byline or text
+        return
+    label = line_label(text)
+    if label is None and link_share > MAX_LINK_SHARE:
+        label = "link list"
+    if label is None and name == "li" and len(text.split()) <= noise.SHORT_LINE_WORDS:
+        label = "menu"
+    if label is None:
+        article.body.append(text)
+        in_body.add(text)
+    elif label == "caption":
+        article.captions.append(text.strip("| ").strip())
+    elif label == "byline" and article.byline is None:
+        article.byline = noise.BYLINE.match(text).group("name").strip()
+    else:
+        article.dropped.append(Dropped(text, label))
+        if label == "dateline":
+            datelines.append((dateline_date(text), article.dropped[-1]))
