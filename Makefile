@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install install-test browser serve test stress bench clean
+.PHONY: install install-test browser serve test stress bench bench-real clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,15 @@ test: install-test browser
 stress: install-test
 	$(BIN)/python -m pytest tests/stress -p no:cacheprovider
 
+# `make bench`: build, query, HTTP and update figures on generated corpora (bench/README.md).
+# `make bench-real` (issue #19): extraction and a tantivy build of the saved real pages
+# (../shared/real-pages/pages) on one core; TRAFILATURA_PYTHON=PY, a python with trafilatura
+# (e.g. /tmp/trafilatura-venv/bin/python), adds trafilatura's rate on the same pages. 1 to 4 minutes.
 bench: install
 	$(BIN)/python -m bench --sizes 10000 100000 --big-engines tantivy
+
+bench-real: install
+	$(BIN)/python -m bench.real_pages $(if $(TRAFILATURA_PYTHON),--trafilatura-python $(TRAFILATURA_PYTHON))
 
 clean:
 	rm -rf $(VENV) index *.egg-info .pytest_cache
