@@ -4,7 +4,7 @@ import pytest
 
 from search.corpus import RawDocument, read_document
 from search.extract import extract
-from search.extract_text import extract_text
+from search.extract.text import extract_text
 from tests.paths import DATA, SEEDS
 
 SEED_TITLES = {

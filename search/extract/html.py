@@ -59,7 +59,7 @@ def extract_html(path: str, html: str) -> Article:
     if tree.depth > limits.MAX_HTML_DEPTH:
         return as_plain_text(path, html, f"its tags are nested more than {limits.MAX_HTML_DEPTH} deep")
     page = _Page(tree)
-    headline = find_headline(head, tree, page.text_of)
+    headline = find_headline(head, tree, tree.text_of)
     protected = set(tree.ancestors(headline.element)) | {headline.element} if headline.element is not None else set()
     story = find_story(tree, protected)
     page.story = story
@@ -77,7 +77,7 @@ def extract_html(path: str, html: str) -> Article:
         _take_block(article, ("p", lead, 0.0, ""), in_body, datelines)
     for block in page.blocks(story.root):
         _take_block(article, block, in_body, datelines)
-    _take_date(article, page_dates(head, tree, story, page.text_of), datelines)
+    _take_date(article, page_dates(head, tree, story, tree.text_of), datelines)
     if not article.body:
         raise NotAnArticle("no article text found")
     return article
@@ -91,26 +91,13 @@ class _Page:
         self.story: Story | None = None
         self._roles: dict[int, str] = {}
 
-    def text_of(self, element: int) -> str:
-        """The visible text under an element."""
-        tree, end = self.tree, self._end(element)
-        return " ".join(s.text for s in tree.segments if element <= s.element <= end)
-
-    def _end(self, element: int) -> int:
-        if self.story is not None:
-            return self.story.ends[element]
-        end, parents = element, self.tree.parents  # before the story: walk the page order
-        while end + 1 < len(parents) and self.tree.is_inside(end + 1, element):
-            end += 1
-        return end
-
     def blocks(self, root: int) -> list[tuple[str, str, float, str]]:
         """(tag, text, link share, role) of each segment of the story, in page order."""
         story, tree = self.story, self.tree
         found = []
         for segment in tree.segments:
             element = segment.element
-            if not story.holds(root, element) or story.noise[element]:
+            if not tree.is_inside(element, root) or story.noise[element]:
                 continue
             share = min(segment.link_chars, len(segment.text)) / len(segment.text)
             found.append((tree.tags[element], segment.text, share, self._role(element, root)))
@@ -165,7 +152,7 @@ def _lead(tree: Tree, story: Story, headline: int | None) -> str | None:
         if story.noise[element] or segment.link_chars > 0.3 * len(segment.text):
             continue
         hinted = any(noise.LEAD_HINTS.search(tree.names[e]) for e in [element, *list(tree.ancestors(element))[:2]])
-        after_headline = headline is not None and element > headline and not story.holds(headline, element)
+        after_headline = headline is not None and element > headline and not tree.is_inside(element, headline)
         if (hinted or after_headline) and len(segment.text) >= MIN_LEAD_CHARS:
             return segment.text
     return None

@@ -37,12 +37,7 @@ class Story:
     text_chars: list[int]  # element -> characters of text under it, navigation left out
     link_chars: list[int]  # element -> of those, inside links
     story_chars: list[int]  # element -> characters of paragraph text under it, outside links
-    ends: list[int]  # element -> its last descendant (elements are in page order)
     why: list[str] = field(default_factory=list)  # how the root was chosen, for --explain
-
-    def holds(self, container: int, element: int) -> bool:
-        return container <= element <= self.ends[container]
-
 
 def find_story(tree: Tree, protected: set[int]) -> Story:
     """Mark the navigation and find the story's root; `protected` holds the elements that
@@ -66,15 +61,13 @@ def find_story(tree: Tree, protected: set[int]) -> Story:
                 scores[parent] += score
                 if tree.parents[parent] >= 0:
                     scores[tree.parents[parent]] += score / 2
-    ends = list(range(count))
     for element in range(count - 1, 0, -1):  # children after their parents: sum upwards
         parent = tree.parents[element]
         if parent >= 0:
             text[parent] += text[element]
             links[parent] += links[element]
             story[parent] += story[element]
-            ends[parent] = max(ends[parent], ends[element])
-    result = Story(0, reasons, text, links, story, ends)
+    result = Story(0, reasons, text, links, story)
     if count == 0:
         return result
     best = max(

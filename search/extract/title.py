@@ -77,16 +77,16 @@ def _shown_in(key: str, title_key: str, title: str, shown: str) -> str | None:
 
 
 def _headings(tree: Tree) -> list[int]:
-    """<h1> elements first, then <h2> and <h3>, then blocks named for a title, in page order."""
-    h1, h23, named = [], [], []
+    """<h1> elements first, then elements named for a title, then <h2> and <h3>, in page order."""
+    h1, named, h23 = [], [], []
     for element, tag in enumerate(tree.tags):
         if tag == "h1":
             h1.append(element)
-        elif tag in ("h2", "h3"):
-            h23.append(element)
         elif tag != "a" and _NAMED_TITLE.search(tree.names[element]):
             named.append(element)
-    return h1[:MAX_CANDIDATES] + h23[:MAX_CANDIDATES] + named[:MAX_CANDIDATES]
+        elif tag in ("h2", "h3"):
+            h23.append(element)
+    return h1[:MAX_CANDIDATES] + named[:MAX_CANDIDATES] + h23[:MAX_CANDIDATES]
 
 
 def _key(text: str) -> str:

@@ -46,6 +46,12 @@ class Tree:
     depth: int  # the deepest nesting
     segments: list[Segment]
     times: dict[int, str] = field(default_factory=dict)  # each <time> -> its datetime attribute
+    ends: list[int] = field(default_factory=list)  # element -> its last descendant
+
+    def text_of(self, element: int) -> str:
+        """The visible text under an element."""
+        end = self.ends[element]
+        return " ".join(s.text for s in self.segments if element <= s.element <= end)
 
     def ancestors(self, element: int):
         """The element's ancestors, nearest first."""
@@ -55,7 +61,7 @@ class Tree:
             element = self.parents[element]
 
     def is_inside(self, element: int, container: int) -> bool:
-        return element == container or container in self.ancestors(element)
+        return container <= element <= self.ends[container]
 
 
 def parse(html: str) -> LexborHTMLParser:
@@ -125,4 +131,9 @@ def read_tree(document: LexborHTMLParser) -> Tree:
         segment.text = " ".join("".join(segment.parts).split())
         if segment.text:
             kept.append(segment)
-    return Tree(tags, names, parents, deepest, kept, times)
+    ends = list(range(len(tags)))
+    for element in range(len(tags) - 1, 0, -1):  # children come after their parents
+        parent = parents[element]
+        if parent >= 0 and ends[element] > ends[parent]:
+            ends[parent] = ends[element]
+    return Tree(tags, names, parents, deepest, kept, times, ends)
