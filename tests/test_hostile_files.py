@@ -21,7 +21,7 @@ from search import limits, noise, pipeline
 from search.corpus import RawDocument, Skipped, UnreadableFile, find_files, read_bytes
 from search.dates import parse_date
 from search.extract import extract
-from search.html_head import without_site_suffix as _without_site_suffix
+from search.extract.title import without_site_suffix as _without_site_suffix
 from search.index import build_index
 from search.lines import clean_line, heading_key, line_label, starts_with_image, without_markup
 from search.pipeline import Extracted, extract_corpus, time_budget

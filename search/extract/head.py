@@ -5,17 +5,23 @@ Read before the tree is walked (JSON-LD is a script, the <title> is in the head)
 page shows is chosen in title.py, from these and the page's headings.
 """
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
 
+from search import noise
 from search.lines import clean_line, registered_domain
 
 # JSON-LD types that describe the page as one story (NewsArticle, BlogPosting, ReportageNewsArticle...).
 _STORY_TYPE = re.compile(r"article|posting|report", re.I)
 MAX_JSON_LD_CHARS = 1_000_000  # a larger script is not a page's metadata
+MAX_SCRIPT_CHARS = 2_000  # a script that writes a dateline is a line or two
+_WRITES_TEXT = re.compile(
+    r"""getElementById\(\s*["'](?P<id>[\w-]+)["']\s*\)\.innerHTML\s*=\s*["'](?P<text>[^"'<]{6,120})["']"""
+)
 
 
 @dataclass
@@ -25,14 +31,14 @@ class Head:
     site: str | None
     url: str | None
     titles: list[str]  # what the metadata calls the page: og:title, JSON-LD headline, <title>
-    times: list[dict[str, str]] = field(default_factory=list)  # attributes of each <time>
+    scripted_dates: list[str] = field(default_factory=list)  # written by a script into a date-named element
 
     @property
     def says_story(self) -> bool:
-        """Whether the metadata calls the page one story (og:type article, a JSON-LD article)."""
-        return self.meta.get("og:type", "").lower() == "article" or any(
-            _is_story(item) for item in self.json_ld
-        )
+        """Whether the metadata calls the page one story: og:type article, or one JSON-LD
+        article (a listing may describe each of its teasers as one)."""
+        stories = sum(1 for item in self.json_ld if _is_story(item))
+        return self.meta.get("og:type", "").lower() == "article" or stories == 1
 
 
 def read_head(document: LexborHTMLParser) -> Head:
@@ -46,8 +52,7 @@ def read_head(document: LexborHTMLParser) -> Head:
     titles += [clean_line(item["headline"]) for item in json_ld if isinstance(item.get("headline"), str)]
     title = document.css_first("title")
     titles.append(clean_line(title.text()) if title is not None else None)
-    times = [dict(node.attributes, text=node.text()[:200]) for node in document.css("time")[:50]]
-    return Head(meta, json_ld, site, url, [t for t in titles if t], times)
+    return Head(meta, json_ld, site, url, [t for t in titles if t], _scripted_dates(document))
 
 
 def _meta(document: LexborHTMLParser) -> dict[str, str]:
@@ -85,6 +90,20 @@ def _json_ld(document: LexborHTMLParser) -> list[dict]:
                 items.append(item)
     items.sort(key=lambda item: not _is_story(item))  # stable: page order among equals
     return items
+
+
+def _scripted_dates(document: LexborHTMLParser) -> list[str]:
+    """Dates a script writes into an element named for a date, the page's dateline then
+    being empty in the HTML: `getElementById("pDateTime").innerHTML = "Thứ năm, 20/12/2012"`."""
+    found = []
+    for script in document.css("script"):
+        text = script.text()
+        if "innerHTML" not in text or len(text) > MAX_SCRIPT_CHARS:
+            continue
+        for match in _WRITES_TEXT.finditer(text):
+            if noise.DATE_HINTS.search(match["id"]):
+                found.append(clean_line(html.unescape(match["text"])))
+    return found
 
 
 def _is_story(item: dict) -> bool:

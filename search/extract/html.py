@@ -63,7 +63,7 @@ def extract_html(path: str, html: str) -> Article:
     protected = set(tree.ancestors(headline.element)) | {headline.element} if headline.element is not None else set()
     story = find_story(tree, protected)
     page.story = story
-    if (reason := listing_reason(tree, story, head)) is not None:
+    if (reason := listing_reason(tree, story, head, headline)) is not None:
         raise NotAnArticle(reason, listing=True)
     if not headline.text:
         raise NotAnArticle("no title (no <title>, og:title or <h1>)")
@@ -72,12 +72,13 @@ def extract_html(path: str, html: str) -> Article:
     datelines: list[tuple[Found, Dropped]] = []
     in_body: set[str] = set()
     lead = _lead(tree, story, headline.element)
-    if lead is not None:
-        article.explain.append(f"lead: the paragraph above the story ({lead[:40]}...)")
-        _take_block(article, ("p", lead, 0.0, ""), in_body, datelines)
-    for block in page.blocks(story.root):
+    if lead:
+        article.explain.append(f"lead: the block above the story ({lead[0][:40]}...)")
+    for line in lead:
+        _take_block(article, ("p", line, 0.0, ""), in_body, datelines)
+    for block in _captions_telling_the_story(page.blocks(story.root), article):
         _take_block(article, block, in_body, datelines)
-    _take_date(article, page_dates(head, tree, story, tree.text_of), datelines)
+    _take_date(article, page_dates(head, tree, story, headline.element), datelines)
     if not article.body:
         raise NotAnArticle("no article text found")
     return article
@@ -124,6 +125,17 @@ class _Page:
         return role
 
 
+def _captions_telling_the_story(blocks: list[tuple[str, str, float, str]], article: Article) -> list:
+    """The blocks, with captions read as body text when they hold more of the story's text than
+    the paragraphs do: a story told photo by photo, in caption cells or caption paragraphs."""
+    captions = sum(len(text) for _, text, share, role in blocks if role == "caption" and share < MAX_LINK_SHARE)
+    paragraphs = sum(len(text) for _, text, share, role in blocks if role == "" and share < MAX_LINK_SHARE)
+    if captions <= paragraphs:
+        return blocks
+    article.explain.append(f"captions read as the story: {captions:,} characters of captions, {paragraphs:,} of paragraphs")
+    return [(name if name != "figcaption" else "p", text, share, "" if role == "caption" else role) for name, text, share, role in blocks]
+
+
 def _too_costly(html: str) -> str | None:
     """Why the page's tree would cost too much to build, or None."""
     if html.count("<") <= DEPTH_CHECK_FROM_TAGS:
@@ -143,8 +155,10 @@ def _too_costly(html: str) -> str | None:
     return None
 
 
-def _lead(tree: Tree, story: Story, headline: int | None) -> str | None:
-    """The lead paragraph shown between the headline and the story's container, or named so."""
+def _lead(tree: Tree, story: Story, headline: int | None) -> list[str]:
+    """The lead shown between the headline and the story's container, or named so: the lines
+    of the first block there that holds a paragraph's worth of text and few links."""
+    lines: dict[int, list[str]] = {}
     for segment in tree.segments:
         element = segment.element
         if element >= story.root:
@@ -153,9 +167,12 @@ def _lead(tree: Tree, story: Story, headline: int | None) -> str | None:
             continue
         hinted = any(noise.LEAD_HINTS.search(tree.names[e]) for e in [element, *list(tree.ancestors(element))[:2]])
         after_headline = headline is not None and element > headline and not tree.is_inside(element, headline)
-        if (hinted or after_headline) and len(segment.text) >= MIN_LEAD_CHARS:
-            return segment.text
-    return None
+        if hinted or after_headline:
+            lines.setdefault(element, []).append(segment.text)
+    for block in lines.values():
+        if sum(map(len, block)) >= MIN_LEAD_CHARS:
+            return block
+    return []
 
 
 def _take_date(article: Article, dates: list[Found], datelines: list[tuple[Found, Dropped]]) -> None:

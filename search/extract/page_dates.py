@@ -2,27 +2,29 @@
 
 In this order: JSON-LD `datePublished` (stories before other items), the head's publication
 metadata (noise.PUBLISHED_META: article:published_time, itemprop datePublished, pubdate,
-DC.date...), the first `<time>` outside the page's navigation, the first element named for a
-date (noise.DATE_HINTS) whose text is a dateline; then the same sources' modification dates,
-marked `updated`. html.py adds the datelines of the story itself, and falls back on the date in
-the page's URL (dates.date_in_url) when there is none at all.
+DC.date...), then the dateline the page shows: the `<time>` or the element named for a date
+(noise.DATE_HINTS) nearest the headline, outside the page's <nav>, <header>, <aside> and
+<footer> and outside links (other stories' dates), or a date a script writes into such an
+element; then the same sources' modification dates, marked `updated`. Numeric dates are read
+day first, unless the page's datelines can only be read month first ("12/24/2012").
+html.py adds the datelines of the story itself, and falls back on the date in the page's URL.
 """
 
-from collections.abc import Callable
-
 from search import noise
-from search.dates import Found, dateline_date, find_date
+from search.dates import Found, dateline_date, find_date, says_month_first
 from search.extract.head import Head
 from search.extract.story import Story
 from search.extract.tree import Tree
 from search.lines import clean_line
 
 # Elements tried of each kind (a page of 100,000 <time> tags is not read 100,000 times).
-MAX_TRIED = 20
+MAX_TRIED = 40
 MAX_DATELINE_CHARS = 200
+MAX_EVIDENCE_CHARS = 60
+MAX_LINK_DEPTH = 8  # how far up an element is looked at for a link around it
 
 
-def page_dates(head: Head, tree: Tree, story: Story, text_of: Callable[[int], str]) -> list[Found]:
+def page_dates(head: Head, tree: Tree, story: Story, headline: int | None) -> list[Found]:
     """Every date the page states about itself, best first: publication dates, then updates."""
     published, updated = [], []
     for item in head.json_ld:
@@ -36,35 +38,55 @@ def page_dates(head: Head, tree: Tree, story: Story, text_of: Callable[[int], st
     for key in noise.MODIFIED_META:
         if head.meta.get(key) and (found := find_date(head.meta[key])):
             updated.append(found)
-    visible = [e for e in range(len(tree.tags)) if not story.noise[e]]
-    times = [(e, tree.times[e] or _short(text_of(e))) for e in visible if e in tree.times][:MAX_TRIED]
-    _first_dates(tree, times, find_date, published, updated)
-    hinted = [
-        (e, _short(text_of(e)))
-        for e in visible
-        if e not in tree.times and noise.DATE_HINTS.search(tree.names[e])
-    ][:MAX_TRIED]
-    _first_dates(tree, hinted, dateline_date, published, updated)
-    return published + [Found(found.date, True, found.start, found.end) for found in updated]
-
-
-def _first_dates(
-    tree: Tree, elements: list[tuple[int, str]], read: Callable, published: list[Found], updated: list[Found]
-) -> None:
-    """The first publication date and the first update's date these elements hold."""
+    shown = _shown_datelines(tree, story, headline) + [(-1, text) for text in head.scripted_dates]
+    # The page's own short lines (datelines, comments' dates) tell how it writes a date.
+    evidence = [text for _, text in shown] + [s.text for s in tree.segments if len(s.text) <= MAX_EVIDENCE_CHARS]
+    month_first = says_month_first(" ".join(evidence))
     first_update = None
-    for element, text in elements:
-        found = read(clean_line(text)) if text else None
+    for element, text in shown:
+        read = find_date if element in tree.times else dateline_date
+        found = read(clean_line(text), month_first=month_first) if text else None
         if found is None:
             continue
-        if found.updated or noise.UPDATE_HINTS.search(tree.names[element]):
+        if found.updated or (element >= 0 and noise.UPDATE_HINTS.search(tree.names[element])):
             first_update = first_update or found
         else:
             published.append(found)
             break
     if first_update:
         updated.append(first_update)
+    return published + [Found(found.date, True, found.start, found.end) for found in updated]
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= MAX_DATELINE_CHARS else ""
+def _shown_datelines(tree: Tree, story: Story, headline: int | None) -> list[tuple[int, str]]:
+    """(element, text) of the <time> elements and date-named elements that may be the page's
+    dateline, nearest the headline first (after it before before it)."""
+    elements = [
+        element
+        for element in range(len(tree.tags))
+        if (element in tree.times or noise.DATE_HINTS.search(tree.names[element]))
+        and not story.noise[element].startswith("<")  # <nav>, <header>, <aside>, <footer>
+        and not _in_link(tree, element)
+    ]
+    if headline is not None:
+        elements.sort(key=lambda e: e - headline if e > headline else 2 * (headline - e))
+    found = []
+    for element in elements[:MAX_TRIED]:
+        if element in tree.times and tree.times[element]:
+            found.append((element, tree.times[element]))
+            continue
+        text = tree.text_of(element)
+        if len(text) <= MAX_DATELINE_CHARS:
+            found.append((element, text))
+        else:  # a wrapper of byline, date and counters: its short lines, one by one
+            found.extend((element, line) for line in tree.lines_of(element)[:5] if len(line) <= MAX_DATELINE_CHARS)
+    return found
+
+
+def _in_link(tree: Tree, element: int) -> bool:
+    for steps, ancestor in enumerate([element, *tree.ancestors(element)]):
+        if steps > MAX_LINK_DEPTH:
+            return False
+        if tree.tags[ancestor] == "a":
+            return True
+    return False

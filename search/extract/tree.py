@@ -34,6 +34,7 @@ HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 class Segment:
     element: int  # the block element that holds it
     parts: list[str] = field(default_factory=list)
+    owners: list[int] = field(default_factory=list)  # the innermost element of each part
     link_chars: int = 0  # characters inside <a href>
     text: str = ""  # the parts joined and spaces collapsed (set by read_tree)
 
@@ -48,10 +49,20 @@ class Tree:
     times: dict[int, str] = field(default_factory=dict)  # each <time> -> its datetime attribute
     ends: list[int] = field(default_factory=list)  # element -> its last descendant
 
-    def text_of(self, element: int) -> str:
-        """The visible text under an element."""
+    def lines_of(self, element: int) -> list[str]:
+        """The texts of the segments under an element, in page order."""
         end = self.ends[element]
-        return " ".join(s.text for s in self.segments if element <= s.element <= end)
+        return [s.text for s in self.segments if element <= s.element <= end]
+
+    def text_of(self, element: int) -> str:
+        """The visible text under an element (inline ones too: a <span> in a paragraph)."""
+        end, parts = self.ends[element], []
+        for segment in self.segments:
+            if element <= segment.element <= end:
+                parts.append(segment.text)
+            elif segment.element < element:  # an inline element's text is in its block's segment
+                parts.extend(part for owner, part in zip(segment.owners, segment.parts) if element <= owner <= end)
+        return " ".join(" ".join(parts).split())
 
     def ancestors(self, element: int):
         """The element's ancestors, nearest first."""
@@ -98,6 +109,7 @@ def read_tree(document: LexborHTMLParser) -> Tree:
                 current = Segment(block)
                 segments.append(current)
             current.parts.append(text)
+            current.owners.append(parent)
             if in_link[parent]:
                 current.link_chars += len(text.strip())
             continue
