@@ -65,9 +65,7 @@ def extract_html(path: str, html: str) -> Article:
     page.story = story
     if (reason := listing_reason(tree, story, head, headline)) is not None:
         raise NotAnArticle(reason, listing=True)
-    if not headline.text:
-        raise NotAnArticle("no title (no <title>, og:title or <h1>)")
-    article = Article(path=path, title=headline.text, body=[], site=head.site, url=head.url)
+    article = Article(path=path, title=headline.text or "", body=[], site=head.site, url=head.url)
     article.explain = [f"title: {headline.source}", *story.why]
     datelines: list[tuple[Found, Dropped]] = []
     in_body: set[str] = set()
@@ -76,11 +74,14 @@ def extract_html(path: str, html: str) -> Article:
         article.explain.append(f"lead: the block above the story ({lead[0][:40]}...)")
     for line in lead:
         _take_block(article, ("p", line, 0.0, ""), in_body, datelines)
-    for block in _captions_telling_the_story(page.blocks(story.root), article):
+    for block in _captions_telling_the_story(page.blocks(story.root, lead), article):
         _take_block(article, block, in_body, datelines)
+    article.dropped[:0] = page.dropped
     _take_date(article, page_dates(head, tree, story, headline.element), datelines)
     if not article.body:
         raise NotAnArticle("no article text found")
+    if not headline.text:
+        raise NotAnArticle("no title (no <title>, og:title or <h1>)")
     return article
 
 
@@ -91,18 +92,33 @@ class _Page:
         self.tree = tree
         self.story: Story | None = None
         self._roles: dict[int, str] = {}
+        self.dropped: list[Dropped] = []  # navigation inside the story
 
-    def blocks(self, root: int) -> list[tuple[str, str, float, str]]:
-        """(tag, text, link share, role) of each segment of the story, in page order."""
+    def blocks(self, root: int, lead: list[str]) -> list[tuple[str, str, float, str]]:
+        """(tag, text, link share, role) of each segment of the story, in page order; the rest
+        of the page (but its lead) is noted as dropped, with why."""
         story, tree = self.story, self.tree
         found = []
         for segment in tree.segments:
             element = segment.element
-            if not tree.is_inside(element, root) or story.noise[element]:
+            if not tree.is_inside(element, root):
+                if segment.text not in lead:
+                    self._drop(segment.text, story.noise[element] or "outside the story's container")
+                continue
+            if story.noise[element]:
+                self._drop(segment.text, story.noise[element])
                 continue
             share = min(segment.link_chars, len(segment.text)) / len(segment.text)
             found.append((tree.tags[element], segment.text, share, self._role(element, root)))
         return found
+
+    def _drop(self, text: str, reason: str) -> None:
+        """Note navigation inside the story, one record per run of one block (--explain)."""
+        last = self.dropped[-1] if self.dropped else None
+        if last is not None and last.reason == reason:
+            last.line = clean_line(f"{last.line} {text}")[:200]
+        else:
+            self.dropped.append(Dropped(clean_line(text)[:200], reason))
 
     def _role(self, element: int, root: int) -> str:
         """ "caption" or "byline" when the block or a parent below the root is named so."""
@@ -138,10 +154,11 @@ def _captions_telling_the_story(blocks: list[tuple[str, str, float, str]], artic
 
 def _too_costly(html: str) -> str | None:
     """Why the page's tree would cost too much to build, or None."""
-    if html.count("<") <= DEPTH_CHECK_FROM_TAGS:
+    if html.count("<") <= min(DEPTH_CHECK_FROM_TAGS, limits.MAX_HTML_TAGS):
         return None
     tags = depth = deepest = 0
-    for closing, name in _TAG_START.findall(html):
+    # After the last ">" no tag can close: "<a <a <a" there is text, however long.
+    for closing, name in _TAG_START.findall(html, 0, html.rfind(">") + 1):
         tags += 1
         if closing:
             depth = max(0, depth - 1)

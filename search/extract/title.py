@@ -26,6 +26,7 @@ _END_PUNCTUATION = " .,;:!?)]}\"'”»"
 _NAMED_TITLE = re.compile(r"title|headline|tieu-?de", re.I)
 MAX_TITLE_CHARS = 400  # a heading longer than this is a paragraph set in large type
 MAX_CANDIDATES = 40
+MAX_SUFFIXES = 3  # "Title - Site | Section | Subsection" at the most
 MAX_PREFIX_WORDS = 4  # "Teen9x News - Title": a site's name before the title is short
 
 
@@ -107,7 +108,7 @@ def without_site_suffix(title: str, site: str | None) -> str:
     seo = _SEO_TAIL.search(title)
     if seo and not title[: seo.start()].isascii() and seo["tail"].isascii():
         title = title[: seo.start()].rstrip()
-    while True:
+    for _ in range(MAX_SUFFIXES):
         parts = _TITLE_SEPARATORS.split(title)
         if len(parts) < 2:
             return title
@@ -116,4 +117,5 @@ def without_site_suffix(title: str, site: str | None) -> str:
         if not (is_site or len(last.split()) <= 3 < len(rest.split())):
             return title
         title = title[: title.rfind(last)].rstrip(" |-–—:»")
+    return title
 
