@@ -11,7 +11,7 @@ html.py adds the datelines of the story itself, and falls back on the date in th
 """
 
 from search import noise
-from search.dates import Found, dateline_date, find_date, says_month_first
+from search.dates import Found, dateline_date, find_date, find_dates, says_month_first
 from search.extract.head import Head
 from search.extract.story import Story
 from search.extract.tree import Tree
@@ -21,6 +21,7 @@ from search.lines import clean_line
 MAX_TRIED = 40
 MAX_DATELINE_CHARS = 200
 MAX_EVIDENCE_CHARS = 60
+MAX_WRAPPER_LINES = 20
 MAX_LINK_DEPTH = 8  # how far up an element is looked at for a link around it
 
 
@@ -78,8 +79,11 @@ def _shown_datelines(tree: Tree, story: Story, headline: int | None) -> list[tup
         text = tree.text_of(element)
         if len(text) <= MAX_DATELINE_CHARS:
             found.append((element, text))
-        else:  # a wrapper of byline, date and counters: its short lines, one by one
-            found.extend((element, line) for line in tree.lines_of(element)[:5] if len(line) <= MAX_DATELINE_CHARS)
+        # A wrapper of byline, date and counters: its lines, each up to its first date.
+        for line in tree.lines_of(element)[:MAX_WRAPPER_LINES]:
+            if line != text and (dates := find_dates(line)):
+                found.append((element, line[: dates[0].end]))  # "Published on 03-08-2011 01:00 AM"
+                break
     return found
 
 
