@@ -25,6 +25,7 @@ from search import limits
 from search.analysis import exact_pairs
 from search.boilerplate import Template, evidence, merge_evidence
 from search.corpus import (
+    HTML_SUFFIXES,
     RawDocument,
     Skipped,
     UnreadableFile,
@@ -218,6 +219,8 @@ def _evidence(path: str):
 
 
 def _page_evidence(path: str):
+    if Path(path).suffix.lower() in HTML_SUFFIXES:
+        return None  # HTML chrome is found by structure: the page is not read twice
     page = read_page(path)
     return None if isinstance(page, Skipped) else evidence(_lines_cut(page))
 

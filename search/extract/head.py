@@ -59,14 +59,18 @@ def _meta(document: LexborHTMLParser) -> dict[str, str]:
     values = {}
     for node in document.css("meta"):
         attributes = node.attributes
-        key = (attributes.get("property") or attributes.get("name") or attributes.get("itemprop") or "").lower()
+        key = (
+            attributes.get("property") or attributes.get("name") or attributes.get("itemprop") or ""
+        ).lower()
         if key and attributes.get("content") and key not in values:
             values[key] = clean_line(attributes["content"])
     for node in document.css("[itemprop=datePublished], [itemprop=dateModified]"):
         attributes = node.attributes
         key = (attributes.get("itemprop") or "").lower()
         if key not in values:
-            values[key] = clean_line(attributes.get("content") or attributes.get("datetime") or node.text()[:200])
+            values[key] = clean_line(
+                attributes.get("content") or attributes.get("datetime") or node.text()[:200]
+            )
     return values
 
 
@@ -86,7 +90,9 @@ def _json_ld(document: LexborHTMLParser) -> list[dict]:
         for item in data if isinstance(data, list) else [data]:
             if isinstance(item, dict):
                 graph = item.get("@graph")
-                items.extend(part for part in (graph if isinstance(graph, list) else []) if isinstance(part, dict))
+                items.extend(
+                    part for part in (graph if isinstance(graph, list) else []) if isinstance(part, dict)
+                )
                 items.append(item)
     items.sort(key=lambda item: not _is_story(item))  # stable: page order among equals
     return items

@@ -37,6 +37,7 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
 DEPTH_CHECK_FROM_TAGS = 8000
 # A lead is a paragraph, not a label: at least this long, and mostly not links.
 MIN_LEAD_CHARS = 60
+MAX_DROPPED_CHARS = 200  # of each run of dropped text shown by --explain
 # Blocks of the story with a greater share of link text are lists of other stories.
 MAX_LINK_SHARE = noise.MAX_LINK_DENSITY
 
@@ -60,7 +61,9 @@ def extract_html(path: str, html: str) -> Article:
         return as_plain_text(path, html, f"its tags are nested more than {limits.MAX_HTML_DEPTH} deep")
     page = _Page(tree)
     headline = find_headline(head, tree, tree.text_of)
-    protected = set(tree.ancestors(headline.element)) | {headline.element} if headline.element is not None else set()
+    protected = (
+        set(tree.ancestors(headline.element)) | {headline.element} if headline.element is not None else set()
+    )
     story = find_story(tree, protected)
     page.story = story
     if (reason := listing_reason(tree, story, head, headline)) is not None:
@@ -76,6 +79,8 @@ def extract_html(path: str, html: str) -> Article:
         _take_block(article, ("p", line, 0.0, ""), in_body, datelines)
     for block in _captions_telling_the_story(page.blocks(story.root, lead), article):
         _take_block(article, block, in_body, datelines)
+    for dropped in page.dropped:
+        dropped.line = clean_line(dropped.line[:MAX_DROPPED_CHARS])
     article.dropped[:0] = page.dropped
     _take_date(article, page_dates(head, tree, story, headline.element), datelines)
     if not article.body:
@@ -114,11 +119,11 @@ class _Page:
 
     def _drop(self, text: str, reason: str) -> None:
         """Note navigation inside the story, one record per run of one block (--explain)."""
-        last = self.dropped[-1] if self.dropped else None
-        if last is not None and last.reason == reason:
-            last.line = clean_line(f"{last.line} {text}")[:200]
+        if self.dropped and self.dropped[-1].reason == reason:
+            if len(self.dropped[-1].line) < MAX_DROPPED_CHARS:
+                self.dropped[-1].line += " " + text[:MAX_DROPPED_CHARS]
         else:
-            self.dropped.append(Dropped(clean_line(text)[:200], reason))
+            self.dropped.append(Dropped(text[:MAX_DROPPED_CHARS], reason))
 
     def _role(self, element: int, root: int) -> str:
         """ "caption" or "byline" when the block or a parent below the root is named so."""
@@ -144,12 +149,19 @@ class _Page:
 def _captions_telling_the_story(blocks: list[tuple[str, str, float, str]], article: Article) -> list:
     """The blocks, with captions read as body text when they hold more of the story's text than
     the paragraphs do: a story told photo by photo, in caption cells or caption paragraphs."""
-    captions = sum(len(text) for _, text, share, role in blocks if role == "caption" and share < MAX_LINK_SHARE)
+    captions = sum(
+        len(text) for _, text, share, role in blocks if role == "caption" and share < MAX_LINK_SHARE
+    )
     paragraphs = sum(len(text) for _, text, share, role in blocks if role == "" and share < MAX_LINK_SHARE)
     if captions <= paragraphs:
         return blocks
-    article.explain.append(f"captions read as the story: {captions:,} characters of captions, {paragraphs:,} of paragraphs")
-    return [(name if name != "figcaption" else "p", text, share, "" if role == "caption" else role) for name, text, share, role in blocks]
+    article.explain.append(
+        f"captions read as the story: {captions:,} characters of captions, {paragraphs:,} of paragraphs"
+    )
+    return [
+        (name if name != "figcaption" else "p", text, share, "" if role == "caption" else role)
+        for name, text, share, role in blocks
+    ]
 
 
 def _too_costly(html: str) -> str | None:
@@ -166,7 +178,9 @@ def _too_costly(html: str) -> str | None:
             depth += 1
             deepest = max(deepest, depth)
     if tags > limits.MAX_HTML_TAGS:
-        return f"it has {tags:,} tags, more than {limits.MAX_HTML_TAGS:,} (the tree would take too much memory)"
+        return (
+            f"it has {tags:,} tags, more than {limits.MAX_HTML_TAGS:,} (the tree would take too much memory)"
+        )
     if deepest > limits.MAX_HTML_DEPTH:
         return f"its tags are nested more than {limits.MAX_HTML_DEPTH} deep"
     return None
@@ -182,7 +196,9 @@ def _lead(tree: Tree, story: Story, headline: int | None) -> list[str]:
             break
         if story.noise[element] or segment.link_chars > 0.3 * len(segment.text):
             continue
-        hinted = any(noise.LEAD_HINTS.search(tree.names[e]) for e in [element, *list(tree.ancestors(element))[:2]])
+        hinted = any(
+            noise.LEAD_HINTS.search(tree.names[e]) for e in [element, *list(tree.ancestors(element))[:2]]
+        )
         after_headline = headline is not None and element > headline and not tree.is_inside(element, headline)
         if hinted or after_headline:
             lines.setdefault(element, []).append(segment.text)

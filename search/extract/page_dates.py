@@ -10,6 +10,8 @@ day first, unless the page's datelines can only be read month first ("12/24/2012
 html.py adds the datelines of the story itself, and falls back on the date in the page's URL.
 """
 
+import functools
+
 from search import noise
 from search.dates import Found, dateline_date, find_date, find_dates, says_month_first
 from search.extract.head import Head
@@ -29,7 +31,11 @@ def page_dates(head: Head, tree: Tree, story: Story, headline: int | None) -> li
     """Every date the page states about itself, best first: publication dates, then updates."""
     published, updated = [], []
     for item in head.json_ld:
-        for key, into in (("datePublished", published), ("dateCreated", published), ("dateModified", updated)):
+        for key, into in (
+            ("datePublished", published),
+            ("dateCreated", published),
+            ("dateModified", updated),
+        ):
             value = item.get(key)
             if isinstance(value, str) and (found := find_date(clean_line(value))):
                 into.append(found)
@@ -41,7 +47,9 @@ def page_dates(head: Head, tree: Tree, story: Story, headline: int | None) -> li
             updated.append(found)
     shown = _shown_datelines(tree, story, headline) + [(-1, text) for text in head.scripted_dates]
     # The page's own short lines (datelines, comments' dates) tell how it writes a date.
-    evidence = [text for _, text in shown] + [s.text for s in tree.segments if len(s.text) <= MAX_EVIDENCE_CHARS]
+    evidence = [text for _, text in shown] + [
+        s.text for s in tree.segments if len(s.text) <= MAX_EVIDENCE_CHARS
+    ]
     month_first = says_month_first(" ".join(evidence))
     first_update = None
     for element, text in shown:
@@ -65,7 +73,7 @@ def _shown_datelines(tree: Tree, story: Story, headline: int | None) -> list[tup
     elements = [
         element
         for element in range(len(tree.tags))
-        if (element in tree.times or noise.DATE_HINTS.search(tree.names[element]))
+        if (element in tree.times or _named_date(tree.names[element]))
         and not story.noise[element].startswith("<")  # <nav>, <header>, <aside>, <footer>
         and not _in_link(tree, element)
     ]
@@ -85,6 +93,11 @@ def _shown_datelines(tree: Tree, story: Story, headline: int | None) -> list[tup
                 found.append((element, line[: dates[0].end]))  # "Published on 03-08-2011 01:00 AM"
                 break
     return found
+
+
+@functools.lru_cache(maxsize=8192)
+def _named_date(names: str) -> bool:
+    return bool(names and noise.DATE_HINTS.search(names))
 
 
 def _in_link(tree: Tree, element: int) -> bool:

@@ -9,6 +9,7 @@ one table per photo is then gathered by climbing from the best candidate to the 
 adds story text and little link text.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from search import noise
@@ -38,6 +39,7 @@ class Story:
     link_chars: list[int]  # element -> of those, inside links
     story_chars: list[int]  # element -> characters of paragraph text under it, outside links
     why: list[str] = field(default_factory=list)  # how the root was chosen, for --explain
+
 
 def find_story(tree: Tree, protected: set[int]) -> Story:
     """Mark the navigation and find the story's root; `protected` holds the elements that
@@ -135,6 +137,13 @@ def _navigation(tree: Tree, element: int, protected: set[int]) -> str:
         return f"<{tag}>"
     if tag in ("html", "body", "article", "main") or tag in HEADINGS or not names:
         return ""
+    return widget_reason(names)
+
+
+@functools.lru_cache(maxsize=8192)
+def widget_reason(names: str) -> str:
+    """ "widget (names)" when a block's class, id or role names a widget (a site reuses a few
+    hundred names on all its pages: each is read once)."""
     if noise.WIDGET_ANYWHERE.search(names) or noise.WIDGET_WORDS.search(names) or "complementary" in names:
         return f"widget ({names[:60]})"
     return ""

@@ -8,6 +8,7 @@ and passes over logos and slogans set in <h1>. Without such a heading, the metad
 taken without its site suffix; without metadata, the first <h1>.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -47,7 +48,9 @@ def find_headline(head: Head, tree: Tree, text_of) -> Headline:
             continue
         for title, title_key in titles:
             if (matched := _shown_in(key, title_key, title, shown)) is not None:
-                return Headline(_bounded(matched), element, f"<{tree.tags[element]}> matching the page's metadata")
+                return Headline(
+                    _bounded(matched), element, f"<{tree.tags[element]}> matching the page's metadata"
+                )
     if titles:
         return Headline(_bounded(without_site_suffix(titles[0][0], head.site)), None, "the page's metadata")
     for element in _headings(tree):
@@ -83,11 +86,16 @@ def _headings(tree: Tree) -> list[int]:
     for element, tag in enumerate(tree.tags):
         if tag == "h1":
             h1.append(element)
-        elif tag != "a" and _NAMED_TITLE.search(tree.names[element]):
+        elif tag != "a" and _named_title(tree.names[element]):
             named.append(element)
         elif tag in ("h2", "h3"):
             h23.append(element)
     return h1[:MAX_CANDIDATES] + named[:MAX_CANDIDATES] + h23[:MAX_CANDIDATES]
+
+
+@functools.lru_cache(maxsize=8192)
+def _named_title(names: str) -> bool:
+    return bool(names and _NAMED_TITLE.search(names))
 
 
 def _key(text: str) -> str:
@@ -118,4 +126,3 @@ def without_site_suffix(title: str, site: str | None) -> str:
             return title
         title = title[: title.rfind(last)].rstrip(" |-–—:»")
     return title
-

@@ -27,6 +27,7 @@ HIDDEN_TAGS = [
     "textarea", "object", "embed", "canvas", "head", "title", "option", "math",
 ]
 # fmt: on
+NAMING_ATTRIBUTES = ("class", "id", "role", "itemprop")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
@@ -61,7 +62,9 @@ class Tree:
             if element <= segment.element <= end:
                 parts.append(segment.text)
             elif segment.element < element:  # an inline element's text is in its block's segment
-                parts.extend(part for owner, part in zip(segment.owners, segment.parts) if element <= owner <= end)
+                parts.extend(
+                    part for owner, part in zip(segment.owners, segment.parts) if element <= owner <= end
+                )
         return " ".join(" ".join(parts).split())
 
     def ancestors(self, element: int):
@@ -73,6 +76,12 @@ class Tree:
 
     def is_inside(self, element: int, container: int) -> bool:
         return container <= element <= self.ends[container]
+
+
+def _names(attributes: dict) -> str:
+    """The words a site names a block with: its class, id, role and itemprop, lower case."""
+    found = [attributes.get(key) for key in NAMING_ATTRIBUTES]
+    return " ".join(name for name in found if name).lower()
 
 
 def parse(html: str) -> LexborHTMLParser:
@@ -121,13 +130,7 @@ def read_tree(document: LexborHTMLParser) -> Tree:
         number_of[node.mem_id] = number
         attributes = node.attributes
         tags.append(tag)
-        names.append(
-            " ".join(
-                attributes.get(key) or ""
-                for key in ("class", "id", "role", "itemprop")
-                if key in attributes
-            ).lower()
-        )
+        names.append(_names(attributes) if attributes else "")
         parents.append(parent)
         if tag == "time":
             times[number] = attributes.get("datetime") or ""
