@@ -100,7 +100,7 @@ def index_command(
         click.echo("\nInterrupted: the index is as it was before this run.", err=True)
         sys.exit(130)
     except index.NothingIndexed as error:
-        _echo_skipped(error.skipped)
+        terminal.print_skipped(error.skipped)
         raise click.ClickException(
             f"{error}: no file under {', '.join(paths)} held an article; the old index is kept."
         ) from None
@@ -120,20 +120,13 @@ def index_command(
             f"{report.changed:,} changed, {report.removed:,} removed, {report.unchanged:,} "
             f"unchanged; {_plural(report.indexed, 'article')} in the index."
         )
-    if report.skipped:
-        _echo_skipped(report.skipped)
+    terminal.print_skipped(report.skipped)
+    if any(not item.listing for item in report.skipped):  # a listing page is no error
         sys.exit(EXIT_SKIPPED)
 
 
 def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
-def _echo_skipped(skipped: list[corpus.Skipped]) -> None:
-    if skipped:
-        click.echo(f"Skipped {_plural(len(skipped), 'file')}:", err=True)
-        for item in skipped:
-            click.echo(f"  {item.path}: {item.reason}", err=True)
 
 
 def _date(value: str | None) -> datetime | None:
@@ -211,8 +204,8 @@ def extract_command(paths: tuple[str, ...], as_json: bool, explain: bool) -> Non
     else:
         for article in articles:
             terminal.print_article(article, explain)
-    _echo_skipped(failed)
-    if failed:
+    terminal.print_skipped(failed)
+    if any(not item.listing for item in failed):
         sys.exit(1)
 
 

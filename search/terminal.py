@@ -72,9 +72,34 @@ def print_article(article, explain: bool) -> None:
         click.echo(paragraph + "\n")
     for caption in article.captions:
         click.secho(f"[caption] {caption}", italic=True)
+    if explain and article.explain:
+        click.secho("\nHow the page was read:", bold=True)
+        for line in article.explain:
+            click.echo(f"  - {line}")
     if explain and article.dropped:
         click.secho(f"\nDropped {len(article.dropped)} lines:", bold=True)
         for dropped in article.dropped:
             click.secho(f"  - {dropped.reason}: ", fg="red", nl=False)
             click.echo(dropped.line[:120])
     click.echo()
+
+
+def print_skipped(skipped: list) -> None:
+    """The files not indexed, with why: errors first, then listing pages (no error)."""
+    errors = [item for item in skipped if not item.listing]
+    listings = [item for item in skipped if item.listing]
+    if errors:
+        click.echo(f"Skipped {_plural(len(errors), 'file')}:", err=True)
+        for item in errors:
+            click.echo(f"  {item.path}: {item.reason}", err=True)
+    if listings:
+        click.echo(
+            f"Passed over {_plural(len(listings), 'listing page')} (home or category pages, not articles):",
+            err=True,
+        )
+        for item in listings:
+            click.echo(f"  {item.path}: {item.reason}", err=True)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

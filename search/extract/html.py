@@ -14,7 +14,7 @@ import logging
 import re
 
 from search import limits, noise
-from search.dates import Found, best, date_in_url, dateline_date
+from search.dates import VIETNAM, Found, best, date_in_url, dateline_date
 from search.extract.head import read_head
 from search.extract.listing import listing_reason
 from search.extract.page_dates import page_dates
@@ -208,17 +208,23 @@ def _lead(tree: Tree, story: Story, headline: int | None) -> list[str]:
     return []
 
 
-def _take_date(article: Article, dates: list[Found], datelines: list[tuple[Found, Dropped]]) -> None:
+def _take_date(
+    article: Article, dates: list[tuple[Found, str]], datelines: list[tuple[Found, Dropped]]
+) -> None:
     """The publication date the page states (metadata, <time>, a date-named element), else
     that of a dateline in its body (which is then no longer a dropped line), else an update's
-    date; else the date in its URL."""
-    candidates = [found for found in dates if not found.updated]
-    candidates += [found for found, _ in datelines] + [found for found in dates if found.updated]
+    date; else the date in its URL. Vietnam time, as the pages mean it."""
+    where = {id(found): source for found, source in dates}
+    where.update((id(found), "a dateline in the story") for found, _ in datelines)
+    candidates = [found for found, _ in dates if not found.updated]
+    candidates += [found for found, _ in datelines] + [found for found, _ in dates if found.updated]
     chosen = best(candidates)
     if chosen is None:
         article.date = date_in_url(article.url)
+        article.explain.append("date: from the URL" if article.date else "date: none found")
         return
-    article.date = chosen.date
+    article.date = chosen.date.astimezone(VIETNAM)
+    article.explain.append(f"date: {where[id(chosen)]}" + (" (an update's)" if chosen.updated else ""))
     used = next((dropped for found, dropped in datelines if found is chosen), None)
     article.dropped = [dropped for dropped in article.dropped if dropped is not used]
 

@@ -27,8 +27,9 @@ MAX_WRAPPER_LINES = 20
 MAX_LINK_DEPTH = 8  # how far up an element is looked at for a link around it
 
 
-def page_dates(head: Head, tree: Tree, story: Story, headline: int | None) -> list[Found]:
-    """Every date the page states about itself, best first: publication dates, then updates."""
+def page_dates(head: Head, tree: Tree, story: Story, headline: int | None) -> list[tuple[Found, str]]:
+    """Every date the page states about itself, best first (publication dates, then updates),
+    each with where it was read."""
     published, updated = [], []
     for item in head.json_ld:
         for key, into in (
@@ -38,13 +39,13 @@ def page_dates(head: Head, tree: Tree, story: Story, headline: int | None) -> li
         ):
             value = item.get(key)
             if isinstance(value, str) and (found := find_date(clean_line(value))):
-                into.append(found)
+                into.append((found, f"JSON-LD {key}"))
     for key in noise.PUBLISHED_META:
         if head.meta.get(key) and (found := find_date(head.meta[key])):
-            published.append(found)
+            published.append((found, f"meta {key}"))
     for key in noise.MODIFIED_META:
         if head.meta.get(key) and (found := find_date(head.meta[key])):
-            updated.append(found)
+            updated.append((found, f"meta {key}"))
     shown = _shown_datelines(tree, story, headline) + [(-1, text) for text in head.scripted_dates]
     # The page's own short lines (datelines, comments' dates) tell how it writes a date.
     evidence = [text for _, text in shown] + [
@@ -57,14 +58,17 @@ def page_dates(head: Head, tree: Tree, story: Story, headline: int | None) -> li
         found = read(clean_line(text), month_first=month_first) if text else None
         if found is None:
             continue
+        where = (
+            f"the dateline <{tree.tags[element]} {tree.names[element][:40]}>" if element >= 0 else "a script"
+        )
         if found.updated or (element >= 0 and noise.UPDATE_HINTS.search(tree.names[element])):
-            first_update = first_update or found
+            first_update = first_update or (found, where)
         else:
-            published.append(found)
+            published.append((found, where))
             break
     if first_update:
         updated.append(first_update)
-    return published + [Found(found.date, True, found.start, found.end) for found in updated]
+    return published + [(Found(found.date, True, found.start, found.end), where) for found, where in updated]
 
 
 def _shown_datelines(tree: Tree, story: Story, headline: int | None) -> list[tuple[int, str]]:
