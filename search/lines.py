@@ -157,6 +157,8 @@ def line_label(line: str) -> str | None:
         return "site chrome"
     if noise.COPYRIGHT.match(key or line.lower()):
         return "copyright"
+    if noise.TAG_LINE.match(line):
+        return "tag line"
     if noise.SOCIAL.match(line):
         return "social widget"
     if words <= noise.DATELINE_MAX_WORDS and dateline_date(line):

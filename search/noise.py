@@ -89,6 +89,9 @@ BYLINE = re.compile(
     re.I,
 )
 
+# "Từ khóa: cao tốc, Hà Nội", "Tags: ...": the page's tag line (compared after NFC).
+TAG_LINE = re.compile(r"^(?:từ khóa|từ khoá|thẻ|tags?|keywords?|chủ đề)\s*:", re.I)
+
 # A breadcrumb: short items joined by ">", "»", "›" or "/" ("Trang chủ > Thế giới > Châu Âu").
 BREADCRUMB = re.compile(r"^[^>»›/|]{1,30}(?:\s+[>»›/|]\s+[^>»›/|]{1,30}){1,5}$")
 

@@ -245,3 +245,18 @@ def test_extraction_set_meets_its_targets():
         (c.page, c.text) for c in report.checks if not c.ok
     ]
     assert report.wrong_titles == []
+
+
+def test_a_tag_line_in_decomposed_accents_is_dropped():
+    """Rules match after NFC: "Từ khóa:" typed in NFD is the same tag line."""
+    import unicodedata
+
+    paragraph = "Đây là một đoạn văn dài của bài báo, có đủ chữ, nói về giao thông ở Hà Nội hôm nay."
+    tags = unicodedata.normalize("NFD", "Từ khóa: cao tốc, vành đai 4")
+    html = (
+        "<html><head><title>Giao thông Hà Nội hôm nay</title></head><body><article>"
+        f"<h1>Giao thông Hà Nội hôm nay</h1><p>{paragraph}</p><p>{tags}</p></article></body></html>"
+    )
+    article = extract(RawDocument("site/a.html", html, "html", "utf-8", "h"))
+    assert article.body == [paragraph]
+    assert "vành đai" not in article.text
