@@ -59,13 +59,11 @@ def extract_html(path: str, html: str) -> Article:
     tree = read_tree(document)
     if tree.depth > limits.MAX_HTML_DEPTH:
         return as_plain_text(path, html, f"its tags are nested more than {limits.MAX_HTML_DEPTH} deep")
-    page = _Page(tree)
-    headline = find_headline(head, tree, tree.text_of)
+    headline = find_headline(head, tree)
     protected = (
         set(tree.ancestors(headline.element)) | {headline.element} if headline.element is not None else set()
     )
     story = find_story(tree, protected)
-    page.story = story
     if (reason := listing_reason(tree, story, head, headline)) is not None:
         raise NotAnArticle(reason, listing=True)
     article = Article(path=path, title=headline.text or "", body=[], site=head.site, url=head.url)
@@ -77,11 +75,10 @@ def extract_html(path: str, html: str) -> Article:
         article.explain.append(f"lead: the block above the story ({lead[0][:40]}...)")
     for line in lead:
         _take_block(article, ("p", line, 0.0, ""), in_body, datelines)
-    for block in _captions_telling_the_story(page.blocks(story.root, lead), article):
+    blocks, elsewhere = _story_blocks(tree, story, lead)
+    article.dropped[:0] = elsewhere
+    for block in _captions_telling_the_story(blocks, article):
         _take_block(article, block, in_body, datelines)
-    for dropped in page.dropped:
-        dropped.line = clean_line(dropped.line[:MAX_DROPPED_CHARS])
-    article.dropped[:0] = page.dropped
     _take_date(article, page_dates(head, tree, story, headline.element), datelines)
     if not article.body:
         raise NotAnArticle("no article text found")
@@ -90,60 +87,51 @@ def extract_html(path: str, html: str) -> Article:
     return article
 
 
-class _Page:
-    """The walked page, with what the steps after the walk ask of it."""
-
-    def __init__(self, tree: Tree):
-        self.tree = tree
-        self.story: Story | None = None
-        self._roles: dict[int, str] = {}
-        self.dropped: list[Dropped] = []  # navigation inside the story
-
-    def blocks(self, root: int, lead: list[str]) -> list[tuple[str, str, float, str]]:
-        """(tag, text, link share, role) of each segment of the story, in page order; the rest
-        of the page (but its lead) is noted as dropped, with why."""
-        story, tree = self.story, self.tree
-        found = []
-        for segment in tree.segments:
-            element = segment.element
-            if not tree.is_inside(element, root):
-                if segment.text not in lead:
-                    self._drop(segment.text, story.noise[element] or "outside the story's container")
-                continue
-            if story.noise[element]:
-                self._drop(segment.text, story.noise[element])
-                continue
+def _story_blocks(
+    tree: Tree, story: Story, lead: list[str]
+) -> tuple[list[tuple[str, str, float, str]], list[Dropped]]:
+    """(tag, text, link share, role) of each segment of the story, in page order; and the rest
+    of the page (but its lead) as dropped runs, each with why (--explain)."""
+    blocks: list[tuple[str, str, float, str]] = []
+    dropped: list[Dropped] = []
+    roles: dict[int, str] = {}
+    for segment in tree.segments:
+        element = segment.element
+        if tree.is_inside(element, story.root) and not story.noise[element]:
             share = min(segment.link_chars, len(segment.text)) / len(segment.text)
-            found.append((tree.tags[element], segment.text, share, self._role(element, root)))
-        return found
+            blocks.append((tree.tags[element], segment.text, share, _role(tree, element, story.root, roles)))
+        elif segment.text not in lead:
+            reason = story.noise[element] or "outside the story's container"
+            if dropped and dropped[-1].reason == reason:  # one record per run
+                if len(dropped[-1].line) < MAX_DROPPED_CHARS:
+                    dropped[-1].line += " " + segment.text[:MAX_DROPPED_CHARS]
+            else:
+                dropped.append(Dropped(segment.text[:MAX_DROPPED_CHARS], reason))
+    for record in dropped:
+        record.line = clean_line(record.line[:MAX_DROPPED_CHARS])
+    return blocks, dropped
 
-    def _drop(self, text: str, reason: str) -> None:
-        """Note navigation inside the story, one record per run of one block (--explain)."""
-        if self.dropped and self.dropped[-1].reason == reason:
-            if len(self.dropped[-1].line) < MAX_DROPPED_CHARS:
-                self.dropped[-1].line += " " + text[:MAX_DROPPED_CHARS]
-        else:
-            self.dropped.append(Dropped(text[:MAX_DROPPED_CHARS], reason))
 
-    def _role(self, element: int, root: int) -> str:
-        """ "caption" or "byline" when the block or a parent below the root is named so."""
-        walked, role = [], ""
-        while element >= 0 and element != root:
-            if element in self._roles:
-                role = self._roles[element]
-                break
-            walked.append(element)
-            names = self.tree.names[element]
-            if self.tree.tags[element] == "figcaption" or noise.CAPTION_HINTS.search(names):
-                role = "caption"
-                break
-            if noise.AUTHOR_HINTS.search(names):
-                role = "byline"
-                break
-            element = self.tree.parents[element]
-        for tag in walked:
-            self._roles[tag] = role
-        return role
+def _role(tree: Tree, element: int, root: int, roles: dict[int, str]) -> str:
+    """ "caption" or "byline" when the block or a parent below the root is named so; `roles`
+    remembers the answer for every element walked through (one walk up for all blocks)."""
+    walked, role = [], ""
+    while element >= 0 and element != root:
+        if element in roles:
+            role = roles[element]
+            break
+        walked.append(element)
+        names = tree.names[element]
+        if tree.tags[element] == "figcaption" or noise.CAPTION_HINTS.search(names):
+            role = "caption"
+            break
+        if noise.AUTHOR_HINTS.search(names):
+            role = "byline"
+            break
+        element = tree.parents[element]
+    for tag in walked:
+        roles[tag] = role
+    return role
 
 
 def _captions_telling_the_story(blocks: list[tuple[str, str, float, str]], article: Article) -> list:

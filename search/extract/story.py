@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass, field
 
 from search import noise
-from search.extract.tree import HEADINGS, Tree
+from search.extract.tree import HEADINGS, Segment, Tree
 
 # A segment shorter than this is a label, a date or a menu entry, never a paragraph.
 MIN_PARAGRAPH_CHARS = 25
@@ -51,24 +51,18 @@ def find_story(tree: Tree, protected: set[int]) -> Story:
         element = segment.element
         if reasons[element]:
             continue
-        length = len(segment.text)
-        link = min(segment.link_chars, length)
-        text[element] += length
-        links[element] += link
-        if length >= MIN_PARAGRAPH_CHARS and link < 0.5 * length:
-            story[element] += length - link
-            score = 1 + segment.text.count(",") + min(length // 100, 3)
+        text[element] += len(segment.text)
+        links[element] += min(segment.link_chars, len(segment.text))
+        if paragraph := paragraph_chars(segment):
+            story[element] += paragraph
+            score = 1 + segment.text.count(",") + min(len(segment.text) // 100, 3)
             parent = tree.parents[element]
             if parent >= 0:
                 scores[parent] += score
                 if tree.parents[parent] >= 0:
                     scores[tree.parents[parent]] += score / 2
-    for element in range(count - 1, 0, -1):  # children after their parents: sum upwards
-        parent = tree.parents[element]
-        if parent >= 0:
-            text[parent] += text[element]
-            links[parent] += links[element]
-            story[parent] += story[element]
+    for totals in (text, links, story):
+        tree.sum_up(totals)
     result = Story(0, reasons, text, links, story)
     if count == 0:
         return result
@@ -83,6 +77,15 @@ def find_story(tree: Tree, protected: set[int]) -> Story:
     )
     _climb(tree, result)
     return result
+
+
+def paragraph_chars(segment: Segment) -> int:
+    """The characters of a segment outside links when it reads as a paragraph (long enough,
+    mostly not links), else 0."""
+    length = len(segment.text)
+    if length < MIN_PARAGRAPH_CHARS or segment.link_chars >= 0.5 * length:
+        return 0
+    return length - segment.link_chars
 
 
 def _climb(tree: Tree, story: Story) -> None:
@@ -111,11 +114,8 @@ def _navigation_marks(tree: Tree, protected: set[int]) -> list[str]:
     count = len(tree.tags)
     paragraphs = [0] * count
     for segment in tree.segments:
-        if len(segment.text) >= MIN_PARAGRAPH_CHARS and segment.link_chars < 0.5 * len(segment.text):
-            paragraphs[segment.element] += len(segment.text) - segment.link_chars
-    for element in range(count - 1, 0, -1):
-        if tree.parents[element] >= 0:
-            paragraphs[tree.parents[element]] += paragraphs[element]
+        paragraphs[segment.element] += paragraph_chars(segment)
+    tree.sum_up(paragraphs)
     total = paragraphs[0] if count else 0
     reasons = [
         "" if paragraphs[element] > MOST_OF_THE_PAGE * total else _navigation(tree, element, protected)

@@ -38,11 +38,11 @@ class Headline:
     source: str  # where it came from, for --explain
 
 
-def find_headline(head: Head, tree: Tree, text_of) -> Headline:
-    """The page's headline; `text_of(element)` gives an element's visible text."""
+def find_headline(head: Head, tree: Tree) -> Headline:
+    """The page's headline, the element that shows it, and where it came from."""
     titles = [(title, _key(title)) for title in head.titles]
     for element in _headings(tree):
-        shown = clean_line(text_of(element))
+        shown = clean_line(tree.text_of(element))
         key = _key(shown)
         if len(key) < 4 or len(shown) > MAX_TITLE_CHARS:
             continue
@@ -54,7 +54,7 @@ def find_headline(head: Head, tree: Tree, text_of) -> Headline:
     if titles:
         return Headline(_bounded(without_site_suffix(titles[0][0], head.site)), None, "the page's metadata")
     for element in _headings(tree):
-        if tree.tags[element] == "h1" and (shown := clean_line(text_of(element))):
+        if tree.tags[element] == "h1" and (shown := clean_line(tree.text_of(element))):
             return Headline(_bounded(shown), element, "the first <h1> (no metadata title)")
     return Headline(None, None, "none: no <title>, og:title or <h1>")
 

@@ -50,6 +50,15 @@ class Tree:
     times: dict[int, str] = field(default_factory=dict)  # each <time> -> its datetime attribute
     ends: list[int] = field(default_factory=list)  # element -> its last descendant
 
+    def sum_up(self, values: list) -> list:
+        """Each element's value plus those of everything under it (in place; children come
+        after their parents, so one pass from the last element up adds each to its parent)."""
+        for element in range(len(values) - 1, 0, -1):
+            parent = self.parents[element]
+            if parent >= 0:
+                values[parent] += values[element]
+        return values
+
     def lines_of(self, element: int) -> list[str]:
         """The texts of the segments under an element, in page order."""
         end = self.ends[element]
