@@ -227,7 +227,7 @@ class Chain:
     """Syllable bigram statistics of the seeds' article text."""
 
     def __init__(self, seeds_dir: str | Path):
-        from search.corpus import read_documents
+        from search.sources.folders import read_documents
         from search.extract import extract
 
         self.next = defaultdict(list)

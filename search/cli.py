@@ -15,6 +15,7 @@ import click
 
 from search import corpus, engines, generations, index, limits, live, query, terminal
 from search.pipeline import Extracted, extract_corpus
+from search.sources import folders
 
 EXIT_SKIPPED = 3
 
@@ -78,7 +79,7 @@ def index_command(
         raise click.ClickException(
             f"no such file or folder: {', '.join(missing)}. Name the folders of pages to index."
         )
-    files, _ = corpus.find_files(paths)
+    files, _ = folders.find_files(paths)
     show_progress = sys.stderr.isatty() and len(files) > 1
     try:
         with click.progressbar(
@@ -165,6 +166,7 @@ def query_command(text, index_dir, limit, page, sort, site, date_from, date_to, 
         searchable = live.open_index(index_dir)
     except generations.IndexNotFound as error:
         raise click.ClickException(str(error)) from None
+    names = live.site_names(index_dir)
     with searchable.searcher() as searcher:
         try:
             result = query.search(
@@ -173,13 +175,14 @@ def query_command(text, index_dir, limit, page, sort, site, date_from, date_to, 
                 page=page,
                 limit=limit,
                 sort=sort,
-                site=site,
+                site=names.domain(site) if site else None,
                 date_from=_date(date_from),
                 date_to=_date(date_to),
                 pairs=live.pair_counts(index_dir),
             )
         except query.TooDeep as error:
             raise click.UsageError(str(error)) from None
+    names.named(result)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
         return

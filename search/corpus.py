@@ -1,19 +1,22 @@
-"""Files and folders -> raw documents: the only place that reads the corpus from disk.
+"""A page file's bytes -> a raw document: read, gunzipped, its kind and encoding found.
 
-Input: paths named by the user (files, or folders searched recursively). Output: `RawDocument`s
-holding decoded text, or `Skipped` records saying, in words a user can act on, why a file was not
-read. Nothing here raises for a bad file; one bad file never stops the rest of the corpus.
+Input: one file (search/sources/folders.py finds them; crawl files' records come decoded by
+their readers with `decode`). Output: a `RawDocument` holding decoded text, or UnreadableFile
+saying, in words a user can act on, why the file cannot be read. Nothing here raises anything
+else for a bad file; one bad file never stops the rest of the corpus.
 """
 
 import codecs
-import errno
+import gzip
 import hashlib
+import io
 import logging
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+import zlib
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from search import limits
@@ -23,6 +26,12 @@ LOGGER = logging.getLogger(__name__)
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+# Crawler outputs holding many documents each, read by search/sources/.
+CONTAINER_SUFFIXES = (".warc", ".warc.gz", ".wacz", ".jsonl", ".jl", ".jsonl.gz", ".json")
+SNIFF_BYTES = 1024
+_HTML_START = re.compile(
+    rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)[\s>/]", re.I | re.S
+)
 
 # Share of control characters above which decoded "text" is really binary or the wrong codec.
 MAX_CONTROL_SHARE = 0.01
@@ -39,6 +48,9 @@ class RawDocument:
     kind: str  # "text" or "html"
     encoding: str
     content_hash: str  # of the bytes, for incremental updates
+    url: str | None = None  # where a crawler fetched it (a WARC record's target URI, a JSON line's url)
+    crawled: datetime | None = None  # when (WARC-Date); the article's date when the page gives none
+    given: dict | None = None  # title, date, site a JSON line states beside its text
 
 
 @dataclass(frozen=True)
@@ -52,36 +64,29 @@ class UnreadableFile(Exception):
     """A file that holds no text we can read; the message is the reason shown to the user."""
 
 
-def find_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Skipped]]:
-    """Expand files and folders into the sorted list of corpus files, and what was passed over.
+def suffix_of(name: str) -> str:
+    """The suffix that says what a file holds: ".html" for "index.html?p=2" (a mirror's name
+    for a page with a query), ".html" for "a.html.gz", ".warc.gz" for a compressed WARC.
 
-    Folders are searched recursively for .txt, .html and .htm files; a file named directly is
-    taken whatever its suffix. What cannot be read as a page (a path that does not exist, a
-    name that is not UTF-8, a pipe, a device, a broken or looping link, a folder named like a
-    page) is reported with the reason, never raised, and never opened.
+    >>> suffix_of("index.html?p=2"), suffix_of("a.HTML.gz"), suffix_of("crawl.warc.gz"), suffix_of("bai-viet")
+    ('.html', '.html', '.warc.gz', '')
     """
-    found: set[Path] = set()
-    skipped: dict[str, Skipped] = {}
-    for path in map(Path, paths):
-        if path.is_dir():
-            for child in path.rglob("*"):
-                if child.suffix.lower() not in SUFFIXES or any(
-                    part.startswith(".") for part in child.relative_to(path).parts
-                ):
-                    continue
-                if (problem := _not_a_page(child)) is None:
-                    found.add(child)
-                else:
-                    skipped.setdefault(shown(child), Skipped(shown(child), problem))
-        elif not os.path.lexists(path):
-            skipped.setdefault(shown(path), Skipped(shown(path), "no such file or folder"))
-        elif (problem := _not_a_page(path)) is None:
-            found.add(path)
-        else:
-            skipped.setdefault(shown(path), Skipped(shown(path), problem))
-    for item in skipped.values():
-        LOGGER.info("skipped %s: %s", item.path, item.reason)
-    return sorted(found), sorted(skipped.values(), key=lambda item: item.path)
+    name = name.split("?", 1)[0].lower()
+    for suffix in CONTAINER_SUFFIXES:
+        if name.endswith(suffix):
+            return suffix
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return os.path.splitext(name)[1]
+
+
+def looks_like_html(data: bytes) -> bool:
+    """Whether bytes begin as an HTML page does (after a BOM, blanks and comments).
+
+    >>> looks_like_html(b"\\xef\\xbb\\xbf <!DOCTYPE html><html>"), looks_like_html(b"GIF89a")
+    (True, False)
+    """
+    return bool(_HTML_START.match(data.removeprefix(codecs.BOM_UTF8)))
 
 
 def shown(path: str | Path) -> str:
@@ -90,26 +95,7 @@ def shown(path: str | Path) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _not_a_page(path: Path) -> str | None:
-    """Why the file at `path` cannot be read as a page, or None when it can be opened and
-    read (a regular file, or a link to one). Decided from its name and its stat, not by
-    opening it: opening a named pipe waits for a writer forever."""
-    try:
-        str(path).encode("utf-8")
-    except UnicodeEncodeError:
-        return "file name is not valid UTF-8; rename it"
-    try:
-        mode = path.stat().st_mode  # through symbolic links
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            return "symbolic link loop"
-        if path.is_symlink():
-            return "broken symbolic link (what it points to does not exist)"
-        return f"cannot be read ({error.strerror or error})"
-    return _kind_problem(mode)
-
-
-def _kind_problem(mode: int) -> str | None:
+def kind_problem(mode: int) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
@@ -121,18 +107,6 @@ def _kind_problem(mode: int) -> str | None:
     if stat.S_ISSOCK(mode):
         return "not a regular file (a socket)"
     return "not a regular file"
-
-
-def read_documents(paths: Iterable[str | Path]) -> Iterator[RawDocument | Skipped]:
-    """Yield a RawDocument or a Skipped record for every corpus file under the paths."""
-    files, missing = find_files(paths)
-    yield from missing
-    for path in files:
-        try:
-            yield read_document(path)
-        except UnreadableFile as error:
-            LOGGER.info("skipped %s: %s", path, error)
-            yield Skipped(str(path), str(error))
 
 
 def read_document(path: str | Path) -> RawDocument:
@@ -149,7 +123,7 @@ def read_bytes(path: str | Path) -> bytes:
     path = Path(path)
     try:
         info = path.stat()
-        if (problem := _kind_problem(info.st_mode)) is not None:
+        if (problem := kind_problem(info.st_mode)) is not None:
             raise UnreadableFile(problem)
         if info.st_size > limits.MAX_FILE_BYTES:
             raise UnreadableFile(_too_large())
@@ -158,6 +132,18 @@ def read_bytes(path: str | Path) -> bytes:
         raise UnreadableFile(f"cannot be read ({error.strerror or error})") from None
     if len(data) > limits.MAX_FILE_BYTES:  # it grew since
         raise UnreadableFile(_too_large())
+    return gunzipped(data) if path.name.lower().split("?")[0].endswith(".gz") else data
+
+
+def gunzipped(data: bytes) -> bytes:
+    """A gzipped page's bytes (a mirror's `.html.gz`), at most MAX_FILE_BYTES of them."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as file:
+            data = file.read(limits.MAX_FILE_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as error:
+        raise UnreadableFile(f"not a readable gzip file ({error})") from None
+    if len(data) > limits.MAX_FILE_BYTES:
+        raise UnreadableFile(_too_large() + " once uncompressed")
     return data
 
 
@@ -175,8 +161,10 @@ def content_hash(data: bytes) -> str:
 def decode_document(path: str | Path, data: bytes) -> RawDocument:
     """Decode a file's bytes into a RawDocument, or raise UnreadableFile."""
     path = Path(path)
-    kind = "html" if path.suffix.lower() in HTML_SUFFIXES else "text"
-    text, encoding = decode(data, html=kind == "html")
+    suffix = suffix_of(path.name)
+    html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(data[:SNIFF_BYTES]))
+    kind = "html" if html else "text"
+    text, encoding = decode(data, html=html)
     if not text.strip():
         raise UnreadableFile("empty file")
     return RawDocument(
@@ -188,8 +176,9 @@ def decode_document(path: str | Path, data: bytes) -> RawDocument:
     )
 
 
-def decode(data: bytes, html: bool = False) -> tuple[str, str]:
-    """Decode bytes as scraped Vietnamese pages come: BOM first, then UTF-8, then Windows-1258.
+def decode(data: bytes, html: bool = False, charset: str | None = None) -> tuple[str, str]:
+    """Decode bytes as scraped Vietnamese pages come: BOM first, then UTF-8, then the charset
+    the server sent (`charset`) or the page declares, then Windows-1258.
 
     Returns the text with newlines as "\\n" and the encoding used. Raises UnreadableFile for
     empty, binary or undecodable data.
@@ -206,9 +195,9 @@ def decode(data: bytes, html: bool = False) -> tuple[str, str]:
     if b"\0" in data:
         raise UnreadableFile("binary file (contains NUL bytes)")
     candidates = ["utf-8"]
-    declared = _declared_charset(data) if html else None
-    if declared and declared != "utf-8":
-        candidates.append(declared)
+    for declared in (_charset(charset), _declared_charset(data) if html else None):
+        if declared and declared not in candidates:
+            candidates.append(declared)
     # Windows-1258 is the usual legacy encoding of Vietnamese text; it stores tone marks as
     # separate combining characters, which extract's NFC step composes.
     candidates.append("cp1258")
@@ -242,8 +231,11 @@ def _declared_charset(data: bytes) -> str | None:
     match = _META_CHARSET.search(data[:4096])
     if not match:
         return None
-    name = match.group(1).decode("ascii", "replace").lower()
+    return _charset(match.group(1).decode("ascii", "replace"))
+
+
+def _charset(name: str | None) -> str | None:
     try:
-        return codecs.lookup(name).name
+        return codecs.lookup(name.strip().lower()).name if name else None
     except LookupError:
         return None

@@ -7,19 +7,22 @@ interrupted rebuild leaves the old index answering. Each generation's index.json
 engine that built it (search/engines/); everything else here is engine-neutral.
 
 One run writes an index at a time (generations.WriterLock: a second waits), and each starts by
-removing what a killed run left. Documents are keyed by their resolved path (pipeline.doc_id).
+removing what a killed run left. Sources (page files, crawl files and their records) are keyed
+by their resolved path in the manifest (manifest.py); documents by their URL where they have one,
+else their path (pipeline.url_id, pipeline.doc_id), so copies of one page are one document.
 """
 
 import logging
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from search import engines
 from search.boilerplate import Template
-from search.corpus import Skipped, find_files
+from search.corpus import Skipped
 from search.generations import (
     DEFAULT_INDEX_DIR,
     TEMPLATE,
@@ -31,21 +34,23 @@ from search.generations import (
     is_current,
     make_current,
     new_generation,
-    read_files,
     read_meta,
     remove_stale,
-    write_files,
     write_meta,
 )
+from search.intake import Intake
 from search.live import open_index
-from search.pipeline import Extraction, doc_id, resolved, stamp
+from search.manifest import Entry, Manifest
+from search.pipeline import Extraction, resolved
+from search.sites import SiteNames
+from search.sources.folders import find_files
 from search.spelling import PairCounts
 
 LOGGER = logging.getLogger(__name__)
 
 DEFAULT_CORPUS = "seeds"
 # Bumped when what is indexed changes: an index of another version is rebuilt, not updated.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 class NothingIndexed(Exception):
@@ -72,6 +77,8 @@ class BuildReport:
     changed: int = 0
     removed: int = 0
     unchanged: int = 0
+    copies: int = 0  # pages whose URL is a document indexed already (an AMP or print copy)
+    passed: Counter = field(default_factory=Counter)  # crawl records that are no page, by why
 
 
 def build_index(
@@ -136,25 +143,13 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> Bu
             LOGGER.info(
                 "learned the site template from %d files in %.1f s", len(files), time.perf_counter() - started
             )
-            extracted = extraction.extract(template, module.prepare)
             writer = module.create(generation, len(files))
-            pair_counts = PairCounts()
-            indexed_files: dict[str, list[str]] = {}
+            intake = Intake(writer, Manifest(), SiteNames(), report, extraction, on_file, say, fresh=True)
             try:
-                for item in extracted:
-                    if on_file:
-                        on_file(item.path)
-                    if isinstance(item, Skipped):
-                        report.skipped.append(item)
-                        continue
-                    key = resolved(item.path)
-                    if key in indexed_files:  # one file named twice ("seeds seeds/a.txt")
-                        continue
-                    writer.add(item.prepared)
-                    indexed_files[key] = [item.content_hash, item.stamp, item.path]
-                    pair_counts.add_pairs(item.pairs)
-                report.indexed = report.added = len(indexed_files)
-                if not indexed_files:
+                for item in extraction.extract(template, module.prepare):
+                    intake.take(item)
+                report.indexed = report.added = intake.manifest.documents
+                if not report.indexed:
                     raise NothingIndexed("no article found to index", report.skipped)
                 LOGGER.info(
                     "extracted and added %d articles at %.1f s; committing",
@@ -168,8 +163,12 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> Bu
                 raise
         LOGGER.info("committed at %.1f s", time.perf_counter() - started)
         template.save(generation / TEMPLATE)
+        pair_counts = PairCounts()
+        for pairs in intake.pairs:
+            pair_counts.add_pairs(pairs)
         pair_counts.save(generation)
-        write_files(generation, indexed_files)
+        intake.manifest.save(generation)
+        intake.sites.save(generation)
         report.seconds = time.perf_counter() - started
         _write_meta(generation, paths, report)
         make_current(index_dir, generation)
@@ -184,64 +183,32 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> Bu
 def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildReport:
     """The index is changed in place; the manifest (files.json) is removed before the engine's
     commit and written after it, so it never describes another state than the index's. Every
-    file an update adds is first deleted by id, so none is ever indexed twice."""
+    document an update adds is first deleted by id, so none is ever indexed twice."""
     started = time.perf_counter()
     generation = current_generation(index_dir)
     store = open_index(index_dir)
     module = engines.load(read_meta(generation).get("engine", engines.DEFAULT_ENGINE))
     template = Template.load(generation / TEMPLATE)
-    indexed = _indexed_files(generation, store)
+    manifest = _manifest(generation, store)
     files, missing = find_files(paths)
     report = BuildReport(index_dir=str(index_dir), engine=module.NAME, rebuilt=False, skipped=list(missing))
-    seen, to_read = set(), []
-    for path in map(str, files):
-        key = resolved(path)
-        if key in seen:
-            continue
-        seen.add(key)
-        known = indexed.get(key)
-        if known and known[1] == stamp(path):
-            report.unchanged += 1  # same mtime and size: not read at all
-            if on_file:
-                on_file(path)
-        else:
-            to_read.append(path)
     try:
         writer = store.writer()
     except BlockingIOError:
         raise IndexBusy(f"another process is writing the index at {index_dir}/") from None
-    new_pairs: list[list[str]] = []
     try:
-        with Extraction(to_read) as extraction:
-            for item in extraction.extract(template, module.prepare):
-                if on_file:
-                    on_file(item.path)
-                key = resolved(item.path)
-                known = indexed.get(key)
-                if isinstance(item, Skipped):
-                    report.skipped.append(item)
-                    if indexed.pop(key, None):
-                        writer.delete(doc_id(key))
-                        report.removed += 1
-                    continue
-                if known and known[0] == item.content_hash:
-                    report.unchanged += 1
-                    known[1] = item.stamp
-                    continue
-                writer.delete(doc_id(key))  # also what a crashed run may have left
-                if known:
-                    report.changed += 1
-                else:
-                    report.added += 1
-                writer.add(item.prepared)
-                indexed[key] = [item.content_hash, item.stamp, item.path]
-                new_pairs.append(item.pairs)
-        scope = [os.path.realpath(path) for path in paths]
-        for key in {key for key in indexed.keys() - seen if prune or _under(key, scope)}:
-            writer.delete(doc_id(key))
-            del indexed[key]
-            report.removed += 1
-        if not indexed:  # pointing at the wrong folder must not empty a working index
+        with Extraction(files) as extraction:
+            intake = Intake(writer, manifest, SiteNames.load(generation), report, extraction, on_file, say)
+            to_read = intake.skip_unchanged_files()
+            for item in extraction.extract(template, module.prepare, *to_read, known=intake.known):
+                intake.take(item)
+            scope = [os.path.realpath(path) for path in paths]
+            for key, entry in list(manifest.entries.items()):
+                if key not in intake.seen and (prune or _under(entry.crawl or key, scope)):
+                    report.removed += intake.remove(key)
+            intake.restore_orphans(template, module.prepare)
+        report.indexed = manifest.documents
+        if not report.indexed:  # pointing at the wrong folder must not empty a working index
             raise NothingIndexed("no article found to index", report.skipped)
     except BaseException:
         writer.cancel()
@@ -253,12 +220,12 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
         # (A stale one would take a file edited back to its old text for unchanged.)
         forget_files(generation)
         writer.commit()
-        PairCounts.add_to(generation, new_pairs)
+        PairCounts.add_to(generation, intake.pairs)
+        intake.sites.save(generation)
         fsync_tree(generation)  # Whoosh does not fsync its commits
     else:
         writer.cancel()
-    write_files(generation, indexed)
-    report.indexed = len(indexed)
+    manifest.save(generation)
     report.seconds = time.perf_counter() - started
     remembered = read_meta(generation).get("paths", [])
     _write_meta(generation, paths if prune else remembered + paths, report)
@@ -285,25 +252,20 @@ def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def _indexed_files(generation: Path, store) -> dict[str, list[str]]:
-    """Resolved path -> [content hash, stamp, path as indexed]: the manifest, or, when it is
-    missing, what the index itself holds (each of its files is then read again once)."""
-    files = read_files(generation)
-    if files is not None:
-        return files
+def _manifest(generation: Path, store) -> Manifest:
+    """What the index holds, source by source: the manifest, or, when it is missing, what
+    the index itself holds (each page and crawl file is then read again once)."""
+    manifest = Manifest.load(generation)
+    if manifest is not None:
+        return manifest
     LOGGER.warning("rebuilding the file list of %s from the index", generation)
+    entries = {}
     with store.searcher() as searcher:
-        hashes = searcher.indexed_hashes()
-        return {path: [hashes[doc_id(path)], "", path] for path in _stored_paths(searcher, hashes)}
-
-
-def _stored_paths(searcher, hashes: dict[str, str]) -> list[str]:
-    paths = []
-    for identifier in hashes:
-        article = searcher.article(identifier)
-        if article is not None and doc_id(article.path) == identifier:
-            paths.append(resolved(article.path))
-    return paths
+        for identifier, content_hash in searcher.indexed_hashes().items():
+            article = searcher.article(identifier)
+            if article is not None and article.doc_id == identifier:
+                entries[resolved(article.path)] = Entry(content_hash, "", article.path, identifier)
+    return Manifest(entries)
 
 
 def _write_meta(generation: Path, paths: Iterable[str | Path], report: BuildReport) -> None:

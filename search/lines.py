@@ -35,8 +35,9 @@ class Article:
     captions: list[str] = field(default_factory=list)
     date: datetime | None = None
     byline: str | None = None
-    site: str | None = None
+    site: str | None = None  # the site's domain ("dantri.com.vn"): what results are grouped by
     url: str | None = None
+    site_name: str | None = None  # the name the site gives itself ("Báo điện tử Dân Trí")
     dropped: list[Dropped] = field(default_factory=list)
     explain: list[str] = field(default_factory=list)  # how the extractor read the page
 
@@ -60,6 +61,7 @@ class Article:
             "date": self.date.isoformat() if self.date else None,
             "byline": self.byline,
             "site": self.site,
+            "site_name": self.site_name,
             "url": self.url,
         }
         if explain:

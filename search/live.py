@@ -1,7 +1,8 @@
 """An index folder -> a searcher on its live generation, whatever engine built it.
 
 Input: an index folder. Output: a searchable index (`open_index`), a server's view of it that
-follows rebuilds and updates (`LiveIndex`), and the accented pair counts for "did you mean".
+follows rebuilds and updates (`LiveIndex`), the accented pair counts for "did you mean", and
+the names sites are shown by.
 """
 
 import functools
@@ -16,6 +17,7 @@ from search.generations import (
     index_info,
     read_meta,
 )
+from search.sites import SITES, SiteNames
 from search.spelling import PairCounts
 
 
@@ -69,6 +71,9 @@ class LiveIndex:
         """Accented pair counts of the live generation, for "did you mean"."""
         return pair_counts(self.index_dir)
 
+    def site_names(self) -> SiteNames:
+        return site_names(self.index_dir)
+
 
 def pair_counts(index_dir: str | Path) -> PairCounts:
     """Accented pair counts saved with the live generation (loaded once per generation)."""
@@ -78,3 +83,18 @@ def pair_counts(index_dir: str | Path) -> PairCounts:
 @functools.lru_cache(maxsize=4)
 def _pair_counts(generation: Path) -> PairCounts:
     return PairCounts.load(generation)
+
+
+def site_names(index_dir: str | Path) -> SiteNames:
+    """The names sites are shown by in the live generation (read again after an update)."""
+    generation = current_generation(index_dir)
+    try:
+        changed = (generation / SITES).stat().st_mtime_ns
+    except OSError:
+        changed = 0
+    return _site_names(generation, changed)
+
+
+@functools.lru_cache(maxsize=4)
+def _site_names(generation: Path, changed: int) -> SiteNames:
+    return SiteNames.load(generation)

@@ -1,7 +1,9 @@
 """Corpus paths -> the site template and extracted articles, read in worker processes.
 
-Input: files (from corpus.find_files). Output: `Extracted` records (the article, its content
-hash, and what an engine needs to add it) or `Skipped` ones, in file order. Build, update,
+Input: files (from sources.folders.find_files): pages, and crawl files whose records search/sources/
+reads here, one at a time. Output: `Extracted` records (the article, its content hash, its
+document id, and what an engine needs to add it), `Skipped` ones, and the crawl readers'
+`Passed`, `FileDone` and `Unchanged` markers, in file and record order. Build, update,
 `search extract` and evaluation all go through `extract_corpus`, so a page is read, decoded
 and extracted the same way everywhere. Extraction and analysis are pure Python: worker
 processes (one per core) are what makes a large build use the machine.
@@ -10,16 +12,18 @@ processes (one per core) are what makes a large build use the machine.
 import contextlib
 import functools
 import hashlib
+import itertools
 import logging
 import multiprocessing
 import os
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from search import limits
 from search.analysis import exact_pairs
@@ -30,11 +34,12 @@ from search.corpus import (
     Skipped,
     UnreadableFile,
     decode_document,
-    find_files,
     read_bytes,
 )
 from search.extract import Article, NotAnArticle, extract_or_reason
 from search.processes import die_with_parent
+from search.sources import FileDone, Passed, is_crawl, read_crawl
+from search.sources.folders import find_files
 from search.spelling import MAX_ARTICLES
 
 LOGGER = logging.getLogger(__name__)
@@ -45,22 +50,40 @@ PROCESSES = limits.BUILD_PROCESSES
 PARALLEL_FROM = 200
 CHUNK = 64  # files per hand-over to a worker (fewer, larger messages)
 IN_FLIGHT = 4 * PROCESSES  # batches handed out ahead of the consumer: memory stays bounded
+CRAWL_BYTES_PER_PAGE = 30_000  # a guess at how many pages a crawl file holds, from its size
 
 
 @dataclass
 class Extracted:
-    path: str  # as named
+    path: str  # as named; a crawl's record is "crawl.warc.gz#1234" or "items.jsonl:7"
     content_hash: str
     stamp: str  # mtime and size, to skip unchanged files next time without reading them
     article: Article | None  # None when `prepared` stands for it (less to send between processes)
+    doc_id: str = ""  # the document it is: from its URL where it has one, else its path
+    site: tuple[str | None, str | None] = (None, None)  # its domain, and the name it gives itself
     prepared: object = None  # the engine's document, made by its `prepare`
     pairs: list[str] = field(default_factory=list)  # accented pairs, for sampled articles
 
 
+@dataclass(frozen=True)
+class Unchanged:
+    """A crawl's record already indexed with the same bytes: not extracted again."""
+
+    path: str
+
+
 def doc_id(path: str) -> str:
-    """A short stable id for a document, used in article URLs: the same file has the same id
-    however it was named ("seeds/a.txt", "/home/me/seeds/a.txt", through a symlink)."""
+    """A short stable id for a document without a URL, used in article URLs: the same file
+    has the same id however it was named ("seeds/a.txt", "/home/me/seeds/a.txt", a symlink)."""
     return alias_id(resolved(path))
+
+
+def url_id(url: str) -> str:
+    """The id of the document at a URL: one for its http and https, www and fragment forms."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    path = parts.path.rstrip("/") or "/"
+    return alias_id(f"{host}{path}" + (f"?{parts.query}" if parts.query else ""))
 
 
 def resolved(path: str | Path) -> str:
@@ -100,12 +123,14 @@ def read_page(path: str | Path):
 
 
 class Extraction:
-    """Worker processes for one build or update (none for a few files). Each pass forks its
+    """Worker processes for one build or update (none for a few pages). Each pass forks its
     workers after what they need is ready, so the template and the engine's `prepare` reach
     them by inheritance instead of being sent with every file."""
 
     def __init__(self, files: list[Path]):
         self.files = [str(f) for f in files]
+        self.pages = [f for f in self.files if not is_crawl(f)]
+        self.crawls = [f for f in self.files if is_crawl(f)]
         self._pool = None
 
     def __enter__(self):
@@ -120,34 +145,65 @@ class Extraction:
             self._pool.join()
             self._pool = None
 
-    def _map(self, function, items: list) -> Iterator:
+    def _map(self, function, items: Iterable, expected: int) -> Iterator:
         self._stop()
-        if len(items) < PARALLEL_FROM or PROCESSES < 2:
+        if expected < PARALLEL_FROM or PROCESSES < 2:
             return map(function, items)
         self._pool = multiprocessing.get_context("fork").Pool(PROCESSES, initializer=die_with_parent)
         return _bounded_map(self._pool, function, items)
 
     def learn_template(self) -> Template:
-        """What each site repeats across its pages (a first pass over the files)."""
-        template = merge_evidence(self._map(_evidence, self.files))
+        """What each site repeats across its pages (a first pass over the page files)."""
+        template = merge_evidence(self._map(_evidence, self.pages, len(self.pages)))
         self._stop()
         return template
 
     def extract(
-        self, template: Template, prepare: Callable | None = None, files: list | None = None
-    ) -> Iterator[Extracted | Skipped]:
-        """Extract each file (all of them, or `files`), in order. The workers start now."""
-        files = self.files if files is None else [str(f) for f in files]
+        self,
+        template: Template,
+        prepare: Callable | None = None,
+        pages: list | None = None,
+        crawls: list | None = None,
+        known: Callable[[RawDocument], bool] | None = None,
+    ) -> Iterator[Extracted | Skipped | Passed | FileDone | Unchanged]:
+        """Extract each page file, then each record of each crawl file (all of them, or those
+        named), in order; a record for which `known` is true comes as Unchanged. The workers
+        start now."""
+        pages = self.pages if pages is None else [str(f) for f in pages]
+        crawls = self.crawls if crawls is None else [str(f) for f in crawls]
+        expected = len(pages) + sum(_size(crawl) for crawl in crawls) // CRAWL_BYTES_PER_PAGE
         # "Did you mean" counts the pairs of a sample spread over the whole corpus.
-        every = max(1, len(files) // MAX_ARTICLES)
+        every = max(1, expected // MAX_ARTICLES)
         _STATE.update(template=template, prepare=prepare)
-        return self._map(_extract, [(path, n % every == 0) for n, path in enumerate(files)])
+        jobs = (
+            (job, n % every == 0) for n, job in enumerate(itertools.chain(pages, _records(crawls, known)))
+        )
+        return self._map(_extract, jobs, expected)
 
 
-def _bounded_map(pool, function: Callable, items: list) -> Iterator:
+def _records(crawls: list[str], known: Callable[[RawDocument], bool] | None) -> Iterator:
+    """The records of the crawl files, read here (a stream) and extracted in the workers."""
+    for crawl in crawls:
+        for item in read_crawl(crawl, stamp(crawl)):
+            if isinstance(item, RawDocument) and known is not None and known(item):
+                yield Unchanged(item.path)
+            else:
+                yield item
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _bounded_map(pool, function: Callable, items: Iterable) -> Iterator:
     """pool.imap with back-pressure: at most IN_FLIGHT batches handed out and not yet taken,
-    so pages do not pile up in memory when the consumer (the index writer) is the slower."""
-    batches = (items[at : at + CHUNK] for at in range(0, len(items), CHUNK))
+    so pages do not pile up in memory when the consumer (the index writer) is the slower.
+    `items` is read as it goes: a crawl file's records are never all held at once."""
+    items = iter(items)
+    batches = iter(lambda: list(islice(items, CHUNK)), [])
     pending = deque(pool.apply_async(_run_batch, (function, b)) for b in islice(batches, IN_FLIGHT))
     while pending:
         done = pending.popleft().get()
@@ -237,30 +293,44 @@ def _lines_cut(page: RawDocument) -> RawDocument:
     return replace(page, text="\n".join(line[:most] for line in lines))
 
 
-def _extract(job: tuple[str, bool]) -> Extracted | Skipped:
-    return _guarded(job[0], _extract_file, *job)
+def _extract(job: tuple) -> Extracted | Skipped | Passed | FileDone | Unchanged:
+    source, count_pairs = job
+    if isinstance(source, str):
+        return _guarded(source, _extract_file, source, count_pairs)
+    if isinstance(source, RawDocument):
+        return _guarded(source.path, _extract_document, source, count_pairs)
+    return source  # what a crawl's reader says besides its documents
 
 
 def _extract_file(path: str, count_pairs: bool) -> Extracted | Skipped:
-    template, prepare = _STATE["template"], _STATE["prepare"]
     page = read_page(path)
     if isinstance(page, Skipped):
         return page
+    return _extract_document(page, count_pairs, stamp(path))
+
+
+def _extract_document(page: RawDocument, count_pairs: bool, file_stamp: str = "") -> Extracted | Skipped:
+    template, prepare = _STATE["template"], _STATE["prepare"]
     article = extract_or_reason(page, template)
     if isinstance(article, NotAnArticle):
-        return Skipped(path, str(article), listing=article.listing)
-    extracted = Extracted(path, page.content_hash, stamp(path), article)
+        return Skipped(page.path, str(article), listing=article.listing)
+    identity = url_id(article.url) if article.url else doc_id(page.path)
+    extracted = Extracted(page.path, page.content_hash, file_stamp, article, identity)
+    extracted.site = (article.site, article.site_name)
     if count_pairs:
         extracted.pairs = exact_pairs(article.indexed_text)
     if prepare is not None:
-        extracted.prepared = prepare(article, page.content_hash, doc_id(path), alias_id(path))
+        extracted.prepared = prepare(article, page.content_hash, identity, alias_id(page.path))
         extracted.article = None
     return extracted
 
 
 def extract_corpus(paths, prepare: Callable | None = None) -> Iterator[Extracted | Skipped]:
-    """Every file under the paths, extracted with its site's template learned first."""
+    """Every page and crawl record under the paths, extracted with its site's template
+    learned first (the crawl readers' other markers left out)."""
     files, missing = find_files(paths)
     yield from missing
     with Extraction(files) as extraction:
-        yield from extraction.extract(extraction.learn_template(), prepare)
+        for item in extraction.extract(extraction.learn_template(), prepare):
+            if isinstance(item, Extracted | Skipped):
+                yield item

@@ -2,7 +2,8 @@
 
 import pytest
 
-from search.corpus import Skipped, UnreadableFile, decode, find_files, read_document, read_documents
+from search.corpus import Skipped, UnreadableFile, decode, read_document
+from search.sources.folders import find_files, read_documents
 from tests.paths import DATA
 
 

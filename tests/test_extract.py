@@ -93,7 +93,7 @@ def test_every_dropped_line_says_why():
 def test_html_page_metadata_and_body():
     article = extract(read_document(DATA / "vi" / "gia-vang.html"))
     assert article.title == "Giá vàng hôm nay tăng mạnh, vượt mốc 90 triệu đồng"
-    assert article.site == "Báo Kinh Tế Mẫu"
+    assert (article.site, article.site_name) == ("kinhtemau.vn", "Báo Kinh Tế Mẫu")
     assert article.url == "https://kinhtemau.vn/gia-vang-hom-nay-123.html"
     assert article.date.isoformat() == "2025-03-04T08:15:00+07:00"
     assert article.byline == "Minh Anh"
@@ -172,7 +172,7 @@ def test_a_navigation_heading_drops_itself_and_the_teasers_under_it(heading):
 
 
 def _site_pages():
-    from search.corpus import read_documents
+    from search.sources.folders import read_documents
 
     return [d for d in read_documents([DATA / "vi" / "baotinh"]) if isinstance(d, RawDocument)]
 

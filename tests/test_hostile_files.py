@@ -18,7 +18,8 @@ import unicodedata
 import pytest
 
 from search import limits, noise, pipeline
-from search.corpus import RawDocument, Skipped, UnreadableFile, find_files, read_bytes
+from search.corpus import RawDocument, Skipped, UnreadableFile, read_bytes
+from search.sources.folders import find_files
 from search.dates import parse_date
 from search.extract import extract
 from search.extract.title import without_site_suffix as _without_site_suffix

@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.corpus import find_files
+from search.sources.folders import find_files
 from search.generations import IndexNotFound, current_generation, index_info
 from search.index import NothingIndexed, build_index
 from search.live import open_index

@@ -47,7 +47,7 @@ def text_of(html: str) -> str:
 
 def test_empty_query_shows_corpus_figures(client, corpus_dir):
     page = client.get("/").get_data(as_text=True)
-    from search.corpus import find_files
+    from search.sources.folders import find_files
 
     pages = len(find_files([corpus_dir])[0])
     assert f"Chỉ mục có <strong>{pages}</strong> bài viết" in page

@@ -214,7 +214,7 @@ def test_facets_count_right_across_segments_with_and_without_dates(build, corpus
 def test_a_run_killed_after_its_commit_leaves_no_stale_manifest(build, corpus, monkeypatch):
     # Killed between the engine's commit and the manifest: the next runs must still see
     # every change, including a file edited back to the text the old manifest recorded.
-    import search.index
+    import search.manifest
 
     index_dir = build(corpus)
     page = corpus / "ca-bien.txt"
@@ -224,7 +224,7 @@ def test_a_run_killed_after_its_commit_leaves_no_stale_manifest(build, corpus, m
     def killed(*args):
         raise KeyboardInterrupt  # as if kill -9 came right after the commit
 
-    monkeypatch.setattr(search.index, "write_files", killed)
+    monkeypatch.setattr(search.manifest, "write_files", killed)
     with pytest.raises(KeyboardInterrupt):
         index_corpus([corpus], index_dir)
     monkeypatch.undo()

@@ -96,8 +96,12 @@ def _no_index() -> Problem:
 def _search(searcher, **args) -> query.Page:
     if args["page"] > arguments.last_page(args["limit"]):  # page x limit past MAX_RESULT_WINDOW
         raise arguments.too_deep()
+    live_index = current_app.extensions["live_index"]
+    names = live_index.site_names()
+    if args.get("site"):
+        args["site"] = names.domain(args["site"])  # a filter names a site as it is shown
     try:
-        return query.search(searcher, pairs=current_app.extensions["live_index"].pair_counts(), **args)
+        return names.named(query.search(searcher, pairs=live_index.pair_counts(), **args))
     except query.TooDeep:
         raise arguments.too_deep() from None
 
@@ -186,7 +190,7 @@ def _article(doc_id: str) -> dict:
         "body": stored.body,
         "captions": stored.captions,
         "date": stored.date,
-        "site": stored.site,
+        "site": current_app.extensions["live_index"].site_names().name(stored.site),
         "url": stored.url,
         "byline": stored.byline,
     }

@@ -16,17 +16,23 @@ data in noise.py; the dates' forms in dates.py.
 """
 
 import logging
+import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from search.corpus import RawDocument
+from search.dates import VIETNAM
 from search.extract.html import NotAnArticle, extract_html
 from search.extract.text import extract_text
-from search.lines import Article
+from search.lines import Article, clean_line
+from search.sites import domain_of
 
 if TYPE_CHECKING:
     from search.boilerplate import Template
 
 LOGGER = logging.getLogger(__name__)
+
+_DOMAIN = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}", re.I)
 
 __all__ = ["Article", "NotAnArticle", "extract", "extract_or_reason"]
 
@@ -55,4 +61,29 @@ def extract_or_reason(document: RawDocument, template: "Template | None" = None)
     if article is None or not article.body:
         LOGGER.info("%s: no article text", document.path)
         return NotAnArticle("no article text found")
+    return _placed(article, document)
+
+
+def _placed(article: Article, document: RawDocument) -> Article:
+    """The article with what its source says beside the page: a crawl's URL and date (the
+    page's own come first), a JSON line's title, date and site; its site as a domain, and
+    the name the site gives itself apart."""
+    given = document.given or {}
+    article.title = clean_line(given.get("title") or "") or article.title
+    article.url = article.url or document.url
+    date = given.get("date") or article.date or document.crawled
+    article.date = date.astimezone(VIETNAM) if date and date.tzinfo else date
+    named = given.get("site") or article.site
+    article.site = domain_of(article.url) or _as_domain(article.site) or _folder(document.path)
+    article.site_name = None if _as_domain(named) else named
     return article
+
+
+def _as_domain(name: str | None) -> str | None:
+    """The name when it is a domain ("cafef.vn", "VnExpress.net"), lower-cased; else None."""
+    return domain_of(name.lower()) if name and _DOMAIN.fullmatch(name) else None
+
+
+def _folder(path: str) -> str | None:
+    """For a bare file: the folder it was saved in, a crawler's name for its site."""
+    return Path(path.split("#")[0]).parent.name or None

@@ -8,17 +8,25 @@ page shows is chosen in title.py, from these and the page's headings.
 import html
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
 
 from search import noise
-from search.lines import clean_line, registered_domain
+from search.lines import clean_line
+from search.sites import domain_of
 
 # JSON-LD types that describe the page as one story (NewsArticle, BlogPosting, ReportageNewsArticle...).
 _STORY_TYPE = re.compile(r"article|posting|report", re.I)
 MAX_JSON_LD_CHARS = 1_000_000  # a larger script is not a page's metadata
 MAX_SCRIPT_CHARS = 2_000  # a script that writes a dateline is a line or two
+# A page with no URL of its own is on the site its absolute links point to most, by this
+# factor over the next site, and at least MIN_LINKS times.
+LINK_MAJORITY = 2
+MIN_LINKS = 5
+_DOMAIN_LIKE = re.compile(r"\w\.[a-z]{2,}$|^https?:", re.I)
+_LINK_HOST = re.compile(r"\s*(?:https?:)?//([^/:?#\s]+)", re.I)
 _WRITES_TEXT = re.compile(
     r"""getElementById\(\s*["'](?P<id>[\w-]+)["']\s*\)\.innerHTML\s*=\s*["'](?P<text>[^"'<]{6,120})["']"""
 )
@@ -45,14 +53,29 @@ def read_head(document: LexborHTMLParser) -> Head:
     meta = _meta(document)
     json_ld = _json_ld(document)
     url = _canonical_url(document, meta)
-    site = meta.get("og:site_name") or _publisher(json_ld)
-    if not site and url:
-        site = registered_domain(re.sub(r"^\w+://", "", url).split("/")[0])
+    names = [name for name in (meta.get("og:site_name"), _publisher(json_ld)) if name]
+    # A name beats a domain ("vnexpress.net" in og:site_name, "Báo VnExpress" as publisher).
+    site = next((name for name in names if not _DOMAIN_LIKE.search(name)), names[0] if names else None)
+    if not site:
+        site = domain_of(url) if url else _linked_domain(document)
     titles = [meta.get("og:title"), meta.get("twitter:title")]
     titles += [clean_line(item["headline"]) for item in json_ld if isinstance(item.get("headline"), str)]
     title = document.css_first("title")
     titles.append(clean_line(title.text()) if title is not None else None)
     return Head(meta, json_ld, site, url, [t for t in titles if t], _scripted_dates(document))
+
+
+def _linked_domain(document: LexborHTMLParser) -> str | None:
+    """The domain the page's absolute links and images point to most, by far: a saved
+    page's own site (the others are CDNs, ads, sister sites, social buttons)."""
+    hosts = Counter(
+        domain_of(match.group(1))
+        for node in document.css("a[href], img[src]")
+        if (match := _LINK_HOST.match(node.attributes.get("href") or node.attributes.get("src") or ""))
+    )
+    ranked = hosts.most_common(2) + [("", 0), ("", 0)]
+    (domain, count), (_, runner_up) = ranked[0], ranked[1]
+    return domain if count >= MIN_LINKS and count >= LINK_MAJORITY * runner_up else None
 
 
 def _meta(document: LexborHTMLParser) -> dict[str, str]:
