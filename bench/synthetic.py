@@ -227,8 +227,8 @@ class Chain:
     """Syllable bigram statistics of the seeds' article text."""
 
     def __init__(self, seeds_dir: str | Path):
-        from search.sources.folders import read_documents
         from search.extract import extract
+        from search.sources.folders import read_documents
 
         self.next = defaultdict(list)
         self.starts = []

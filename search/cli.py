@@ -13,7 +13,7 @@ from datetime import datetime
 
 import click
 
-from search import corpus, engines, generations, index, limits, live, query, terminal
+from search import corpus, engines, generations, index, limits, live, query, sources, terminal
 from search.pipeline import Extracted, extract_corpus
 from search.sources import folders
 
@@ -80,7 +80,7 @@ def index_command(
             f"no such file or folder: {', '.join(missing)}. Name the folders of pages to index."
         )
     files, _ = folders.find_files(paths)
-    show_progress = sys.stderr.isatty() and len(files) > 1
+    show_progress = sys.stderr.isatty() and (len(files) > 1 or any(map(sources.is_crawl, files)))
     try:
         with click.progressbar(
             length=len(files), label="Indexing", file=sys.stderr, hidden=not show_progress
@@ -109,19 +109,7 @@ def index_command(
         raise click.ClickException(f"{error}; try again when it has finished.") from None
     except OSError as error:
         raise click.ClickException(f"cannot write the index at {index_dir}/: {error}") from None
-    if report.rebuilt:
-        rate = report.indexed / report.seconds if report.seconds else 0
-        click.echo(
-            f"Indexed {_plural(report.indexed, 'article')} into {index_dir}/ with "
-            f"{report.engine} in {report.seconds:.1f} s ({rate:.0f} articles/s)."
-        )
-    else:
-        click.echo(
-            f"Updated {index_dir}/ in {report.seconds:.1f} s: {report.added:,} added, "
-            f"{report.changed:,} changed, {report.removed:,} removed, {report.unchanged:,} "
-            f"unchanged; {_plural(report.indexed, 'article')} in the index."
-        )
-    terminal.print_skipped(report.skipped)
+    terminal.print_index_report(report)
     if any(not item.listing for item in report.skipped):  # a listing page is no error
         sys.exit(EXIT_SKIPPED)
 

@@ -137,7 +137,7 @@ class Intake:
         if not orphans:
             return
         entries = {key: self.manifest.remove(key) for key in orphans}
-        pages = [entry.path for entry in entries.values() if not entry.crawl]
+        pages = sorted(entry.path for entry in entries.values() if not entry.crawl)
         crawls = list(dict.fromkeys(self.manifest.entries[e.crawl].path for e in entries.values() if e.crawl))
         self._crawls = iter(crawls)
         unchanged = self.report.unchanged

@@ -66,9 +66,9 @@ class SiteNames:
         >>> names = SiteNames()
         >>> for name in ("Dantri", "Báo điện tử Dân Trí", None, "Dantri"):
         ...     names.add("dantri.com.vn", name)
-        >>> names.add("cafef.vn", "cafef"); names.add("tuoitre.vn", "TUOI TRE ONLINE")
-        >>> names.name("dantri.com.vn"), names.name("cafef.vn"), names.name("tuoitre.vn"), names.name("zing.vn")
-        ('Báo điện tử Dân Trí', 'cafef.vn', 'Tuoi Tre Online', 'zing.vn')
+        >>> names.add("cafef.vn", "cafef"); names.add("tuoitre.vn", "TUOI TRE ONLINE"); names.add("tinmoi.vn", "Tin Mới")
+        >>> [names.name(domain) for domain in ("dantri.com.vn", "cafef.vn", "tuoitre.vn", "tinmoi.vn", "zing.vn")]
+        ['Báo điện tử Dân Trí', 'cafef.vn', 'Tuoi Tre Online', 'Tin Mới', 'zing.vn']
         """
         if not domain:
             return domain
@@ -100,7 +100,7 @@ class SiteNames:
 def _quality(name: str, domain: str) -> int:
     """0: no name (the domain's own label again, "cafef" for cafef.vn); 1: shouting or all
     lower case; 2: written as a name; 3: a name with Vietnamese accents."""
-    if _folded(name).replace(" ", "") == domain.split(".")[0].replace("-", ""):
+    if name.lower() == domain.split(".")[0]:  # "cafef", "Dantri": the domain again, not a name
         return 0
     if name.isupper() or name.islower():
         return 1

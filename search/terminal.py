@@ -84,6 +84,31 @@ def print_article(article, explain: bool) -> None:
     click.echo()
 
 
+def print_index_report(report) -> None:
+    """What `search index` did (index.BuildReport): the figures, then what it passed over."""
+    if report.rebuilt:
+        rate = report.indexed / report.seconds if report.seconds else 0
+        click.echo(
+            f"Indexed {_plural(report.indexed, 'article')} into {report.index_dir}/ with "
+            f"{report.engine} in {report.seconds:.1f} s ({rate:.0f} articles/s)."
+        )
+    else:
+        click.echo(
+            f"Updated {report.index_dir}/ in {report.seconds:.1f} s: {report.added:,} added, "
+            f"{report.changed:,} changed, {report.removed:,} removed, {report.unchanged:,} "
+            f"unchanged; {_plural(report.indexed, 'article')} in the index."
+        )
+    if report.copies:
+        click.echo(
+            f"{_plural(report.copies, 'page')} had the URL of an article indexed already (an AMP or "
+            "print copy, a page saved twice): one result each.",
+        )
+    if report.passed:
+        passed = ", ".join(f"{count:,} {what}" for what, count in report.passed.most_common())
+        click.echo(f"Passed over {_plural(report.passed.total(), 'crawl record')}: {passed}.")
+    print_skipped(report.skipped)
+
+
 def print_skipped(skipped: list) -> None:
     """The files not indexed, with why: errors first, then listing pages (no error)."""
     errors = [item for item in skipped if not item.listing]

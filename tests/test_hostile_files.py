@@ -19,13 +19,13 @@ import pytest
 
 from search import limits, noise, pipeline
 from search.corpus import RawDocument, Skipped, UnreadableFile, read_bytes
-from search.sources.folders import find_files
 from search.dates import parse_date
 from search.extract import extract
 from search.extract.title import without_site_suffix as _without_site_suffix
 from search.index import build_index
 from search.lines import clean_line, heading_key, line_label, starts_with_image, without_markup
 from search.pipeline import Extracted, extract_corpus, time_budget
+from search.sources.folders import find_files
 from tests.paths import DATA
 
 TITLE = "Đà Nẵng mở tuyến xe buýt điện ven biển"

@@ -2,10 +2,10 @@
 
 import pytest
 
-from search.sources.folders import find_files
 from search.generations import IndexNotFound, current_generation, index_info
 from search.index import NothingIndexed, build_index
 from search.live import open_index
+from search.sources.folders import find_files
 from tests.paths import DATA
 
 pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine

@@ -65,9 +65,10 @@ def read_json_array(path: str) -> Iterator[RawDocument | Skipped]:
     name = shown(path)
     try:
         with open(path, "rb") as file:
-            first = file.readline().strip()
-            if first == b"[":  # Scrapy's layout: "[", then one item per line ending ",", then "]"
-                for number, line in enumerate(file, start=2):
+            first, second = file.readline().strip(), file.readline().strip().removesuffix(b",")
+            if first == b"[" and _is_object(second):  # Scrapy's: "[", one item per line, "]"
+                yield _from_line(second, name, 2)
+                for number, line in enumerate(file, start=3):
                     line = line.strip().removesuffix(b",")
                     if line and line != b"]":
                         yield _from_line(line, name, number)
@@ -75,6 +76,13 @@ def read_json_array(path: str) -> Iterator[RawDocument | Skipped]:
         yield from _whole_array(path, name)
     except OSError as error:
         yield Skipped(name, f"cannot be read ({error.strerror or error})")
+
+
+def _is_object(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 def _whole_array(path: str, name: str) -> Iterator[RawDocument | Skipped]:
