@@ -285,23 +285,10 @@ def evaluate_relevance_command(
     relevance_set: str, corpus: tuple[str, ...], show_all: bool, engine: str | None
 ) -> None:
     """MRR@10 of the relevance set; queries that must find nothing are checked too."""
-    from search.evaluate import evaluate_relevance
+    from search.evaluate import evaluate_relevance, relevance_report_lines
 
     report = evaluate_relevance(relevance_set, list(corpus), engine)
-    for judgement in report.judgements:
-        if show_all or not judgement.ok:
-            where = f"rank {judgement.rank}" if judgement.rank else "not in top 10"
-            if not judgement.expected:
-                where = f"{judgement.total} results (expected none)"
-            mark = "ok  " if judgement.ok else "MISS"
-            click.echo(f"{mark} {judgement.query!r}: {where}; first: {judgement.top}")
-    ranked = report.ranked
-    click.echo(
-        f"MRR@10 {report.mrr:.3f} over {len(ranked)} queries "
-        f"({sum(j.rank == 1 for j in ranked)} first, {sum(j.rank is None for j in ranked)} missed); "
-        f"navigation-only queries empty: {len(report.judgements) - len(ranked) - len(report.empty_failures)}"
-        f"/{len(report.judgements) - len(ranked)}"
-    )
+    click.echo("\n".join(relevance_report_lines(report, verbose=show_all)))
 
 
 @evaluate_group.command("extraction")

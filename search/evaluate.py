@@ -1,10 +1,12 @@
 """Labelled data -> quality figures: MRR@10 of the relevance set; for extraction, precision and
 recall of kept lines and the accuracy of dates. Used by `search evaluate` and by the tests.
 
-The relevance set is a TSV of `query <TAB> expected`, expected being article paths under the
-corpus (several separated by "|", the first found counts) or "-" for a query that must return
-nothing; "#" starts a comment line. The date set, data_dir/dates/cases.tsv, says how its cases
-are made into pages.
+The relevance set is a TSV of `query <TAB> expected [<TAB> forbidden]`, expected being article
+paths under the corpus (several separated by "|", the first found counts) or "-" for a query
+that must return nothing, forbidden the articles that must not be among its first results (a
+query that shows one scores 0); "#" starts a comment line, and "# -- kind" the queries of one
+kind, scored apart too. The date set, data_dir/dates/cases.tsv, says how its cases are made
+into pages.
 """
 
 import tempfile
@@ -23,13 +25,22 @@ CUTOFF = 10  # MRR@10: an expected article below rank 10 counts as not found
 class Judgement:
     query: str
     expected: list[str]  # empty: must return nothing
-    rank: int | None  # of the first expected article, or None
+    rank: int | None  # of the first expected article, or None (also: a forbidden one was shown)
     total: int
     top: str | None  # path of the first result
+    kind: str = ""  # the "# -- kind" heading above it in the set
 
     @property
     def ok(self) -> bool:
         return self.total == 0 if not self.expected else self.rank == 1
+
+
+@dataclass(frozen=True)
+class RelevanceRow:
+    query: str
+    expected: list[str]
+    forbidden: list[str]
+    kind: str
 
 
 @dataclass
@@ -49,14 +60,24 @@ class RelevanceReport:
     def empty_failures(self) -> list[Judgement]:
         return [j for j in self.judgements if not j.expected and j.total]
 
+    def by_kind(self) -> dict[str, "RelevanceReport"]:
+        """The report of each kind of query, in the order of the set."""
+        kinds: dict[str, RelevanceReport] = {}
+        for judgement in self.judgements:
+            kinds.setdefault(judgement.kind, RelevanceReport()).judgements.append(judgement)
+        return kinds
 
-def read_relevance_set(path: str | Path) -> list[tuple[str, list[str]]]:
-    rows = []
+
+def read_relevance_set(path: str | Path) -> list[RelevanceRow]:
+    rows, kind = [], ""
     for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.startswith("# --"):
+            kind = line.removeprefix("# --").strip()
         if not line.strip() or line.startswith("#"):
             continue
-        query, _, expected = line.partition("\t")
-        rows.append((query, [] if expected.strip() == "-" else expected.strip().split("|")))
+        query, expected, forbidden = (line.split("\t") + ["", ""])[:3]
+        expected = [] if expected.strip() == "-" else expected.strip().split("|")
+        rows.append(RelevanceRow(query, expected, list(filter(None, forbidden.strip().split("|"))), kind))
     return rows
 
 
@@ -73,19 +94,48 @@ def evaluate_relevance(
 def judge_relevance(relevance_set: str | Path, searcher, pairs) -> RelevanceReport:
     """Judge every query of the set on an open index of its corpus."""
     report = RelevanceReport()
-    for text, expected in read_relevance_set(relevance_set):
-        page = search(searcher, text, limit=CUTOFF, pairs=pairs)
+    for row in read_relevance_set(relevance_set):
+        page = search(searcher, row.query, limit=CUTOFF, pairs=pairs)
         paths = ["/" + hit.path.replace("\\", "/") for hit in page.results]
-        rank = next(
-            (
-                at
-                for at, path in enumerate(paths, 1)
-                if any(path.endswith("/" + wanted) for wanted in expected)
-            ),
-            None,
-        )
-        report.judgements.append(Judgement(text, expected, rank, page.total, paths[0][1:] if paths else None))
+        rank = _rank(paths, row.expected)
+        if any(_rank(paths, [unwanted]) for unwanted in row.forbidden):
+            rank = None
+        top = paths[0][1:] if paths else None
+        report.judgements.append(Judgement(row.query, row.expected, rank, page.total, top, row.kind))
     return report
+
+
+def _rank(paths: list[str], wanted: list[str]) -> int | None:
+    """The rank of the first of the paths that is one of the wanted articles."""
+    return next((at for at, path in enumerate(paths, 1) if any(path.endswith("/" + w) for w in wanted)), None)
+
+
+def relevance_report_lines(report: RelevanceReport, verbose: bool = False) -> list[str]:
+    """What `search evaluate relevance` prints: each miss (each query with verbose), MRR@10 by
+    kind when the set names kinds, then the whole set's."""
+    lines = []
+    for judgement in report.judgements:
+        if verbose or not judgement.ok:
+            where = f"rank {judgement.rank}" if judgement.rank else "not in top 10 (or a forbidden one is)"
+            if not judgement.expected:
+                where = f"{judgement.total} results (expected none)"
+            mark = "ok  " if judgement.ok else "MISS"
+            lines.append(f"{mark} {judgement.query!r}: {where}; first: {judgement.top}")
+    kinds = report.by_kind()
+    if len(kinds) > 1:
+        lines += [f"  {_summary(part)}: {kind or '(no kind)'}" for kind, part in kinds.items()]
+    return lines + [_summary(report)]
+
+
+def _summary(report: RelevanceReport) -> str:
+    ranked, empty = report.ranked, [j for j in report.judgements if not j.expected]
+    parts = []
+    if ranked:
+        first, missed = sum(j.rank == 1 for j in ranked), sum(j.rank is None for j in ranked)
+        parts.append(f"MRR@10 {report.mrr:.3f} over {len(ranked)} queries ({first} first, {missed} missed)")
+    if empty:
+        parts.append(f"navigation-only queries empty: {len(empty) - len(report.empty_failures)}/{len(empty)}")
+    return "; ".join(parts)
 
 
 @dataclass

@@ -1,18 +1,16 @@
 """User text -> the parsed query: clauses (words, "phrases", -exclusions, a OR b, title:word,
-prefix*) and the words they make.
+prefix*).
 
 Input: what the user typed. Output: a ParsedQuery (an AND of ORs of clauses, plus exclusions),
-and `words()`, which groups typed syllables the corpus writes side by side into words
-("hop tac" is one word, "hợp tác"), for highlighting and for the fallback when nothing has
-them all. User text never raises: syntax that makes no sense is read as plain words.
+which expand.py then widens (abbreviations, question words) and segment.py groups into words.
+User text never raises: syntax that makes no sense is read as plain words.
 """
 
 import re
 from dataclasses import dataclass, field
 
-from search.analysis import fold_term, pair_term, syllables
+from search.analysis import fold_term, syllables
 from search.limits import MAX_PREFIXES, MAX_QUERY_CHARS, MAX_QUERY_TERMS
-from search.snippets import Marks
 
 _PIECE = re.compile(
     r'(?P<neg>[-−])?(?:(?P<field>title|tieu_de|tiêu_đề):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))',
@@ -29,6 +27,12 @@ class Clause:
     prefix: bool = False
     negated: bool = False
     title_only: bool = False
+    generated: bool = False  # a form the rules added (an abbreviation's full form), not typed
+
+    @property
+    def plain(self) -> bool:
+        """A word or phrase as typed: no prefix*, no title:, not added by the rules."""
+        return not (self.prefix or self.title_only or self.generated)
 
     @property
     def folded(self) -> list[str]:
@@ -40,70 +44,10 @@ class ParsedQuery:
     units: list[list[Clause]] = field(default_factory=list)  # AND of ORs
     negated: list[Clause] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # words past MAX_QUERY_TERMS or MAX_PREFIXES
+    optional: list[Clause] = field(default_factory=list)  # question words: add to the score only
 
     def positive(self) -> list[Clause]:
         return [clause for unit in self.units for clause in unit]
-
-
-@dataclass
-class Word:
-    """A word as the reader typed it: one clause (a syllable, a "phrase", a prefix*, an OR of
-    them), or two typed syllables the corpus writes side by side ("hop tac")."""
-
-    clauses: list[Clause]  # alternatives
-
-    @property
-    def text(self) -> str:
-        return " OR ".join(" ".join(clause.syllables) for clause in self.clauses)
-
-    @property
-    def run(self) -> tuple[str, ...] | None:
-        """Its folded syllables, when it is one clause of several syllables."""
-        clause = self.clauses[0]
-        if len(self.clauses) == 1 and not clause.prefix and len(clause.syllables) > 1:
-            return tuple(clause.folded)
-        return None
-
-
-def words(parsed: ParsedQuery, searcher) -> list[Word]:
-    """The query's words: each unit is one, except that two one-syllable units typed one after
-    the other make one word when the index has them side by side (Vietnamese words are
-    mostly two syllables; longer ones are read as two-syllable words in a row)."""
-    found: list[Word] = []
-    waiting = None  # a one-syllable clause that may start a word
-    for unit in parsed.units:
-        clause = unit[0] if len(unit) == 1 else None
-        single = (
-            clause is not None and len(clause.syllables) == 1 and not (clause.prefix or clause.title_only)
-        )
-        if (
-            single
-            and waiting
-            and searcher.doc_frequency("pairs", pair_term(waiting.folded[0], clause.folded[0]))
-        ):
-            joined = Clause(waiting.syllables + clause.syllables, phrase=True)
-            found[-1] = Word([joined])
-            waiting = None
-            continue
-        found.append(Word(list(unit)))
-        waiting = clause if single else None
-    return found
-
-
-def marks(parsed: ParsedQuery, typed_words: list[Word]) -> Marks:
-    """What to highlight: one-syllable words anywhere, longer words only as runs."""
-    runs = tuple(dict.fromkeys(word.run for word in typed_words if word.run))
-    singles = {
-        term
-        for word in typed_words
-        if not word.run
-        for c in word.clauses
-        if not c.prefix
-        for term in c.folded
-    }
-    prefixes = tuple(term for c in parsed.positive() if c.prefix for term in c.folded)
-    order = [term for c in parsed.positive() if not c.prefix for term in c.folded]
-    return Marks(frozenset(singles), prefixes, frozenset(zip(order, order[1:])), runs)
 
 
 def parse(text: str) -> ParsedQuery:

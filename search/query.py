@@ -1,10 +1,14 @@
-"""User text -> a ranked Page of Hits with highlighted snippets (the language: search/parse.py).
+"""User text -> a ranked Page of Hits with highlighted snippets.
 
+The path: parse (parse.py: the syntax), expand (expand.py: abbreviations and their full forms,
+question words), plan (here: what must match), the engine, rerank, snippets (snippets.py).
 Each syllable must match its folded term in the article's text (title, body and captions,
-weighted), so `hop tac` finds `hợp tác`. Everything else only adds to the score of what
-matched, and costs nothing for documents that did not: exact accents typed (so "cá" ranks fish
-first) and the query's syllables side by side (the pairs field). When no article has all the
-words, those with all but one are shown, each saying which word it lacks.
+weighted), so `hop tac` finds `hợp tác`; an abbreviation matches any of its forms. Everything
+else only adds to the score of what matched, and costs nothing for documents that did not:
+exact accents typed (so "cá" ranks fish first), the form of an abbreviation typed, question
+words, and the query's syllables side by side (the pairs field). When no article has all the
+words, whole words are left out, the least informative first (fallback.py), and the page
+says which.
 """
 
 import logging
@@ -15,6 +19,8 @@ from datetime import time as dt_time
 
 from search.analysis import find_words, fold_term
 from search.engines import Results, aware
+from search.expand import expand
+from search.fallback import leave_out
 from search.limits import (
     DEFAULT_PAGE_SIZE,
     EXACT_TOTAL_UP_TO,
@@ -26,9 +32,10 @@ from search.limits import (
     QUERY_SECONDS,
 )
 from search.normalize import has_accents
-from search.parse import Clause, ParsedQuery, Word, marks, parse, words
+from search.parse import Clause, ParsedQuery, parse
 from search.plan import Plan, Terms
 from search.results import Hit, Notice, Page, TooDeep
+from search.segment import Word, marks, words
 from search.snippets import Marks, has_run, highlight, snippet
 from search.spelling import PairCounts
 from search.suggest import suggest
@@ -39,6 +46,13 @@ LOGGER = logging.getLogger(__name__)
 # A syllable typed with accents that matches exactly outweighs several folded-only matches: the
 # user who types "cá" means fish, not "cà phê" or "ca sĩ".
 EXACT_BOOST = 4.0
+# An abbreviation matches each of its forms; the form the reader typed ranks first ("UBND" finds
+# "Ủy ban nhân dân" too, below the articles that write "UBND"). A rare abbreviation scores
+# high on its own in BM25, a full form of common syllables low: the bonus has to outweigh that.
+TYPED_FORM_BOOST = 8.0
+# Question words ("vì sao", "ở đâu") are not required; an article that has them ranks a little
+# higher, as any other word would.
+QUESTION_BOOST = 1.0
 # Bonus for each pair of query syllables found side by side, in the order typed: Vietnamese words
 # are several syllables, and "ủy ban nhân dân" in a row is what the reader means, not "ủy ban"
 # here and "nhân dân" ten times elsewhere.
@@ -49,32 +63,30 @@ ADJACENT_ENOUGH = 10
 RERANK_DEPTH = 30
 RUN_FACTOR = 1.5
 SORTS = ("relevance", "date")
-# The all-but-one fallback asks for one combination per word: past this many words it would
-# cost more than it finds.
+# The fallback runs one search per word it leaves out: past this many words it would cost more
+# than it finds.
 MAX_FALLBACK_WORDS = 6
 
 
-def plan(parsed: ParsedQuery, adjacent: bool = False, fallback: list[Word] | None = None) -> Plan:
+def plan(parsed: ParsedQuery, adjacent: bool = False, required: list[Word] | None = None) -> Plan:
     """The query plan: what must match, plus what only adds to the score.
 
     `adjacent` also requires two of the typed syllables side by side, as typed: the pairs
-    field's short posting lists then drive the search. `fallback` (the query's words) asks
-    for all of them but one; a word typed with accents must then match them exactly
+    field's short posting lists then drive the search. `required` (the fallback: the words
+    kept) asks for those words only; a word typed with accents must then match them exactly
     ("Bắc Bling" must not fall back to every "Bác sĩ").
     """
-    if fallback:
-        must = [[_match(c, strict=True) for c in word.clauses] for word in fallback]
+    if required:
+        must = [[_match(c, strict=True) for c in word.clauses] for word in required]
     else:
         must = [[_match(c) for c in unit] for unit in parsed.units]
     pairs = _pair_terms(parsed)
     if adjacent and pairs:
         must.append(pairs)
-    return Plan(
-        must=must,
-        should=[t for c in parsed.positive() for t in _bonus(c)] + pairs,
-        must_not=[_match(c, exact=True) for c in parsed.negated],
-        all_but_one=bool(fallback),
-    )
+    should = [t for c in parsed.positive() for t in _bonus(c)]
+    should += [_typed_form(unit[0]) for unit in parsed.units if any(c.generated for c in unit)]
+    should += [Terms("text", tuple(c.folded), boost=QUESTION_BOOST) for c in parsed.optional]
+    return Plan(must=must, should=should + pairs, must_not=[_match(c, exact=True) for c in parsed.negated])
 
 
 def _field(clause: Clause) -> str:
@@ -93,9 +105,14 @@ def _match(clause: Clause, strict: bool = False, exact: bool = False) -> Terms:
 
 def _bonus(clause: Clause) -> list[Terms]:
     """What adds to the score of a document that matched: the accents typed."""
-    if clause.prefix or not any(has_accents(s) for s in clause.syllables):
+    if clause.prefix or clause.generated or not any(has_accents(s) for s in clause.syllables):
         return []
     return [Terms(_field(clause), tuple(clause.syllables), exact=True, boost=EXACT_BOOST)]
+
+
+def _typed_form(clause: Clause) -> Terms:
+    """The bonus of the form of an abbreviation (or full form) that the reader typed."""
+    return Terms(_field(clause), tuple(clause.folded), boost=TYPED_FORM_BOOST)
 
 
 def _pair_terms(parsed: ParsedQuery) -> list[Terms]:
@@ -141,7 +158,8 @@ def search(
             f"results past the {MAX_RESULT_WINDOW:,}th are not shown (page {MAX_RESULT_WINDOW // limit} "
             f"is the last at {limit} per page): narrow the search with more words or a filter"
         )
-    parsed = parse(text)
+    typed_query = parse(text)
+    parsed = expand(typed_query)
     result = Page(query=text, total=0, page=page, pages=0, took_ms=0.0, results=[])
     if not parsed.units and text.strip():
         result.notices.append(Notice("nothing_to_search", "Nothing to search for: type a word."))
@@ -172,16 +190,11 @@ def search(
         found = run(plan(parsed))
     typed = words(parsed, searcher)
     fell_back = False
-    syllable_count = sum(len(word.clauses[0].syllables) for word in typed)
-    if not found.total and 1 < len(typed) <= MAX_FALLBACK_WORDS and syllable_count > 2 and not found.partial:
-        # Two syllables ("ha noi", "doc nhieu") never fall back to one ("nói"): they may well be
-        # one word the index does not hold; "did you mean", or nothing, is the honest answer.
-        found = run(plan(parsed, fallback=typed))
-        fell_back = bool(found.total)
+    if not found.total and not found.partial and _may_fall_back(typed):
+        found, left_out = _fall_back(run, parsed, typed, searcher)
+        fell_back = bool(left_out)
         if fell_back:
-            result.notices.append(
-                Notice("all_but_one", "No article has all the words; these have all of them but one.")
-            )
+            result.notices.append(_left_out_notice(left_out))
     if parsed.dropped:
         result.notices.insert(
             0,
@@ -193,7 +206,7 @@ def search(
             ),
         )
 
-    result.suggestion = None if found.partial else _suggestion(searcher, parsed, pairs)
+    result.suggestion = None if found.partial else _suggestion(searcher, typed_query, pairs)
     to_mark = marks(parsed, typed)
     result.total, result.total_exact, result.partial = found.total, found.exact, found.partial
     result.facets = found.facets
@@ -223,10 +236,34 @@ def search(
     return result
 
 
+def _may_fall_back(typed: list[Word]) -> bool:
+    """Two syllables ("ha noi", "doc nhieu") never fall back to one ("nói"): they may well be
+    one word the index does not hold; "did you mean", or nothing, is the honest answer."""
+    syllable_count = sum(len(word.clauses[0].syllables) for word in typed)
+    return 1 < len(typed) <= MAX_FALLBACK_WORDS and syllable_count > 2
+
+
+def _fall_back(run, parsed: ParsedQuery, typed: list[Word], searcher) -> tuple[Results, list[Word]]:
+    """The first search, leaving out ever more of the least informative words, that finds
+    articles, and the words it left out (none: nothing found)."""
+    found = Results(0, [])
+    for kept, left_out in leave_out(typed, searcher):
+        found = run(plan(parsed, required=kept))
+        if found.total or found.partial:
+            return found, left_out
+    return found, []
+
+
+def _left_out_notice(left_out: list[Word]) -> Notice:
+    named = [word.text for word in left_out]
+    code = "all_but_one" if len(left_out) == 1 else "words_left_out"
+    return Notice(code, f"No article has all the words; left out: {', '.join(named)}", tuple(named))
+
+
 def _rerank_runs(searcher, parsed: ParsedQuery, ranked: list):
     """Raise the first hits that hold all the typed syllables in one run ("ủy ban nhân dân"),
     checked on their stored text: a phrase query would pay for it on every matching document."""
-    words = [s for c in parsed.positive() if not c.prefix and not c.title_only for s in c.folded]
+    words = [s for c in parsed.positive() if c.plain for s in c.folded]
     if len(words) < 3 or len(ranked) < 2:
         return ranked
     top = []
@@ -251,7 +288,7 @@ def _day_range(date_from: datetime | None, date_to: datetime | None) -> tuple:
 
 def article_marks(searcher, text: str, article_text: str) -> Marks:
     """What to highlight of a query in one article (the article page)."""
-    parsed = parse((text or "")[:MAX_QUERY_CHARS])
+    parsed = expand(parse((text or "")[:MAX_QUERY_CHARS]))
     return marks(parsed, words(parsed, searcher)).within(article_text)
 
 

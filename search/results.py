@@ -11,9 +11,9 @@ class Notice:
     """Something the user should know about their results. `code` is what the web page
     translates (web/messages); `text` is the English the CLI prints."""
 
-    code: str  # "nothing_to_search", "any_word", "words_dropped"
+    code: str  # "nothing_to_search", "all_but_one", "words_left_out", "words_dropped"
     text: str
-    words: tuple[str, ...] = ()  # the words it is about (dropped ones, say)
+    words: tuple[str, ...] = ()  # the words it is about (those left out or dropped)
 
     def to_json(self) -> dict:
         return {"code": self.code, "message": self.text, "words": list(self.words)}

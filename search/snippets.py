@@ -24,15 +24,18 @@ class Marks:
     """What to mark: folded one-syllable words, `runs` (words of several syllables, marked
     only where they stand in a row: "hợp tác", not "Họp" or the "tác" of "đối tác"), and
     folded prefixes from `prefix*` queries; `pairs` are the query's adjacent syllables, which
-    make a window a better snippet when found together."""
+    make a window a better snippet when found together. `phrases` are marked only where they
+    stand in a row, in every article: an abbreviation's full form ("Ủy ban nhân dân" in an
+    article that writes "UBND" marks no "nhân dân")."""
 
     words: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
     pairs: frozenset[tuple[str, str]] = frozenset()
     runs: tuple[tuple[str, ...], ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.words or self.prefixes or self.runs)
+        return bool(self.words or self.prefixes or self.runs or self.phrases)
 
     def within(self, text: str) -> "Marks":
         """These marks for one article: a word it never writes in a row is marked syllable by
@@ -45,6 +48,7 @@ class Marks:
             self.prefixes,
             self.pairs,
             tuple(run for run in self.runs if run not in absent),
+            self.phrases,
         )
 
 
@@ -104,12 +108,13 @@ def _matches(text: str, marks: Marks) -> list[tuple[int, int, str]]:
     """The words to mark: one-syllable words and prefixes anywhere, runs where they are whole."""
     if not marks:
         return []
-    found = find_words(text, marks.words | {s for run in marks.runs for s in run}, marks.prefixes)
+    whole = marks.runs + marks.phrases
+    found = find_words(text, marks.words | {s for run in whole for s in run}, marks.prefixes)
     keep = [
         term in marks.words or term.startswith(marks.prefixes) if marks.prefixes else term in marks.words
         for _, _, term in found
     ]
-    for run in marks.runs:
+    for run in whole:
         size = len(run)
         for at in range(len(found) - size + 1):
             window = found[at : at + size]

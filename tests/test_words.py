@@ -1,11 +1,12 @@
 """Words, not syllables: typed syllables the corpus writes together are one word, highlighted
-as a run and never given up for one of its syllables; the fallback keeps all words but one."""
+as a run and never given up for one of its syllables; the fallback leaves out whole words."""
 
 import pytest
 
 from search.live import open_index
-from search.parse import parse, words
+from search.parse import parse
 from search.query import search
+from search.segment import words
 
 pytestmark = pytest.mark.usefixtures("engine")
 
@@ -35,7 +36,10 @@ def searcher(build, tmp_path_factory):
 def test_syllables_written_together_are_one_word(searcher):
     assert [w.text for w in words(parse("hop tac kinh te"), searcher)] == ["hop tac", "kinh te"]
     assert [w.text for w in words(parse("ha noi xe buyt"), searcher)] == ["ha noi", "xe buyt"]
-    assert [w.text for w in words(parse("xang ha"), searcher)] == ["xang", "ha"]
+    # Never side by side in the corpus: one word it does not hold, or two? It cannot tell, so
+    # Vietnamese syllables stay together (the fallback never splits them); others do not.
+    assert [w.text for w in words(parse("xang ha"), searcher)] == ["xang ha"]
+    assert [w.text for w in words(parse("xang ferry ha"), searcher)] == ["xang", "ferry", "ha"]
 
 
 def test_a_word_is_marked_as_a_run_not_its_syllables(searcher):
@@ -55,7 +59,9 @@ def test_a_lone_syllable_is_marked_where_the_article_has_no_run(searcher):
 def test_one_word_never_falls_back_to_a_syllable(searcher):
     page = search(searcher, "ha noi gia xang")  # no article has both words
     missing = {hit.path.rsplit("/", 1)[1]: hit.missing for hit in page.results}
-    assert missing == {"ha-noi.txt": ["gia xang"], "hop-tac.txt": ["gia xang"], "noi.txt": ["ha noi"]}
+    # "hà nội" is in two articles, "giá xăng" in one: the more common word is left out, whole.
+    assert missing == {"noi.txt": ["ha noi"]}
+    assert [(n.code, n.words) for n in page.notices] == [("all_but_one", ("ha noi",))]
     only_ha_noi = search(searcher, "ha noi dien gio")
     assert all(hit.path.rsplit("/", 1)[1] != "noi.txt" for hit in only_ha_noi.results)
     assert search(searcher, "hop tac xyzq").results == [] or all(

@@ -52,7 +52,8 @@ _DOC_ID = re.compile(r"^[0-9a-f]{12}$")
 NOTICES = {
     "nothing_to_search": N_("Nothing to search for: type a word."),
     "any_word": N_("No article has all the words; these have one of them."),
-    "all_but_one": N_("No article has all the words; these have all of them but one."),
+    "all_but_one": N_("No article has all the words; left out: %(words)s"),
+    "words_left_out": N_("No article has all the words; left out: %(words)s"),
     "words_dropped": N_(
         "Only the first %(terms)s words (and %(prefixes)s prefixes*) are searched; left out: %(words)s"
     ),
