@@ -189,3 +189,21 @@ def registered_domain(host: str) -> str:
     labels = urlsplit("//" + host).hostname.split(".") if host else []
     keep = 3 if len(labels) >= 3 and labels[-2] in {"com", "net", "org", "gov", "edu", "co"} else 2
     return ".".join(labels[-keep:])
+
+
+# Prefixes of one site's other doors: its mobile, AMP and www hosts are the site itself.
+_SAME_SITE = re.compile(r"^(?:www\d?|m|mobile|amp|wap|touch)\.")
+
+
+def domain_of(url_or_host: str | None) -> str | None:
+    """The domain a site is known by, from a URL or a host: its host without "www." or a
+    mobile or AMP prefix (a section on its own host, ione.vnexpress.net, stays apart).
+
+    >>> domain_of("https://m.dantri.com.vn/xa-hoi/a.htm"), domain_of("WWW.VnExpress.net"), domain_of("ione.vnexpress.net")
+    ('dantri.com.vn', 'vnexpress.net', 'ione.vnexpress.net')
+    """
+    if not url_or_host:
+        return None
+    host = urlsplit(url_or_host if "//" in url_or_host else "//" + url_or_host).hostname or ""
+    host = _SAME_SITE.sub("", host.rstrip("."))
+    return host if "." in host else None

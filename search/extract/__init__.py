@@ -24,8 +24,7 @@ from search.corpus import RawDocument
 from search.dates import VIETNAM
 from search.extract.html import NotAnArticle, extract_html
 from search.extract.text import extract_text
-from search.lines import Article, clean_line
-from search.sites import domain_of
+from search.lines import Article, clean_line, domain_of
 
 if TYPE_CHECKING:
     from search.boilerplate import Template

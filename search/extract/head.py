@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser
 
 from search import noise
-from search.lines import clean_line
-from search.sites import domain_of
+from search.lines import clean_line, domain_of
 
 # JSON-LD types that describe the page as one story (NewsArticle, BlogPosting, ReportageNewsArticle...).
 _STORY_TYPE = re.compile(r"article|posting|report", re.I)
