@@ -23,6 +23,21 @@ class TooDeep(ValueError):
     """A page reaching past the MAX_RESULT_WINDOW-th hit; the message says how deep one may go."""
 
 
+@dataclass(frozen=True)
+class Copy:
+    """Another article of a hit's story (a syndicated copy, a rewrite, the same page twice)."""
+
+    id: str
+    title: str
+    site: str | None
+    date: datetime | None
+    url: str | None
+
+    def to_json(self) -> dict:
+        date = self.date.isoformat() if self.date else None
+        return {"id": self.id, "title": self.title, "site": self.site, "date": date, "url": self.url}
+
+
 @dataclass
 class Hit:
     id: str
@@ -35,6 +50,7 @@ class Hit:
     site: str | None = None
     url: str | None = None
     missing: list[str] = field(default_factory=list)  # typed words it lacks (the fallback)
+    copies: list[Copy] = field(default_factory=list)  # the story's other articles, collapsed into this one
 
     def to_json(self) -> dict:
         return {
@@ -48,6 +64,7 @@ class Hit:
             "site": self.site,
             "url": self.url,
             "missing": self.missing,
+            "copies": [copy.to_json() for copy in self.copies],
         }
 
 
