@@ -6,7 +6,8 @@ Pins itself, and so every child process, to one core, then measures in one run:
 a. extraction alone, in this process: `read_page` then `extract`, as the build reads a page;
 b. a full tantivy build (`bench.child build`, SEARCH_BUILD_PROCESSES=1) of N copies of each
    page, copy k of a site's pages in a folder of its own (SITE-k/) and made distinct by a
-   trailing HTML comment, so that every copy has its own content hash;
+   trailing HTML comment and its own URL ("?copy=k" after the page's), so that every copy
+   has its own content hash and is a document of its own;
 c. with PY (a python that has trafilatura), trafilatura on the same files (bench/trafilatura_rate.py).
 N (default: enough for about 10 s of extraction) is the same for all three. The pages are read
 where they are (../shared/real-pages/pages from the project's root); the copies go to a
@@ -107,13 +108,28 @@ def extraction(files: list[Path], repeat: int | None) -> dict:
 
 def copy_pages(files: list[Path], folder: Path, repeat: int) -> int:
     """`repeat` copies of the pages: copy k of site X's pages in folder/X-k/ (the site is the
-    file name up to its first "-"), each ending with a comment that names its copy."""
-    for k in range(repeat):
-        for path in files:
-            site = path.name.split("-")[0]
+    file name up to its first "-"), each ending with a comment that names its copy, and with
+    the page's own URL made its own ("...?copy=k"): the build takes copies of one URL for one
+    document, and every copy is to be indexed."""
+    for path in files:
+        data, url = path.read_bytes(), own_url(path)
+        for k in range(repeat):
+            site, copy = path.name.split("-")[0], data
+            for quote in (b'"', b"'") if url else ():  # the URL as an attribute's whole value
+                copy = copy.replace(quote + url + quote, quote + url + b"?copy=%d" % k + quote)
             (folder / f"{site}-{k}").mkdir(parents=True, exist_ok=True)
-            (folder / f"{site}-{k}" / path.name).write_bytes(path.read_bytes() + b"\n<!-- copy %d -->\n" % k)
+            (folder / f"{site}-{k}" / path.name).write_bytes(copy + b"\n<!-- copy %d -->\n" % k)
     return repeat * len(files)
+
+
+def own_url(path: Path) -> bytes | None:
+    """The URL the page gives itself (canonical link, og:url), as it is written in the file."""
+    from search.extract.head import read_head
+    from search.extract.tree import parse
+    from search.pipeline import read_page
+
+    url = read_head(parse(read_page(path).text)).url
+    return url.encode("utf-8") if url else None
 
 
 def build(corpus: Path, index: Path, files: int) -> dict:

@@ -260,3 +260,20 @@ def test_a_tag_line_in_decomposed_accents_is_dropped():
     article = extract(RawDocument("site/a.html", html, "html", "utf-8", "h"))
     assert article.body == [paragraph]
     assert "vành đai" not in article.text
+
+
+def test_html_text_reads_as_a_browser_shows_it():
+    """Whitespace between two tags breaks words, a tag inside a word does not; scripts and
+    forms' controls show nothing; a dateline set inline in a paragraph is read on its own."""
+    html = (
+        "<html><head><title>Hà Nội đón không khí lạnh đầu mùa</title></head><body><article>"
+        "<h1>Hà Nội đón không khí lạnh đầu mùa</h1>"
+        "<p class='meta'>Minh Anh <span class='date'>Thứ Hai, 18/11/2024 09:45</span></p>\n"
+        "  <p><span class='dropcap'>S</span>áng nay, <b>Hà</b>\n  <i>Nội</i> đón <a href='/x'>đợt</a>"
+        " không khí lạnh<script>var hidden = 'không hiện';</script>, nhiệt độ giảm"
+        "<button>Chia sẻ</button> sâu.</p>\n"
+        "</article></body></html>"
+    )
+    article = extract(RawDocument("site/a.html", html, "html", "utf-8", "h"))
+    assert article.body == ["Sáng nay, Hà Nội đón đợt không khí lạnh, nhiệt độ giảm sâu."]
+    assert article.date.isoformat() == "2024-11-18T09:45:00+07:00"

@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass, field
 
 from search import noise
-from search.extract.tree import HEADINGS, Segment, Tree
+from search.extract.tree import HEADINGS, Segment, SubtreeSums, Tree
 
 # A segment shorter than this is a label, a date or a menu entry, never a paragraph.
 MIN_PARAGRAPH_CHARS = 25
@@ -35,9 +35,9 @@ NAVIGATION_TAGS = frozenset({"nav", "aside", "header", "footer", "menu"})
 class Story:
     root: int  # the element holding the story
     noise: list[str]  # element -> why it is navigation ("" when it is not)
-    text_chars: list[int]  # element -> characters of text under it, navigation left out
-    link_chars: list[int]  # element -> of those, inside links
-    story_chars: list[int]  # element -> characters of paragraph text under it, outside links
+    text_chars: SubtreeSums  # element -> characters of text under it, navigation left out
+    link_chars: SubtreeSums  # element -> of those, inside links
+    story_chars: SubtreeSums  # element -> characters of paragraph text under it, outside links
     why: list[str] = field(default_factory=list)  # how the root was chosen, for --explain
 
 
@@ -46,7 +46,8 @@ def find_story(tree: Tree, protected: set[int]) -> Story:
     hold the headline (never navigation, whatever their class says)."""
     count = len(tree.tags)
     reasons = _navigation_marks(tree, protected)
-    text, links, story, scores = [0] * count, [0] * count, [0] * count, [0.0] * count
+    text, links, story = [0] * count, [0] * count, [0] * count
+    scores: dict[int, float] = {}  # the elements that paragraphs score, and their scores
     for segment in tree.segments:
         element = segment.element
         if reasons[element]:
@@ -58,18 +59,14 @@ def find_story(tree: Tree, protected: set[int]) -> Story:
             score = 1 + segment.text.count(",") + min(len(segment.text) // 100, 3)
             parent = tree.parents[element]
             if parent >= 0:
-                scores[parent] += score
-                if tree.parents[parent] >= 0:
-                    scores[tree.parents[parent]] += score / 2
-    for totals in (text, links, story):
-        tree.sum_up(totals)
+                scores[parent] = scores.get(parent, 0.0) + score
+                if (grandparent := tree.parents[parent]) >= 0:
+                    scores[grandparent] = scores.get(grandparent, 0.0) + score / 2
+    text, links, story = (tree.subtree_sums(totals) for totals in (text, links, story))
     result = Story(0, reasons, text, links, story)
     if count == 0:
         return result
-    best = max(
-        range(count),
-        key=lambda e: (scores[e] * (1 - links[e] / text[e]) if text[e] else 0.0, e),
-    )
+    best = _best_candidate(tree, scores, text, links)
     result.root = best
     result.why.append(
         f"best candidate <{tree.tags[best]} {tree.names[best][:60]}>: "
@@ -77,6 +74,17 @@ def find_story(tree: Tree, protected: set[int]) -> Story:
     )
     _climb(tree, result)
     return result
+
+
+def _best_candidate(tree: Tree, scores: dict[int, float], text: SubtreeSums, links: SubtreeSums) -> int:
+    """The element with the highest score less its share of link text (the later of equals);
+    the last element when none scores above zero, as every other element then ties at zero."""
+    last = len(tree.tags) - 1
+    value, best = max(
+        ((score * (1 - links[e] / text[e]), e) for e, score in scores.items() if text[e]),
+        default=(0.0, last),
+    )
+    return best if value > 0 else last
 
 
 def paragraph_chars(segment: Segment) -> int:
@@ -111,31 +119,29 @@ def _navigation_marks(tree: Tree, protected: set[int]) -> list[str]:
     """Element -> why it is navigation, by its own tag or names or its parent's. A block named
     like a widget that holds most of the page's paragraph text is the page's content (CMSs
     call every block a widget), and so is everything around the headline."""
-    count = len(tree.tags)
-    paragraphs = [0] * count
+    paragraphs = [0] * len(tree.tags)
     for segment in tree.segments:
         paragraphs[segment.element] += paragraph_chars(segment)
-    tree.sum_up(paragraphs)
-    total = paragraphs[0] if count else 0
-    reasons = [
-        "" if paragraphs[element] > MOST_OF_THE_PAGE * total else _navigation(tree, element, protected)
-        for element in range(count)
-    ]
-    for element in range(count):  # parents come first: navigation is inherited
-        parent = tree.parents[element]
-        if parent >= 0 and reasons[parent] and not reasons[element]:
+    paragraphs = tree.subtree_sums(paragraphs)
+    most = MOST_OF_THE_PAGE * paragraphs[0] if tree.tags else 0
+    reasons = [""] * len(tree.tags)
+    # Parents come first: an element without a reason of its own inherits its parent's.
+    for element, (tag, names, parent) in enumerate(zip(tree.tags, tree.names, tree.parents)):
+        if names or tag in NAVIGATION_TAGS:
+            reason = _navigation(tag, names)
+            if reason and element not in protected and paragraphs[element] <= most:
+                reasons[element] = reason
+                continue
+        if parent >= 0:
             reasons[element] = reasons[parent]
     return reasons
 
 
-def _navigation(tree: Tree, element: int, protected: set[int]) -> str:
-    """Why the element is navigation by its own tag or names ("" when it is not)."""
-    if element in protected:
-        return ""
-    tag, names = tree.tags[element], tree.names[element]
+def _navigation(tag: str, names: str) -> str:
+    """Why an element is navigation by its own tag or names ("" when it is not)."""
     if tag in NAVIGATION_TAGS:
         return f"<{tag}>"
-    if tag in ("html", "body", "article", "main") or tag in HEADINGS or not names:
+    if tag in ("html", "body", "article", "main") or tag in HEADINGS:
         return ""
     return widget_reason(names)
 

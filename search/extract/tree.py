@@ -9,9 +9,11 @@ A segment is a run of text inside one block element (<p>, <div>, <td>, <li>...) 
 block boundary or <br>: "A <p>B</p> C" is three segments, A and C in the outer block.
 """
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 # Elements that start a new line of text where they open and close; the rest are inline.
 # fmt: off
@@ -22,10 +24,10 @@ BLOCK_TAGS = frozenset({
     "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 })
 # Elements whose content is never text a reader sees on the page.
-HIDDEN_TAGS = [
+HIDDEN_TAGS = frozenset({
     "script", "style", "noscript", "template", "svg", "iframe", "button", "input", "select",
     "textarea", "object", "embed", "canvas", "head", "title", "option", "math",
-]
+})
 # fmt: on
 NAMING_ATTRIBUTES = ("class", "id", "role", "itemprop")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -34,6 +36,7 @@ HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 @dataclass(eq=False)
 class Segment:
     element: int  # the block element that holds it
+    start: int = 0  # how many elements had opened before its first text
     parts: list[str] = field(default_factory=list)
     owners: list[int] = field(default_factory=list)  # the innermost element of each part
     link_chars: int = 0  # characters inside <a href>
@@ -50,24 +53,22 @@ class Tree:
     times: dict[int, str] = field(default_factory=dict)  # each <time> -> its datetime attribute
     ends: list[int] = field(default_factory=list)  # element -> its last descendant
 
-    def sum_up(self, values: list) -> list:
-        """Each element's value plus those of everything under it (in place; children come
-        after their parents, so one pass from the last element up adds each to its parent)."""
-        for element in range(len(values) - 1, 0, -1):
-            parent = self.parents[element]
-            if parent >= 0:
-                values[parent] += values[element]
-        return values
+    def __post_init__(self):
+        self._starts = [segment.start for segment in self.segments]
+
+    def subtree_sums(self, values: list[int]) -> "SubtreeSums":
+        """Each element's value plus those of everything under it."""
+        return SubtreeSums(values, self.ends)
 
     def lines_of(self, element: int) -> list[str]:
         """The texts of the segments under an element, in page order."""
         end = self.ends[element]
-        return [s.text for s in self.segments if element <= s.element <= end]
+        return [s.text for s in self._segments_around(element) if element <= s.element <= end]
 
     def text_of(self, element: int) -> str:
         """The visible text under an element (inline ones too: a <span> in a paragraph)."""
         end, parts = self.ends[element], []
-        for segment in self.segments:
+        for segment in self._segments_around(element):
             if element <= segment.element <= end:
                 parts.append(segment.text)
             elif segment.element < element:  # an inline element's text is in its block's segment
@@ -75,6 +76,14 @@ class Tree:
                     part for owner, part in zip(segment.owners, segment.parts) if element <= owner <= end
                 )
         return " ".join(" ".join(parts).split())
+
+    def _segments_around(self, element: int) -> list[Segment]:
+        """The segments that may hold text of the element: a segment's texts follow one
+        another in page order, as the element's do, so they are those begun while it was
+        open, and the one it opened in (a <span>'s text is in its paragraph's segment)."""
+        first = max(bisect_right(self._starts, element) - 1, 0)
+        last = bisect_right(self._starts, self.ends[element] + 1)
+        return self.segments[first:last]
 
     def ancestors(self, element: int):
         """The element's ancestors, nearest first."""
@@ -87,10 +96,17 @@ class Tree:
         return container <= element <= self.ends[container]
 
 
-def _names(attributes: dict) -> str:
-    """The words a site names a block with: its class, id, role and itemprop, lower case."""
-    found = [attributes.get(key) for key in NAMING_ATTRIBUTES]
-    return " ".join(name for name in found if name).lower()
+class SubtreeSums:
+    """Element -> its value plus those of everything under it, read on demand: an element and
+    its descendants are a run of numbers, so each sum is a difference of running totals (a page's
+    few hundred elements are never all asked for)."""
+
+    def __init__(self, values: list[int], ends: list[int]):
+        self._totals = list(accumulate(values, initial=0))
+        self._ends = ends
+
+    def __getitem__(self, element: int) -> int:
+        return self._totals[self._ends[element] + 1] - self._totals[element]
 
 
 def parse(html: str) -> LexborHTMLParser:
@@ -99,65 +115,88 @@ def parse(html: str) -> LexborHTMLParser:
 
 def read_tree(document: LexborHTMLParser) -> Tree:
     """One walk over the page's body: its elements and its text segments, in page order.
-    The elements that never hold visible text (scripts, styles, forms' controls) are taken
-    out of the document first."""
-    document.strip_tags(HIDDEN_TAGS)
-    tags, names, parents, depth_of, in_link, block_of = [], [], [], [], [], []
-    segments: list[Segment] = []
-    number_of: dict[int, int] = {}
-    current: Segment | None = None
-    deepest = 0
+    The elements that never hold visible text (scripts, styles, forms' controls) are passed
+    over with all they hold."""
     root = document.body or document.root
     if root is None:
         return Tree([], [], [], 0, [])
+    tags, names, parents, ends, in_link, block_of = [], [], [], [], [], []
     times: dict[int, str] = {}
-    for node in root.traverse(include_text=True):
+    text = _Text()
+    deepest = 0
+    # The walk follows first children and next siblings (cheaper than selectolax's traverse
+    # and a parent lookup per node); `opened` holds each open element and its parent's number.
+    opened: list[tuple[LexborNode, int]] = []
+    node, parent = root, -1
+    while True:
         tag = node.tag
         if tag == "-text":
-            parent = number_of.get(node.parent.mem_id)
-            if parent is None:
+            content = node.text_content
+            if content and content.isspace():  # most text nodes: the page's indentation
+                text.spaced = True
+            elif content:
+                text.add(content, parent, block_of[parent], in_link[parent], len(tags))
+        elif tag[0] != "-" and tag not in HIDDEN_TAGS:  # not "-comment", "-doctype"
+            number = len(tags)
+            attributes = node.attributes
+            tags.append(tag)
+            names.append(
+                " ".join(filter(None, map(attributes.get, NAMING_ATTRIBUTES))).lower() if attributes else ""
+            )
+            parents.append(parent)
+            ends.append(number)
+            if len(opened) > deepest:
+                deepest = len(opened)
+            if tag == "time":
+                times[number] = attributes.get("datetime") or ""
+            if parent < 0 or tag in BLOCK_TAGS:
+                block_of.append(number)
+                text.current = None
+            else:
+                block_of.append(block_of[parent])
+                if tag == "br":
+                    text.current = None
+            in_link.append((tag == "a" and "href" in attributes) or (parent >= 0 and in_link[parent]))
+            if (child := node.first_child) is not None:
+                opened.append((node, parent))
+                node, parent = child, number
                 continue
-            text = node.text_content
-            if not text:
-                continue
-            block = block_of[parent]
-            if current is None or current.element != block:
-                if text.isspace():
-                    continue
-                current = Segment(block)
-                segments.append(current)
-            current.parts.append(text)
-            current.owners.append(parent)
-            if in_link[parent]:
-                current.link_chars += len(text.strip())
-            continue
-        if tag.startswith("-"):  # comments and the like
-            continue
-        parent_node = node.parent
-        parent = number_of.get(parent_node.mem_id, -1) if parent_node is not None else -1
-        number = len(tags)
-        number_of[node.mem_id] = number
-        attributes = node.attributes
-        tags.append(tag)
-        names.append(_names(attributes) if attributes else "")
-        parents.append(parent)
-        if tag == "time":
-            times[number] = attributes.get("datetime") or ""
-        depth = depth_of[parent] + 1 if parent >= 0 else 0
-        depth_of.append(depth)
-        deepest = max(deepest, depth)
-        in_link.append((tag == "a" and "href" in attributes) or (parent >= 0 and in_link[parent]))
-        if tag in BLOCK_TAGS or tag == "br" or parent < 0:
-            current = None
-        block_of.append(number if tag in BLOCK_TAGS or parent < 0 else block_of[parent])
-    kept = []
-    for segment in segments:
-        segment.text = " ".join("".join(segment.parts).split())
-        if segment.text:
-            kept.append(segment)
-    ends = list(range(len(tags)))
-    for element in range(len(tags) - 1, 0, -1):  # children come after their parents
-        parent = parents[element]
-        if parent >= 0 and ends[element] > ends[parent]:
-            ends[parent] = ends[element]
-    return Tree(tags, names, parents, deepest, kept, times, ends)
+        node = node.next if opened else None
+        while node is None and opened:
+            ends[parent] = len(tags) - 1  # `parent` is the element just walked through
+            closed, parent = opened.pop()
+            node = closed.next if opened else None  # the root's siblings are not the page's
+        if node is None:
+            break
+    return Tree(tags, names, parents, deepest, text.segments(), times, ends)
+
+
+class _Text:
+    """The page's text nodes, in page order -> segments."""
+
+    def __init__(self):
+        self.runs: list[Segment] = []
+        self.current: Segment | None = None  # None after a block boundary or a <br>
+        # Whitespace-only text only breaks words: it is noted, and a space put before the
+        # next text of the same segment.
+        self.spaced = False
+
+    def add(self, text: str, owner: int, block: int, in_link: bool, elements: int) -> None:
+        """Add a text node that is not whitespace only; `elements`: how many elements opened
+        before it."""
+        current = self.current
+        if current is None or current.element != block:
+            current = self.current = Segment(block, elements)
+            self.runs.append(current)
+        elif self.spaced:
+            text = " " + text
+        self.spaced = False
+        current.parts.append(text)
+        current.owners.append(owner)
+        if in_link:
+            current.link_chars += len(text.strip())
+
+    def segments(self) -> list[Segment]:
+        for segment in self.runs:
+            segment.text = " ".join("".join(segment.parts).split())
+        return self.runs
