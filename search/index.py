@@ -45,12 +45,13 @@ from search.pipeline import Extraction, resolved
 from search.sites import SiteNames
 from search.sources.folders import find_files
 from search.spelling import PairCounts
+from search.stories import Stories
 
 LOGGER = logging.getLogger(__name__)
 
 DEFAULT_CORPUS = "seeds"
 # Bumped when what is indexed changes: an index of another version is rebuilt, not updated.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 class NothingIndexed(Exception):
@@ -78,6 +79,7 @@ class BuildReport:
     removed: int = 0
     unchanged: int = 0
     copies: int = 0  # pages whose URL is a document indexed already (an AMP or print copy)
+    story_copies: int = 0  # articles added as copies in a story (near-identical to one indexed)
     passed: Counter = field(default_factory=Counter)  # crawl records that are no page, by why
 
 
@@ -169,6 +171,7 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> Bu
         pair_counts.save(generation)
         intake.manifest.save(generation)
         intake.sites.save(generation)
+        intake.stories.save(generation)
         report.seconds = time.perf_counter() - started
         _write_meta(generation, paths, report)
         make_current(index_dir, generation)
@@ -199,6 +202,7 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
     try:
         with Extraction(files) as extraction:
             intake = Intake(writer, manifest, SiteNames.load(generation), report, extraction, on_file, say)
+            intake.stories = Stories.load(generation)
             to_read = intake.skip_unchanged_files()
             for item in extraction.extract(template, module.prepare, *to_read, known=intake.known):
                 intake.take(item)
@@ -222,6 +226,7 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
         writer.commit()
         PairCounts.add_to(generation, intake.pairs)
         intake.sites.save(generation)
+        intake.stories.save(generation)
         fsync_tree(generation)  # Whoosh does not fsync its commits
     else:
         writer.cancel()

@@ -13,6 +13,7 @@ from search.manifest import Entry, Manifest
 from search.pipeline import Extracted, Unchanged, resolved, stamp
 from search.sites import SiteNames
 from search.sources import FileDone, Passed
+from search.stories import Stories
 
 LOGGER = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ class Intake:
         self, writer, manifest: Manifest, sites: SiteNames, report, extraction, on_file, say, fresh=False
     ):
         self.writer, self.manifest, self.sites, self.report = writer, manifest, sites, report
+        self.stories = Stories()  # an update sets the index's own
         self.extraction, self.on_file, self.say = extraction, on_file, say
         self.fresh = fresh  # a new index: nothing to delete first
         self.seen: set[str] = set()  # the sources found this run
@@ -99,7 +101,9 @@ class Intake:
             return
         if not self.fresh:
             self.writer.delete(item.doc_id)  # also what a crashed run may have left
-        self.writer.add(item.prepared)
+        story, copy = self.stories.assign(item.doc_id, item.signature)
+        self.report.story_copies += copy
+        self.writer.add(item.prepared, story, copy)
         self.sites.add(*item.site)
         self.pairs.append(item.pairs)
         if known and not known.copy:

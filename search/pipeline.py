@@ -41,6 +41,7 @@ from search.processes import die_with_parent
 from search.sources import FileDone, Passed, is_crawl, read_crawl
 from search.sources.folders import find_files
 from search.spelling import MAX_ARTICLES
+from search.stories import signature
 
 LOGGER = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class Extracted:
     article: Article | None  # None when `prepared` stands for it (less to send between processes)
     doc_id: str = ""  # the document it is: from its URL where it has one, else its path
     site: tuple[str | None, str | None] = (None, None)  # its domain, and the name it gives itself
+    signature: object = None  # stories.signature of its body: what finds its copies
     prepared: object = None  # the engine's document, made by its `prepare`
     pairs: list[str] = field(default_factory=list)  # accented pairs, for sampled articles
 
@@ -317,6 +319,7 @@ def _extract_document(page: RawDocument, count_pairs: bool, file_stamp: str = ""
     identity = url_id(article.url) if article.url else doc_id(page.path)
     extracted = Extracted(page.path, page.content_hash, file_stamp, article, identity)
     extracted.site = (article.site, article.site_name)
+    extracted.signature = signature(article.text)
     if count_pairs:
         extracted.pairs = exact_pairs(article.indexed_text)
     if prepare is not None:

@@ -32,6 +32,15 @@ STORIES = [
     ),
 ]
 SITE_NAMES = {"tinmoi.vn": "Tin Mới", "baomau.com.vn": "Báo Màu"}
+# A second paragraph of each story, its own (stories sharing paragraphs would be copies).
+MORE = {
+    STORIES[0][1]: "Sở Giao thông vận tải cho biết mười hai xe đầu tiên chạy bằng pin sạc tại bến Long "
+    "Biên, mỗi lần sạc đi được hai trăm cây số, và sẽ có thêm hai mươi xe trước Tết.",
+    STORIES[1][1]: "Các doanh nghiệp xuất khẩu lo thiếu hàng cho hợp đồng giao tháng ba, trong khi nông "
+    "dân giữ hàng chờ giá, kho của các đại lý thu mua gần như trống.",
+    STORIES[2][1]: "Ban tổ chức dựng thêm mười tiểu cảnh bằng cẩm tú cầu và hồng leo, mở cửa miễn phí "
+    "buổi tối, và cấm xe máy vào khu vực quảng trường Lâm Viên từ chiều thứ sáu.",
+}
 
 
 def page(url: str, title: str, lead: str, canonical: str | None = None, site_name: str | None = None) -> str:
@@ -48,10 +57,7 @@ def page(url: str, title: str, lead: str, canonical: str | None = None, site_nam
 <article>
 <h1>{title}</h1>
 <p>{lead}</p>
-<p>Theo cơ quan chức năng, kế hoạch được chuẩn bị từ đầu năm và sẽ được đánh giá lại sau ba tháng
-thực hiện, với ý kiến của người dân và doanh nghiệp.</p>
-<p>Người dân có thể theo dõi thông tin trên trang điện tử của thành phố và các kênh chính thức,
-cũng như gửi góp ý qua đường dây nóng.</p>
+<p>{MORE.get(title, "")}</p>
 </article>
 <div class="related"><h3>Tin bài liên quan</h3><ul>
 <li><a href="https://{host}/a.html">Khinh khí cầu bay trên bầu trời thành phố</a></li>

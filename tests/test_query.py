@@ -2,9 +2,9 @@
 
 import pytest
 
-from search import query
 from search.limits import MAX_PREFIXES, MAX_QUERY_TERMS
-from search.query import TooDeep, parse, search
+from search.query import TooDeep, search
+from search.query.parse import parse
 
 pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine
 
@@ -151,7 +151,7 @@ def test_totals_are_exact_up_to_a_bound_then_a_lower_bound(searcher, monkeypatch
     full = search(searcher, "việt nam", limit=1)
     assert full.total_exact and full.total > 3
     assert {search(searcher, "việt nam", limit=1, page=n).total for n in (1, 2, full.total)} == {full.total}
-    monkeypatch.setattr(query, "EXACT_TOTAL_UP_TO", 3)
+    monkeypatch.setattr("search.query.answer.EXACT_TOTAL_UP_TO", 3)
     for page in (1, 2, 3):
         capped = search(searcher, "việt nam", limit=1, page=page)
         assert (capped.total, capped.total_exact, capped.to_json()["total_relation"]) == (3, False, "gte")
@@ -196,7 +196,7 @@ def test_a_prefix_stands_for_its_most_common_words(searcher, monkeypatch, engine
 
 
 def test_out_of_time_gives_what_was_found_marked_partial(searcher, monkeypatch, engine):
-    monkeypatch.setattr(query, "QUERY_SECONDS", -1.0)  # out of time before it starts
+    monkeypatch.setattr("search.query.answer.QUERY_SECONDS", -1.0)  # out of time before it starts
     monkeypatch.setattr("search.engines.whoosh_searcher.MIN_COLLECT_SECONDS", 0.0)
     page = search(searcher, "việt nam hợp tác")
     if engine == "whoosh":  # tantivy answers before any deadline can pass, and is not cut
@@ -281,7 +281,7 @@ def test_relevance_set_meets_its_targets(searcher, pairs):
 
 
 def test_adjacency_pairs_follow_the_typed_order_only():
-    from search.query import _pair_terms
+    from search.query.plan import _pair_terms
 
     def pairs(text):
         return ["_".join(terms.words) for terms in _pair_terms(parse(text))]

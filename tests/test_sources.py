@@ -94,6 +94,24 @@ def test_bad_records_are_named_by_offset_and_the_rest_is_read(tmp_path):
     assert all("the rest of the file is read" in item.reason for item in skipped)
 
 
+def test_a_record_of_binary_bytes_is_named_by_offset(tmp_path):
+    stories = story_pages()
+    warc = tmp_path / "odd.warc.gz"
+    write_warc(warc, [html(*stories[0])])
+    offset = warc.stat().st_size
+    write_warc(warc, [html("https://tinmoi.vn/hong", bytes(range(256)) * 8), html(*stories[1])])
+    items = list(read_crawl(str(warc), ""))
+    (skipped,) = [item for item in items if isinstance(item, Skipped)]
+    assert skipped.path == f"{warc}#{offset}" and "binary" in skipped.reason
+    assert [item.url for item in items if hasattr(item, "url")] == [STORIES[0][0], STORIES[1][0]]
+
+
+def test_a_broken_json_array_is_reported(tmp_path):
+    (tmp_path / "items.json").write_text('[{"url": "https://tinmoi.vn/a", "title": "Hỏng', encoding="utf-8")
+    items = list(read_crawl(str(tmp_path / "items.json"), ""))
+    assert isinstance(items[0], Skipped) and items[0].reason.startswith("not valid JSON")
+
+
 def test_a_truncated_last_record_is_reported_and_the_cli_exits_3(tmp_path, runner):
     warc = crawl_of_three(tmp_path / "crawl.warc.gz")
     warc.write_bytes(warc.read_bytes()[:-200])

@@ -5,7 +5,7 @@ import pytest
 
 from search.live import open_index
 from search.query import search
-from search.synonyms import Form, PhraseBook, equivalents, read_groups
+from search.query.synonyms import Form, PhraseBook, equivalents, read_groups
 from tests.paths import DATA
 
 pytestmark = pytest.mark.usefixtures("engine")
@@ -70,7 +70,11 @@ def test_an_abbreviation_is_no_typo_and_a_full_form_is_no_pair_of_words(searcher
 def test_question_words_help_but_are_not_required(searcher):
     assert names(search(searcher, "Đà Lạt có gì")) == ["hoa-da-quy.txt"]
     assert names(search(searcher, "giá cà phê tăng vì sao"))[0] == "ca-phe-robusta.txt"
-    assert search(searcher, "tại sao đường ngập triều cường").notices == []
+    flooded = search(searcher, "tại sao đường ngập triều cường")
+    assert names(flooded)[0] == "trieu-cuong.txt"
+    # The page writes "đường ở TPHCM ngập", never "đường ngập": that word may be left out (and
+    # named), the question words are not required in the first place.
+    assert all("tại sao" not in notice.words for notice in flooded.notices)
     # Question words alone are all the reader asked: they are searched as words.
     assert search(searcher, "vì sao là gì").total == 0
 
@@ -119,7 +123,7 @@ def test_the_judged_set_meets_its_targets(searcher):
 
     report = judge_relevance(DATA / "queries.tsv", searcher, None)
     kinds = report.by_kind()
-    assert len(kinds) == 6 and sum(len(k.ranked) for k in kinds.values()) >= 40
+    assert len(kinds) == 7 and sum(len(k.ranked) for k in kinds.values()) >= 45
     for kind, part in kinds.items():
         if part.ranked:
             assert part.mrr >= 0.97, (kind, [(j.query, j.rank) for j in part.ranked if j.rank != 1])
@@ -142,3 +146,16 @@ def test_the_built_in_list_drops_ambiguous_abbreviations():
     for ambiguous in (["ca"], ["hn"], ["bs"], ["ct"]):
         assert book.matches(ambiguous) == [], ambiguous
     assert book.matches(["ubnd"]) and book.matches(["tp", "hcm"]) and book.matches(["đbscl"])
+
+
+def test_a_words_syllables_apart_never_answer_for_it(searcher):
+    """However few articles hold a word, its syllables apart do not stand in for it: a page with
+    "nội địa", "Hà Giang" and "nói" holds no "Hà Nội", one with "dân tộc", "tóc" and "cao
+    đẳng" no "cao tốc"; syllables never side by side anywhere are a word no article holds."""
+    for typed in ("Hà Nội", "ha noi"):
+        assert "noi-dia-ha-giang.txt" not in names(search(searcher, typed))
+    assert names(search(searcher, "cao tốc")) == names(search(searcher, "cao toc")) == ["cao-toc.txt"]
+    assert names(search(searcher, "giá hoa tăng vì sao")) == ["gia-hoa-tang.txt"]
+    assert search(searcher, "nội trú").total == search(searcher, "tóc cao").total == 0
+    # English words are words of their own: apart they still match, side by side first.
+    assert names(search(searcher, "new york")) == ["new-york-pho.txt", "york-rail.txt"]

@@ -1,7 +1,7 @@
 """Requests -> responses: one Blueprint (search page, article page, JSON API, OpenSearch, favicon).
 
 Every value from a document or a query is escaped by the templates; the snippet and title HTML
-from search.snippets is escaped there, with only <mark> added. Bad parameters get 400
+from search.query.snippets is escaped there, with only <mark> added. Bad parameters get 400
 (web/arguments.py), unknown ids 404, and a missing index 503 with a page saying how to build
 one; never a 500. Every error has a machine-readable code beside its message (Problem):
 {"error": {"code", "status", "message"}} in the API, and on the page (http_error()).
@@ -32,7 +32,7 @@ from werkzeug.exceptions import HTTPException
 
 from search import limits, query
 from search.generations import CURRENT, DEFAULT_INDEX_DIR, IndexNotFound
-from search.snippets import highlight
+from search.query.snippets import highlight
 from web import arguments, facets, i18n, links
 from web.arguments import GENERIC_ERRORS, Problem
 from web.i18n import N_

@@ -1,6 +1,6 @@
 """Articles and plans -> an index and hits: one protocol over the libraries (engines).
 
-Input: prepared documents (from articles) and query plans (search/plan.py). Output: hits,
+Input: prepared documents (from articles) and query plans (search/query/plan.py). Output: hits,
 stored articles and term statistics. Nothing above this package imports whoosh or tantivy:
 the index folder records which engine built it, and `load(name)` gives that engine's module.
 
@@ -15,7 +15,7 @@ Each engine module provides:
     open_index(folder) -> Index              an index to search or update
 
     Index:   searcher() -> Searcher; writer() -> Writer; doc_count(); close()
-    Writer:  add(prepared); delete(doc_id); commit(); cancel()   (BlockingIOError if busy)
+    Writer:  add(prepared, story, copy); delete(doc_id); commit(); cancel()   (BlockingIOError if busy)
     Searcher (the protocol below)
 """
 
@@ -61,6 +61,7 @@ class StoredArticle:
     url: str | None = None
     byline: str | None = None
     content_hash: str = ""
+    story: str = ""  # the id of its story's first article (stories.py); its own id when it is that one
 
 
 @dataclass
@@ -113,5 +114,11 @@ class Searcher(Protocol):
 
     def indexed_hashes(self) -> dict[str, str]:
         """doc_id -> content hash of every document."""
+
+    def copy_count(self) -> int:
+        """Articles that are copies in a story (none: no story needs collapsing)."""
+
+    def copies(self, story: str, limit: int) -> list[StoredArticle]:
+        """The copies in a story (its articles but the first), at most `limit`."""
 
     def close(self) -> None: ...

@@ -21,7 +21,7 @@ from search.analysis import fold_term, pair_term, term_streams
 from search.engines import Results, StoredArticle, aware, month_of, ranked_facets
 from search.limits import MAX_PREFIX_EXPANSION, WRITER_MEMORY_MB
 from search.normalize import has_accents
-from search.plan import FACETS, TITLE_WEIGHT, Plan, Terms
+from search.query.plan import FACETS, TITLE_WEIGHT, Plan, Terms
 
 NAME = "tantivy"
 # The writer's memory for segments in the making, and its indexing threads: analysis happens
@@ -40,6 +40,8 @@ def _schema() -> tantivy.Schema:
     for name in ("text", "exact", "title", "title_exact"):
         builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="position")
     builder.add_text_field("pairs", tokenizer_name=TERMS_TOKENIZER, index_option="freq")
+    builder.add_text_field("story", tokenizer_name="raw", stored=True)  # stories.py
+    builder.add_unsigned_field("copy", indexed=True)  # 1: a copy in its story, 0: its first article
     builder.add_date_field("date", indexed=True, fast=True)
     builder.add_bytes_field("stored", stored=True)
     return builder.build()
@@ -100,8 +102,10 @@ class Writer:
             raise BlockingIOError(f"another process is writing the index ({error})") from None
         self._index = index
 
-    def add(self, prepared: dict) -> None:
-        self._writer.add_document(tantivy.Document(**prepared))
+    def add(self, prepared: dict, story: str, copy: bool) -> None:
+        document = tantivy.Document(**prepared, story=story)
+        document.add_unsigned("copy", int(copy))
+        self._writer.add_document(document)
 
     def delete(self, doc_id: str) -> None:
         self._writer.delete_documents_by_term("doc_id", doc_id)
@@ -186,6 +190,9 @@ class Searcher:
         field = {"folded": "text", "exact": "exact", "pairs": "pairs"}[form]
         return self._searcher.doc_freq(field, term)
 
+    def copy_count(self) -> int:
+        return self._searcher.doc_freq("copy", 1)
+
     def search(self, plan: Plan) -> Results:
         # tantivy counts every match at little cost; the total is capped all the same, so
         # both engines say "at least" past the same point.
@@ -212,9 +219,18 @@ class Searcher:
         return results
 
     def stored(self, address) -> StoredArticle:
-        data = json.loads(self._searcher.doc(address)["stored"][0])
+        document = self._searcher.doc(address)
+        data = json.loads(document["stored"][0])
         date = data.pop("date")
-        return StoredArticle(**data, date=datetime.fromisoformat(date) if date else None)
+        story = document.get_first("story") or ""
+        return StoredArticle(**data, date=datetime.fromisoformat(date) if date else None, story=story)
+
+    def copies(self, story: str, limit: int) -> list[StoredArticle]:
+        query = tantivy.Query.boolean_query(
+            [(_MUST, _term("story", story)), (_MUST, tantivy.Query.term_query(SCHEMA, "copy", 1))]
+        )
+        found = self._searcher.search(query, limit, count=False)
+        return sorted((self.stored(address) for _, address in found.hits), key=_newest_first)
 
     def article(self, doc_id: str) -> StoredArticle | None:
         for field in ("doc_id", "alias"):
@@ -241,26 +257,18 @@ def _any(queries: list[tantivy.Query]) -> tantivy.Query:
     return tantivy.Query.boolean_query([(_SHOULD, q) for q in queries])
 
 
-def _all(queries: list[tantivy.Query]) -> tantivy.Query:
-    if len(queries) == 1:
-        return queries[0]
-    return tantivy.Query.boolean_query([(_MUST, q) for q in queries])
-
-
 def _query(plan: Plan, searcher) -> tantivy.Query:
     leaf = functools.partial(_leaf, searcher)
     groups = [_any([leaf(t) for t in group]) for group in plan.must]
-    if plan.all_but_one and len(groups) > 1:
-        others = [groups[:i] + groups[i + 1 :] for i in range(len(groups))]
-        clauses = [(_MUST, _any([_all(rest) for rest in others]))]
-    else:
-        clauses = [(_MUST, g) for g in groups]
+    clauses = [(_MUST, g) for g in groups]
     if not groups:  # no words: every document (the newest first, or filtered)
         clauses = [(_MUST, tantivy.Query.all_query())]
     clauses += [(_SHOULD, leaf(t)) for t in plan.should]
     clauses += [(_NOT, leaf(t)) for t in plan.must_not]
     if plan.site:
         clauses.append((_MUST, tantivy.Query.const_score_query(_term("site", plan.site), 0.0)))
+    if plan.stories:
+        clauses.append((_NOT, tantivy.Query.term_query(SCHEMA, "copy", 1)))
     if plan.date_from or plan.date_to:
         dates = tantivy.Query.range_query(
             SCHEMA,
@@ -310,3 +318,7 @@ def _words(field: str, words: list[str]) -> tantivy.Query:
     if len(words) > 1:
         return tantivy.Query.phrase_query(SCHEMA, field, words)
     return _term(field, words[0])
+
+
+def _newest_first(article: StoredArticle) -> float:
+    return -article.date.timestamp() if article.date else 0.0

@@ -24,8 +24,8 @@ from search.engines import aware, month_of
 from search.engines.whoosh_query import utc
 from search.engines.whoosh_searcher import Searcher
 from search.limits import WRITER_MEMORY_MB
-from search.plan import CAPTION_WEIGHT, TITLE_WEIGHT
 from search.processes import die_with_parent
+from search.query.plan import CAPTION_WEIGHT, TITLE_WEIGHT
 
 NAME = "whoosh"
 # Memory each Whoosh indexing process may use for its pool before it spills to disk.
@@ -141,6 +141,8 @@ SCHEMA = Schema(
     month=ID(sortable=True),  # facet: engines.month_of(date)
     byline=STORED,
     url=STORED,
+    story=ID(stored=True),  # stories.py: the id of the story's first article
+    copy=ID,  # "1": a copy in its story (collapsed beneath the first article), "0": the first
 )
 
 
@@ -182,8 +184,8 @@ class Writer:
         self._index = index
         self._searcher = None
 
-    def add(self, prepared: dict) -> None:
-        self._writer.add_document(**prepared)
+    def add(self, prepared: dict, story: str, copy: bool) -> None:
+        self._writer.add_document(**prepared, story=story, copy="1" if copy else "0")
 
     def delete(self, doc_id: str) -> None:
         # Whoosh's delete_by_term opens a searcher per call (a second each on a large index).

@@ -1,6 +1,6 @@
 """A query plan -> a Whoosh query (the Whoosh engine's half that reads plans).
 
-Input: search/plan.py's Plan and the index reader (for term statistics). Output: whoosh.query
+Input: search/query/plan.py's Plan and the index reader (for term statistics). Output: whoosh.query
 objects: groups intersected rarest first, unions a deadline can stop, prefixes expanded to
 their most frequent words, filters as constant-score parts.
 """
@@ -16,7 +16,7 @@ from search.analysis import fold_term, pair_term
 from search.engines import aware
 from search.limits import MAX_PREFIX_EXPANSION
 from search.normalize import has_accents
-from search.plan import Plan, Terms
+from search.query.plan import Plan, Terms
 
 
 def plan_query(plan: Plan, reader, counting: bool = False) -> wq.Query:
@@ -25,13 +25,9 @@ def plan_query(plan: Plan, reader, counting: bool = False) -> wq.Query:
     def leaf(terms: Terms) -> wq.Query:
         return _term_query(reader, terms)
 
-    groups = [_or([leaf(t) for t in group]) for group in plan.must]
     # DefaultOr throughout: Whoosh's usual Or reads and scores every posting of every term
     # before the first hit, where the deadline cannot stop it.
-    if plan.all_but_one and len(groups) > 1:
-        main = wq.DefaultOr([_all(groups[:i] + groups[i + 1 :], reader) for i in range(len(groups))])
-    else:
-        main = _all(groups, reader)
+    main = _all([_or([leaf(t) for t in group]) for group in plan.must], reader)
     found = _filter(plan)
     if found is not None:
         main = wq.And([main, wq.ConstantScoreQuery(found, 0.0)])
@@ -158,6 +154,8 @@ def _filter(plan: Plan) -> wq.Query | None:
     parts = []
     if plan.site:
         parts.append(wq.Term("site", plan.site))
+    if plan.stories:
+        parts.append(wq.Term("copy", "0"))
     if plan.date_from or plan.date_to:
         parts.append(
             wq.DateRange("date", plan.date_from and utc(plan.date_from), plan.date_to and utc(plan.date_to))

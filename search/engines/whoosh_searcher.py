@@ -1,6 +1,6 @@
 """A Whoosh searcher: plans -> hits, exact totals, facets and stored articles.
 
-Input: an open Whoosh searcher and search/plan.py's Plans (turned into Whoosh queries by
+Input: an open Whoosh searcher and search/query/plan.py's Plans (turned into Whoosh queries by
 whoosh_query.py). Output: engine-neutral Results and StoredArticles (search/engines/__init__.py).
 """
 
@@ -10,11 +10,12 @@ from collections import Counter
 from datetime import timezone
 
 from whoosh.collectors import SortingCollector, TimeLimit, TopCollector, WrappingCollector
+from whoosh.query import And, Term
 
 from search.analysis import fold_term
 from search.engines import Results, StoredArticle, ranked_facets
 from search.engines.whoosh_query import plan_query
-from search.plan import FACETS, Plan
+from search.query.plan import FACETS, Plan
 
 # Some time to collect in, even when building the query used the budget up.
 MIN_COLLECT_SECONDS = 0.05
@@ -48,6 +49,9 @@ class Searcher:
 
     def doc_frequency(self, form: str, term: str) -> int:
         return self._searcher.doc_frequency("pairs" if form == "pairs" else "text", term)
+
+    def copy_count(self) -> int:
+        return self._searcher.doc_frequency("copy", "1")
 
     def search(self, plan: Plan) -> Results:
         reader = self._searcher.reader()
@@ -101,6 +105,12 @@ class Searcher:
         stored = self._searcher.document(doc_id=doc_id) or self._searcher.document(alias=doc_id)
         return _article(stored) if stored else None
 
+    def copies(self, story: str, limit: int) -> list[StoredArticle]:
+        query = And([Term("story", story), Term("copy", "1")])
+        return [
+            _article(hit.fields()) for hit in self._searcher.search(query, limit=limit, sortedby="newest")
+        ]
+
     def indexed_hashes(self) -> dict[str, str]:
         reader = self._searcher.reader()
         ids, hashes = reader.column_reader("doc_id"), reader.column_reader("content_hash")
@@ -119,6 +129,7 @@ def _article(stored: dict) -> StoredArticle:
         url=stored.get("url"),
         byline=stored.get("byline"),
         content_hash=stored.get("content_hash", ""),
+        story=stored.get("story", ""),
     )
 
 

@@ -24,7 +24,7 @@ from search.normalize import has_accents
 
 LOGGER = logging.getLogger(__name__)
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 ABBREVIATIONS = DATA / "abbreviations.txt"
 QUESTION_WORDS = DATA / "question-words.txt"
 # A group with more forms than this is cut: each form is one more term in every query that

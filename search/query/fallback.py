@@ -10,7 +10,15 @@ kept whole, never reduced to "minh". At least half the words stay.
 from collections.abc import Iterator
 
 from search.analysis import pair_term
-from search.segment import Word
+from search.engines import Results
+from search.query.parse import ParsedQuery
+from search.query.plan import left_out_bonus, make_plan
+from search.query.results import Notice
+from search.query.segment import Word
+
+# The fallback runs one search per word it leaves out: past this many words it would cost more
+# than it finds.
+MAX_FALLBACK_WORDS = 6
 
 
 def leave_out(words: list[Word], searcher) -> Iterator[tuple[list[Word], list[Word]]]:
@@ -38,3 +46,30 @@ def _articles(word: Word, searcher) -> int:
         else:
             total += min(searcher.doc_frequency("pairs", pair_term(a, b)) for a, b in zip(folded, folded[1:]))
     return total
+
+
+def may_fall_back(typed: list[Word]) -> bool:
+    """Two syllables ("ha noi", "doc nhieu") never fall back to one ("nói"): they may well be
+    one word the index does not hold; "did you mean", or nothing, is the honest answer."""
+    syllable_count = sum(len(word.clauses[0].syllables) for word in typed)
+    return 1 < len(typed) <= MAX_FALLBACK_WORDS and syllable_count > 2
+
+
+def fall_back(run, parsed: ParsedQuery, typed: list[Word], searcher) -> tuple[Results, list[Word]]:
+    """The first search (`run` of a plan), leaving out ever more of the least informative
+    words, that finds articles, and the words it left out (none: nothing found)."""
+    found = Results(0, [])
+    for kept, left_out in leave_out(typed, searcher):
+        plan = make_plan(parsed, kept, strict=True)
+        plan.should += left_out_bonus(left_out)
+        found = run(plan)
+        if found.total or found.partial:
+            return found, left_out
+    return found, []
+
+
+def left_out_notice(left_out: list[Word]) -> Notice:
+    """What the page says of the words the fallback left out."""
+    named = [word.text for word in left_out]
+    code = "all_but_one" if len(left_out) == 1 else "words_left_out"
+    return Notice(code, f"No article has all the words; left out: {', '.join(named)}", tuple(named))

@@ -1,5 +1,5 @@
 """A parsed query -> the query to plan: abbreviations and full forms as alternatives of one
-word, question words made optional (the rules: search/synonyms.py and search/data/).
+word, question words made optional (the rules: synonyms.py and search/data/).
 
 Both look at what the reader typed as plain words, phrase to phrase: "TP.HCM", "tp hcm",
 "TPHCM" and "thành phố Hồ Chí Minh" each become one word that any of the four forms matches,
@@ -10,15 +10,15 @@ look-ups per query: a new rule needs no rebuild.
 
 from dataclasses import replace
 
-from search.parse import Clause, ParsedQuery
-from search.synonyms import PhraseBook, equivalents, question_words
+from search.query.parse import Clause, ParsedQuery
+from search.query.synonyms import PhraseBook, equivalents, question_words
 
 
 def expand(parsed: ParsedQuery) -> ParsedQuery:
     """The query with each abbreviation (or full form) an OR of its forms, the form typed first,
     and its question words moved to `optional`; a query of question words alone keeps them.
 
-    >>> from search.parse import parse
+    >>> from search.query.parse import parse
     >>> [[" ".join(c.syllables) for c in unit] for unit in expand(parse("UBND Hà Nội")).units]
     [['ubnd', 'uy ban nhan dan'], ['hà'], ['nội']]
     >>> [" ".join(c.syllables) for c in expand(parse("Đà Lạt có gì")).optional]

@@ -10,6 +10,7 @@ import math
 
 from search.analysis import fold_term, pair_term
 from search.normalize import accent_variants, has_accents
+from search.query.parse import ParsedQuery
 from search.spelling import PairCounts
 
 # Candidates kept per syllable, most frequent first: enough for every real reading.
@@ -144,3 +145,21 @@ def _best_sequence(counter: _Counter, candidates: list[list[tuple[str, int]]]) -
             next_paths[word] = (score, path + [word])
         paths = next_paths
     return max(paths.values())[1]
+
+
+def did_you_mean(searcher, parsed: ParsedQuery, pairs: PairCounts | None) -> str | None:
+    """ "Did you mean" for queries of plain words and phrases (operators are left as typed),
+    when it would find other articles: a spelling that only adds the accents to what was
+    typed without any finds the same ones (folded matching), and is not offered."""
+    clauses = parsed.positive()
+    if parsed.negated or any(c.prefix or c.title_only for c in clauses):
+        return None
+    typed = [s for c in clauses for s in c.syllables]
+    suggestion = suggest(searcher, typed, pairs)
+    if (
+        suggestion
+        and not any(has_accents(s) for s in typed)
+        and ([fold_term(s) for s in suggestion.split()] == [fold_term(s) for s in typed])
+    ):
+        return None
+    return suggestion

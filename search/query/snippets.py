@@ -21,35 +21,19 @@ _WORD_CHARS = re.compile(r"\w")
 
 @dataclass(frozen=True)
 class Marks:
-    """What to mark: folded one-syllable words, `runs` (words of several syllables, marked
-    only where they stand in a row: "hợp tác", not "Họp" or the "tác" of "đối tác"), and
-    folded prefixes from `prefix*` queries; `pairs` are the query's adjacent syllables, which
-    make a window a better snippet when found together. `phrases` are marked only where they
-    stand in a row, in every article: an abbreviation's full form ("Ủy ban nhân dân" in an
-    article that writes "UBND" marks no "nhân dân")."""
+    """What to mark: folded one-syllable words anywhere, folded prefixes from `prefix*` queries
+    (whole words), and `runs`, words of several syllables marked only where they stand in a
+    row ("hợp tác", not "Họp" or the "tác" of "đối tác"; an abbreviation's full form "Ủy ban
+    nhân dân" in an article that writes "UBND" marks no "nhân dân"). `pairs` are the query's
+    adjacent syllables, which make a window a better snippet when found together."""
 
     words: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
     pairs: frozenset[tuple[str, str]] = frozenset()
     runs: tuple[tuple[str, ...], ...] = ()
-    phrases: tuple[tuple[str, ...], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.words or self.prefixes or self.runs or self.phrases)
-
-    def within(self, text: str) -> "Marks":
-        """These marks for one article: a word it never writes in a row is marked syllable by
-        syllable (the OR fallback finds such articles)."""
-        absent = [run for run in self.runs if not has_run(text, list(run))]
-        if not absent:
-            return self
-        return Marks(
-            self.words | {s for run in absent for s in run},
-            self.prefixes,
-            self.pairs,
-            tuple(run for run in self.runs if run not in absent),
-            self.phrases,
-        )
+        return bool(self.words or self.prefixes or self.runs)
 
 
 def highlight(text: str, marks: Marks) -> str:
@@ -108,13 +92,12 @@ def _matches(text: str, marks: Marks) -> list[tuple[int, int, str]]:
     """The words to mark: one-syllable words and prefixes anywhere, runs where they are whole."""
     if not marks:
         return []
-    whole = marks.runs + marks.phrases
-    found = find_words(text, marks.words | {s for run in whole for s in run}, marks.prefixes)
+    found = find_words(text, marks.words | {s for run in marks.runs for s in run}, marks.prefixes)
     keep = [
         term in marks.words or term.startswith(marks.prefixes) if marks.prefixes else term in marks.words
         for _, _, term in found
     ]
-    for run in whole:
+    for run in marks.runs:
         size = len(run)
         for at in range(len(found) - size + 1):
             window = found[at : at + size]

@@ -1,0 +1,183 @@
+"""User text + a searcher -> one Page of ranked Hits with snippets: the query's path, walked.
+
+parse, expand, plan, the engine, the fallback when nothing has every word, rerank, snippets
+(each step a module of this package: see its __init__). Also what to mark of a query in one
+article, for the article page.
+"""
+
+import logging
+import math
+import time
+from datetime import datetime, timedelta
+from datetime import time as dt_time
+
+from search.engines import Results, aware
+from search.limits import (
+    DEFAULT_PAGE_SIZE,
+    EXACT_TOTAL_UP_TO,
+    MAX_PAGE_SIZE,
+    MAX_PREFIXES,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_TERMS,
+    MAX_RESULT_WINDOW,
+    QUERY_SECONDS,
+)
+from search.query.expand import expand
+from search.query.fallback import fall_back, left_out_notice, may_fall_back
+from search.query.parse import parse
+from search.query.plan import Plan, make_plan
+from search.query.rerank import RERANK_DEPTH, rerank
+from search.query.results import Copy, Hit, Notice, Page, TooDeep
+from search.query.segment import Word, marks, words
+from search.query.snippets import Marks, highlight, snippet
+from search.query.suggest import did_you_mean
+from search.spelling import PairCounts
+
+LOGGER = logging.getLogger(__name__)
+
+SORTS = ("relevance", "date")
+MAX_COPIES = 50  # copies listed beneath a story's hit (the count says how many more)
+
+
+def search(
+    searcher,
+    text: str,
+    page: int = 1,
+    limit: int = DEFAULT_PAGE_SIZE,
+    sort: str = "relevance",
+    site: str | None = None,
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+    pairs: PairCounts | None = None,
+    facets: bool = False,
+    collapse: bool = True,
+) -> Page:
+    """Run a user's query on an engine's searcher; return one page of ranked hits with snippets.
+
+    `pairs`, the accented pair counts saved with the index, lets "did you mean" choose
+    between spellings (index.pair_counts gives them). `facets` also counts the matches by
+    site and by month. `collapse` shows a story once, its copies listed beneath its first
+    article, and counts stories (totals, facets); without it every article is a hit.
+    """
+    started = time.perf_counter()
+    deadline = time.monotonic() + QUERY_SECONDS
+    text = (text or "")[:MAX_QUERY_CHARS]
+    page, limit = _window(page, limit, sort)
+    typed_query = parse(text)
+    parsed = expand(typed_query)
+    result = Page(query=text, total=0, page=page, pages=0, took_ms=0.0, results=[])
+    if not parsed.units and text.strip():
+        result.notices.append(Notice("nothing_to_search", "Nothing to search for: type a word."))
+        result.took_ms = (time.perf_counter() - started) * 1000
+        return result
+    if not parsed.units:
+        sort = "date"  # no words: the newest articles (of a site, a month), as a news front page
+
+    def run(query_plan: Plan) -> Results:
+        query_plan.site = site
+        query_plan.date_from, query_plan.date_to = _day_range(date_from, date_to)
+        query_plan.sort = sort
+        # Enough hits for this page, and for the whole-run re-ranking of the first ones.
+        query_plan.limit = page * limit + (RERANK_DEPTH if sort == "relevance" else 0)
+        query_plan.count_up_to, query_plan.deadline = EXACT_TOTAL_UP_TO, deadline
+        query_plan.facets = facets
+        query_plan.stories = stories
+        return searcher.search(query_plan)
+
+    stories = collapse and searcher.copy_count() > 0  # (no copies: no filter to pay for)
+
+    typed = words(parsed, searcher)
+    found = run(make_plan(parsed, typed))
+    left_out: list[Word] = []
+    if not found.total and not found.partial and may_fall_back(typed):
+        found, left_out = fall_back(run, parsed, typed, searcher)
+        if left_out:
+            result.notices.append(left_out_notice(left_out))
+    if parsed.dropped:
+        result.notices.insert(0, _dropped_notice(parsed.dropped))
+    result.suggestion = None if found.partial else did_you_mean(searcher, typed_query, pairs)
+    result.total, result.total_exact, result.partial = found.total, found.exact, found.partial
+    result.facets = found.facets
+    result.pages = min(math.ceil(result.total / limit), MAX_RESULT_WINDOW // limit)
+    ranked = [(score, handle, None) for score, handle in found.hits]
+    if sort == "relevance" and not found.partial:
+        ranked = rerank(searcher, parsed, ranked)
+    to_mark = marks(parsed, typed)
+    for score, handle, stored in ranked[(page - 1) * limit : page * limit]:
+        stored = stored or searcher.stored(handle)
+        copies = searcher.copies(stored.story, MAX_COPIES) if stories else []
+        if copies:  # the story is shown as its earliest article; the others are its copies
+            copies.append(stored)
+            copies.sort(key=_earliest_first)
+            stored = copies.pop(0)
+        hit = _hit(score, stored, to_mark, typed if left_out else [])
+        hit.copies = [_copy(article) for article in copies]
+        result.results.append(hit)
+    result.took_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def _window(page: int, limit: int, sort: str) -> tuple[int, int]:
+    """The page and page size asked for, within bounds; TooDeep past the result window."""
+    page = max(1, int(page))
+    limit = min(max(1, int(limit)), MAX_PAGE_SIZE)
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {SORTS}, not {sort!r}")
+    if page * limit > MAX_RESULT_WINDOW:
+        raise TooDeep(
+            f"results past the {MAX_RESULT_WINDOW:,}th are not shown (page {MAX_RESULT_WINDOW // limit} "
+            f"is the last at {limit} per page): narrow the search with more words or a filter"
+        )
+    return page, limit
+
+
+def _dropped_notice(dropped: list[str]) -> Notice:
+    return Notice(
+        "words_dropped",
+        f"Only the first {MAX_QUERY_TERMS} words (and {MAX_PREFIXES} prefixes*) are searched; "
+        f"left out: {' '.join(dropped)[:80]}",
+        tuple(dropped),
+    )
+
+
+def _earliest_first(stored) -> tuple:
+    return (stored.date is None, stored.date and stored.date.timestamp(), stored.doc_id)
+
+
+def _copy(stored) -> Copy:
+    return Copy(id=stored.doc_id, title=stored.title, site=stored.site, date=stored.date, url=stored.url)
+
+
+def _hit(score: float, stored, to_mark: Marks, typed: list[Word]) -> Hit:
+    """One result; `typed` (after the fallback) are the words to say it lacks."""
+    article_text = f"{stored.title}\n{stored.body}"
+    return Hit(
+        id=stored.doc_id,
+        path=stored.path,
+        title=stored.title,
+        title_html=highlight(stored.title, to_mark),
+        snippet=snippet(stored.body, to_mark),
+        score=score,
+        date=stored.date,
+        site=stored.site,
+        url=stored.url,
+        missing=[word.text for word in typed if not word.found_in(article_text)],
+    )
+
+
+def _day_range(date_from: datetime | None, date_to: datetime | None) -> tuple:
+    """Dates as a reader means them: Vietnam time, and `to` a bare day includes that day."""
+    if date_from is not None:
+        date_from = aware(date_from)
+    if date_to is not None:
+        if date_to.time() == dt_time(0) and date_to.tzinfo is None:
+            date_to = date_to + timedelta(days=1, microseconds=-1)
+        date_to = aware(date_to)
+    return date_from, date_to
+
+
+def article_marks(searcher, text: str, article_text: str) -> Marks:
+    """What to highlight of a query in one article (the article page). A word is marked only
+    where it stands whole, so the marks do not depend on `article_text`."""
+    parsed = expand(parse((text or "")[:MAX_QUERY_CHARS]))
+    return marks(parsed, words(parsed, searcher))

@@ -1,0 +1,154 @@
+"""Articles' bodies -> stories: near-identical articles (a syndicated copy with a new lead and
+tail, a rewrite with a few words changed, one page under two URLs) grouped into one cluster.
+
+Each body becomes its 3-syllable shingles, one in four of them kept by hash (every copy keeps
+the same ones, so the sample estimates the same overlap), and a MinHash signature of them
+(datasketch). Signatures are cut into bands; articles that share a band are candidates, and a
+candidate is the same story when the signatures agree on at least STORY_SIMILARITY of their
+positions (the estimated Jaccard overlap of the shingles). The first article of a story names
+it; the others are its copies.
+
+The band table is two sorted numpy arrays (band key -> row) plus a dict of recent keys merged
+in now and then: about 500 bytes per article with its signature, where a dict per band would take
+five times that.
+It is saved with the index (stories.npz), so an update adds to the stories a build found.
+"""
+
+import re
+import zlib
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from datasketch import MinHash
+
+SHINGLE = 3  # syllables per shingle
+SAMPLE = 4  # one shingle in SAMPLE is kept (by hash)
+PERMUTATIONS = 64
+# 32 bands of 2 rows: a pair overlapping 0.35 shares a band 98% of the time; two unrelated
+# articles (overlap 0.0 to 0.1) may too, and are told apart by the whole signatures.
+BANDS, ROWS = 32, 2
+STORY_SIMILARITY = 0.4
+MIN_SHINGLES = 8  # fewer: too short to tell a copy from a coincidence
+MAX_CANDIDATES = 16  # rows compared per article, those sharing the most bands first
+BUCKET = 64  # rows of one band looked at (the latest)
+MERGE_AT = 50_000  # recent keys held in a dict before they join the sorted arrays
+STORIES = "stories.npz"
+
+_SYLLABLE = re.compile(r"\w+")
+_HASHES: dict[str, int] = {}
+MAX_REMEMBERED = 200_000
+_MULTIPLIERS = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D], dtype=np.uint64)
+_PERMUTATIONS = MinHash(num_perm=PERMUTATIONS, seed=1).permutations
+
+
+def signature(text: str) -> np.ndarray | None:
+    """The MinHash signature of a body (uint32, PERMUTATIONS of them), or None when it is too
+    short to be told apart from another by its wording."""
+    words = _SYLLABLE.findall(text.lower())
+    syllables = np.array([_HASHES.get(word) or _hash(word) for word in words], dtype=np.uint64)
+    if len(syllables) < SHINGLE:
+        return None
+    shingles = sum(syllables[i : len(syllables) - SHINGLE + 1 + i] * _MULTIPLIERS[i] for i in range(SHINGLE))
+    shingles = (shingles ^ (shingles >> np.uint64(29))) & np.uint64(0xFFFFFFFF)
+    shingles = np.unique(shingles[shingles % SAMPLE == 0])
+    if len(shingles) < MIN_SHINGLES:
+        return None
+    minhash = MinHash(num_perm=PERMUTATIONS, hashfunc=int, permutations=_PERMUTATIONS, scheme="affine32")
+    minhash.update_batch(shingles.tolist())
+    return minhash.hashvalues.astype(np.uint32)
+
+
+def _hash(word: str) -> int:
+    """A syllable's 32-bit hash (never 0), remembered: a language has some thousands of them."""
+    if len(_HASHES) >= MAX_REMEMBERED:
+        _HASHES.clear()
+    value = _HASHES[word] = zlib.crc32(word.encode()) or 1
+    return value
+
+
+def band_keys(sign: np.ndarray) -> np.ndarray:
+    """One 32-bit key per band: the band's number and its ROWS values, hashed (keys that
+    collide only bring a candidate more, which its signature then turns away)."""
+    rows = sign.reshape(BANDS, ROWS).astype(np.uint64)
+    keys = np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    for column in range(ROWS):
+        keys = (keys ^ rows[:, column]) * np.uint64(0xBF58476D1CE4E5B9)
+        keys ^= keys >> np.uint64(31)
+    return (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+
+
+class Stories:
+    """The stories of an index: each article's row, its signature and its story's id."""
+
+    def __init__(self, signatures=None, stories=None, keys=None, rows=None):
+        self.stories: list[str] = list(stories) if stories is not None else []
+        self.signatures = np.zeros((max(1024, 2 * len(self.stories)), PERMUTATIONS), dtype=np.uint32)
+        if signatures is not None:
+            self.signatures[: len(signatures)] = signatures
+        self.keys = keys if keys is not None else np.zeros(0, dtype=np.uint32)  # sorted
+        self.rows = rows if rows is not None else np.zeros(0, dtype=np.int32)
+        self.recent: dict[int, list[int]] = {}
+
+    @classmethod
+    def load(cls, generation: Path) -> "Stories":
+        try:
+            with np.load(generation / STORIES) as saved:
+                return cls(saved["signatures"], saved["stories"].tolist(), saved["keys"], saved["rows"])
+        except (OSError, KeyError, ValueError):
+            return cls()
+
+    def save(self, generation: Path) -> None:
+        self._merge()
+        signatures = self.signatures[: len(self.stories)]
+        with open(generation / STORIES, "wb") as file:
+            np.savez(
+                file, signatures=signatures, stories=np.array(self.stories), keys=self.keys, rows=self.rows
+            )
+
+    def assign(self, doc_id: str, sign: np.ndarray | None) -> tuple[str, bool]:
+        """The story of an article (its id), and whether the article is a copy in it (another
+        article came first). An article too short for a signature is a story of its own."""
+        if sign is None:
+            return doc_id, False
+        keys = band_keys(sign)
+        story, copy = doc_id, False
+        best = STORY_SIMILARITY
+        for row in self._candidates(keys):
+            similarity = float(np.mean(self.signatures[row] == sign))
+            if similarity >= best and self.stories[row] != doc_id:
+                story, copy, best = self.stories[row], True, similarity
+        self._add(keys, sign, story)
+        return story, copy
+
+    def _candidates(self, keys: np.ndarray) -> list[int]:
+        """The rows sharing the most bands with these keys, most first. A crowded band (a
+        pair of common shingles' minima) says little; each counts up to BUCKET rows."""
+        shared: Counter = Counter()
+        starts = np.searchsorted(self.keys, keys, side="left")
+        ends = np.searchsorted(self.keys, keys, side="right")
+        for key, start, end in zip(keys.tolist(), starts.tolist(), ends.tolist(), strict=True):
+            shared.update(self.recent.get(key, [])[-BUCKET:])
+            shared.update(self.rows[max(start, end - BUCKET) : end].tolist())
+        return [row for row, _ in shared.most_common(MAX_CANDIDATES)]
+
+    def _add(self, keys: np.ndarray, sign: np.ndarray, story: str) -> None:
+        row = len(self.stories)
+        if row == len(self.signatures):  # full: twice the room
+            self.signatures = np.concatenate([self.signatures, np.zeros_like(self.signatures)])
+        self.signatures[row] = sign
+        self.stories.append(story)
+        for key in keys.tolist():
+            self.recent.setdefault(key, []).append(row)
+        if len(self.recent) >= MERGE_AT:
+            self._merge()
+
+    def _merge(self) -> None:
+        if not self.recent:
+            return
+        keys = np.fromiter((k for k, rows in self.recent.items() for _ in rows), dtype=np.uint32)
+        rows = np.fromiter((r for rows in self.recent.values() for r in rows), dtype=np.int32)
+        keys, rows = np.concatenate([self.keys, keys]), np.concatenate([self.rows, rows])
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.rows = keys[order], rows[order]
+        self.recent = {}

@@ -1,0 +1,121 @@
+"""One story once (issue #22): near-identical articles (a syndicated copy with a new lead and
+tail, a rewrite with a few words changed) are one story; a search shows it once, its copies
+beneath it, and counts stories. Built on the seeds' real article texts, rewritten here."""
+
+import random
+
+import pytest
+
+from search import live, query
+from search.index import build_index, index_corpus
+from search.pipeline import Extracted, extract_corpus
+from search.stories import Stories, signature
+from tests.paths import SEEDS
+
+pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine
+
+SITES = ["tinmoi.vn", "baomau.com.vn", "thoisu.net", "nhanh.vn"]
+
+
+@pytest.fixture(scope="module")
+def bodies() -> list[tuple[str, str]]:
+    """(title, body) of the seeds' articles."""
+    found = [item.article for item in extract_corpus([SEEDS]) if isinstance(item, Extracted)]
+    return [(article.title, article.text) for article in found if signature(article.text) is not None]
+
+
+def rewrite(body: str, seed: int, changed: float = 0.05) -> str:
+    """A syndicated copy: a new lead and tail, and `changed` of the words replaced."""
+    rng = random.Random(seed)
+    words = body.split()
+    for at in range(len(words)):
+        if rng.random() < changed:
+            words[at] = rng.choice(["theo", "cho biết", "hiện nay", "đã", "những", "nhiều"])
+    lead = f"(Bản tin số {seed}) Theo phóng viên thường trú, sáng nay có thêm thông tin về sự việc."
+    tail = f"Mời bạn đọc theo dõi các tin tiếp theo trên chuyên trang số {seed}."
+    return f"{lead}\n{' '.join(words)}\n{tail}"
+
+
+def html(site: str, slug: str, title: str, body: str, date: str) -> str:
+    paragraphs = "".join(f"<p>{line}</p>" for line in body.split("\n") if line.strip())
+    return (
+        f'<html><head><meta charset="utf-8"><title>{title}</title>'
+        f'<link rel="canonical" href="https://{site}/{slug}.html">'
+        f'<meta property="article:published_time" content="{date}"></head>'
+        f"<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
+    )
+
+
+def write(folder, site: str, slug: str, title: str, body: str, date: str):
+    path = folder / site / f"{slug}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html(site, slug, title, body, date), encoding="utf-8")
+    return path
+
+
+def hits(index_dir, text: str, **options):
+    with live.open_index(index_dir).searcher() as searcher:
+        return query.search(searcher, text, **options)
+
+
+def test_copies_are_found_and_distinct_articles_are_not_merged(bodies):
+    stories = Stories()
+    for number, (_, body) in enumerate(bodies):
+        assert stories.assign(f"original-{number}", signature(body)) == (f"original-{number}", False)
+    for number, (_, body) in enumerate(bodies):
+        story, copy = stories.assign(f"copy-{number}", signature(rewrite(body, number)))
+        assert (story, copy) == (f"original-{number}", True)
+
+
+def test_a_short_text_is_a_story_of_its_own():
+    assert signature("Tin ngắn: mưa lớn ở Hà Nội.") is None
+    assert Stories().assign("a", None) == ("a", False)
+
+
+def test_a_search_shows_a_story_once_with_its_copies_and_counts_stories(bodies, tmp_path):
+    (title, body), (other_title, other_body) = bodies[0], bodies[1]
+    write(tmp_path, SITES[0], "goc", title, body, "2025-03-01T08:00:00+07:00")
+    for number, site in enumerate(SITES[1:], start=1):
+        write(
+            tmp_path,
+            site,
+            f"ban-{number}",
+            f"{title} ({site})",
+            rewrite(body, number),
+            f"2025-03-0{1 + number}",
+        )
+    write(tmp_path, SITES[1], "khac", other_title, other_body, "2025-03-05T08:00:00+07:00")
+    index_dir = tmp_path / "index"
+    report = build_index([tmp_path], index_dir)
+    assert (report.indexed, report.story_copies) == (5, 3)
+
+    word = " ".join(title.split()[:3])
+    collapsed = hits(index_dir, word, facets=True)
+    (first,) = [hit for hit in collapsed.results if hit.title.startswith(title)]
+    assert first.title == title  # the story is shown as its earliest article, whichever came first
+    assert collapsed.total == len(collapsed.results)  # stories, not articles
+    assert sorted(copy.site for copy in first.copies) == sorted(SITES[1:])
+    assert sum(count for _, count in collapsed.facets["site"]) == collapsed.total
+    every = hits(index_dir, word, collapse=False)
+    assert every.total == collapsed.total + 3 and all(not hit.copies for hit in every.results)
+    assert first.to_json()["copies"][0].keys() == {"id", "title", "site", "date", "url"}
+
+
+def test_an_update_adds_a_new_copy_to_its_story(bodies, tmp_path):
+    (title, body), (other_title, other_body) = bodies[0], bodies[1]
+    write(tmp_path, SITES[0], "goc", title, body, "2025-03-01T08:00:00+07:00")
+    write(tmp_path, SITES[1], "khac", other_title, other_body, "2025-03-05T08:00:00+07:00")
+    index_dir = tmp_path / "index"
+    build_index([tmp_path], index_dir)
+    write(
+        tmp_path,
+        SITES[2],
+        "ban-sao",
+        f"{title} - bản đăng lại",
+        rewrite(body, 7),
+        "2025-03-02T08:00:00+07:00",
+    )
+    report = index_corpus([tmp_path], index_dir)
+    assert (report.added, report.story_copies) == (1, 1)
+    (first,) = [hit for hit in hits(index_dir, " ".join(title.split()[:3])).results if hit.title == title]
+    assert [copy.site for copy in first.copies] == [SITES[2]]
