@@ -13,7 +13,7 @@ from datetime import datetime
 
 import click
 
-from search import corpus, engines, generations, index, limits, live, query, sources, terminal
+from search import corpus, engines, export, generations, index, limits, live, query, sources, terminal
 from search.pipeline import Extracted, extract_corpus
 from search.sources import folders
 
@@ -143,7 +143,14 @@ def _date(value: str | None) -> datetime | None:
 @click.option("--from", "date_from", metavar="DATE", help="Only articles on or after DATE.")
 @click.option("--to", "date_to", metavar="DATE", help="Only articles on or before DATE.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def query_command(text, index_dir, limit, page, sort, site, date_from, date_to, as_json) -> None:
+@click.option(
+    "--csv",
+    "export_as",
+    flag_value="csv",
+    help="Write every matching story as CSV (UTF-8 with BOM), not a page.",
+)
+@click.option("--jsonl", "export_as", flag_value="jsonl", help="Write every matching story as JSON Lines.")
+def query_command(text, index_dir, limit, page, sort, site, date_from, date_to, as_json, export_as) -> None:
     """Search the index for TEXT.
 
     \b
@@ -155,18 +162,22 @@ def query_command(text, index_dir, limit, page, sort, site, date_from, date_to, 
     except generations.IndexNotFound as error:
         raise click.ClickException(str(error)) from None
     names = live.site_names(index_dir)
+    filters = {"sort": sort, "site": names.domain(site) if site else None}
+    filters.update(date_from=_date(date_from), date_to=_date(date_to))
     with searchable.searcher() as searcher:
+        if export_as:  # every story, past the page window, written as it is read
+            stories = export.stories(searcher, text, names=names, **filters)
+            chunks = (export.csv_chunks if export_as == "csv" else export.jsonl_chunks)(
+                stories, link=lambda hit: hit.url or hit.path
+            )
+            out = click.get_binary_stream("stdout")
+            for chunk in chunks:
+                out.write(chunk.encode("utf-8"))
+                out.flush()
+            return
         try:
             result = query.search(
-                searcher,
-                text,
-                page=page,
-                limit=limit,
-                sort=sort,
-                site=names.domain(site) if site else None,
-                date_from=_date(date_from),
-                date_to=_date(date_to),
-                pairs=live.pair_counts(index_dir),
+                searcher, text, page=page, limit=limit, pairs=live.pair_counts(index_dir), **filters
             )
         except query.TooDeep as error:
             raise click.UsageError(str(error)) from None

@@ -1,6 +1,8 @@
 """`search serve` as run: gunicorn worker processes that follow the index without a restart."""
 
 import json
+import socket
+import threading
 import urllib.parse
 import urllib.request
 
@@ -8,6 +10,7 @@ import pytest
 
 from search.index import build_index
 from tests.paths import DATA
+from web import server
 
 pytestmark = pytest.mark.usefixtures("engine")  # each test runs on every engine
 
@@ -30,3 +33,54 @@ def test_workers_serve_and_pick_up_a_rebuild(build, served):
     server.terminate()
     output, _ = server.communicate(timeout=30)
     assert "2 workers" in output
+
+
+def _raw(base: str, request_line: bytes) -> tuple[int, bytes]:
+    """Send one request line as bytes, as `curl 'http://host/api/search?q=cao tốc'` sends it
+    (raw UTF-8, no percent-encoding); the status and the body."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request_line + b"\r\nHost: " + host.encode() + b"\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+RAW_REQUESTS = [
+    "GET /api/search?q=cao tốc HTTP/1.1",  # raw UTF-8 and a raw space
+    "GET /api/search?q=cao%20tốc HTTP/1.1",  # raw UTF-8, as curl sends it
+    "GET /api/search?q=cao+t%E1%BB%91c HTTP/1.1",  # what a browser sends
+]
+
+
+def test_a_raw_utf8_query_is_answered_as_if_percent_encoded(build, served):
+    base, _ = served(build(DATA / "news"))
+    for line in RAW_REQUESTS:
+        status, body = _raw(base, line.encode("utf-8"))
+        assert status == 200, (line, body[:200])
+        answer = json.loads(body)
+        assert answer["query"] == "cao tốc" and answer["total"] >= 1, line
+    status, body = _raw(base, "GET /?q=cao tốc HTTP/1.1".encode())
+    assert status == 200 and 'value="cao tốc"' in body.decode() and "Côn Đảo" in body.decode()
+    # Control characters in the target stay refused.
+    assert _raw(base, b"GET /api/search?q=a\x01b HTTP/1.1")[0] == 400
+    # `search serve` on a loopback address knows its address: OpenSearch's template is absolute.
+    xml = urllib.request.urlopen(base + "/opensearch.xml", timeout=10).read().decode()
+    assert f'template="{base}/?q={{searchTerms}}"' in xml
+
+
+def test_the_development_server_answers_a_raw_query_too(make_app, news_index_dir):
+    from werkzeug.serving import make_server
+
+    app = make_app(INDEX_DIR=news_index_dir)
+    development = make_server("127.0.0.1", 0, app, request_handler=server.LenientRequestHandler)
+    thread = threading.Thread(target=development.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for line in RAW_REQUESTS:
+            status, body = _raw(f"http://127.0.0.1:{development.server_port}", line.encode("utf-8"))
+            assert status == 200 and json.loads(body)["query"] == "cao tốc", line
+    finally:
+        development.shutdown()

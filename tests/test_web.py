@@ -171,6 +171,15 @@ def test_opensearch_description(client):
     assert "?q={searchTerms}" in response.get_data(as_text=True)
 
 
+def test_every_page_offers_the_opensearch_description(client, searcher):
+    article = query.search(searcher, "hop tac").results[0].id
+    link = '<link rel="search" type="application/opensearchdescription+xml" title="Tìm tin"'
+    for url in ["/", "/?q=hop+tac", "/?q=zzyzx", f"/articles/{article}", "/nowhere", "/?page=x"]:
+        html = client.get(url).get_data(as_text=True)
+        head = html.split("</head>")[0]
+        assert link in head and 'href="/opensearch.xml"' in head, url
+
+
 def test_missing_index_page_says_how_to_build_one(make_app, tmp_path):
     client = make_app(INDEX_DIR=tmp_path / "none").test_client()
     page = client.get("/?q=x")
@@ -708,3 +717,47 @@ def test_a_crash_is_a_500_with_a_code_not_a_traceback(make_app, monkeypatch):
     }
     page = client.get("/?q=a").get_data(as_text=True)
     assert 'data-code="internal_error"' in page and "a bug" not in page
+
+
+# -- the export ----------------------------------------------------------------------------------
+
+
+def test_the_csv_export_streams_every_story_of_the_search_with_its_filters(news):
+    response = news.get(f"/api/search.csv?q=ha+noi&site={SONG_HONG}&sort=date")
+    assert response.status_code == 200 and response.is_streamed
+    assert response.content_type == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    data = response.get_data()
+    assert data.startswith("\ufeffurl,title,site,date,copies,score,id\r\n".encode())  # BOM: Excel reads UTF-8
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == 5 > 2  # every story of the filter, not the page's two
+    assert {row["site"] for row in rows} == {SONG_HONG}
+    assert [row["date"] for row in rows] == sorted((row["date"] for row in rows), reverse=True)
+    assert rows[0]["title"] == "Thư viện Hà Nội mở cửa đến 22 giờ trong mùa thi"
+    assert rows[0]["url"] == "https://songhong.example.vn/thu-vien-mo-muon.html"
+    assert rows[0]["copies"] == "0"
+    # The API's errors, before any row is sent.
+    bad = news.get("/api/search.csv?q=x&from=yesterday")
+    assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "bad_date"
+
+
+def test_an_article_without_an_original_url_exports_its_page_here(make_app):
+    client = make_app(BASE_URL="https://tim.example.vn").test_client()
+    text = client.get("/api/search.csv?q=hop+tac").get_data(as_text=True)
+    urls = [line.split(",")[0] for line in text.splitlines()[1:]]
+    assert urls and all(re.fullmatch(r"https://tim\.example\.vn/articles/[0-9a-f]{12}", url) for url in urls)
+
+
+def test_the_page_links_the_csv_of_its_search_in_both_languages(news):
+    html = news.get(f"/?q=ha+noi&site={SONG_HONG}&sort=date").get_data(as_text=True)
+    link = re.search(r'<a class="csv" href="([^"]*)"[^>]*>([^<]*)</a>', html)
+    href = link.group(1).replace("&amp;", "&")
+    assert urlsplit(href).path == "/api/search.csv" and link.group(2) == "Tải CSV"
+    assert parse_qs(urlsplit(href).query) == {"q": ["ha noi"], "site": [SONG_HONG], "sort": ["date"]}
+    english = news.get("/?q=ha+noi&lang=en").get_data(as_text=True)
+    assert re.search(
+        r'<a class="csv" href="/api/search.csv\?q=ha\+noi&amp;lang=en"[^>]*>Download CSV</a>', english
+    )

@@ -166,7 +166,9 @@ def test_the_debugger_runs_on_loopback_only(index_dir, no_serving):
     for host in ["127.0.0.1", "::1", "localhost"]:
         result = CliRunner().invoke(cli.main, ["serve", "--index", str(index_dir), "--host", host, "--debug"])
         assert result.exit_code == 0, result.output
-        assert no_serving.pop() == ("flask", {"host": host, "port": 5000, "debug": True})
+        kind, options = no_serving.pop()
+        assert (kind, options.pop("request_handler")) == ("flask", server.LenientRequestHandler)
+        assert options == {"host": host, "port": 5000, "debug": True}
 
 
 def test_no_debugger_by_default_even_with_search_debug_set(index_dir, no_serving, monkeypatch):
@@ -208,8 +210,9 @@ EVIL = {"Host": "evil.example"}
 def test_opensearch_never_uses_the_host_header(client, make_app):
     xml = client.get("/opensearch.xml", headers=EVIL).get_data(as_text=True)
     assert "evil" not in xml and 'template="/?q={searchTerms}"' in xml
-    # Browsers refuse a relative template: without BASE_URL the page does not advertise it.
-    assert "opensearchdescription" not in client.get("/", headers=EVIL).get_data(as_text=True)
+    # Every page advertises it (browsers refuse the relative template: `search serve` on a
+    # loopback address sets BASE_URL to its own address, and SEARCH_BASE_URL says the public one).
+    assert 'href="/opensearch.xml"' in client.get("/", headers=EVIL).get_data(as_text=True)
 
     client = make_app(BASE_URL="https://tim.example.vn/").test_client()
     xml = client.get("/opensearch.xml", headers=EVIL).get_data(as_text=True)

@@ -1,13 +1,13 @@
 """The request's search state -> the links that keep it (search_url() and the page's other links).
 
 The search page's state is its query, filters, sort and language (`q`, `site`, `from`, `to`,
-`sort`, `lang`): every link on it (pages, sort, "did you mean", facets, articles) keeps the
-state and changes only its own part (search_url()). search_url, home_url, article_url,
-form_state and other_language are the templates' globals, `original` their filter (registered
-in web/views.py).
+`sort`, `lang`): every link on it (pages, sort, "did you mean", facets, articles, its feed and
+its CSV) keeps the state and changes only its own part (search_url()). search_url, home_url,
+article_url, feed_url, csv_url, form_state and other_language are the templates' globals,
+`original` their filter (registered in web/views.py).
 
-Links are relative. The only absolute URLs (OpenSearch) come from BASE_URL (SEARCH_BASE_URL),
-never from the request's Host header; see external_url().
+Links are relative. The only absolute URLs (OpenSearch, the feed's links, the CSV's) come from
+BASE_URL (SEARCH_BASE_URL), never from the request's Host header; see external_url().
 """
 
 from urllib.parse import urlsplit
@@ -57,6 +57,17 @@ def search_url(page: int = 1, **changes) -> str:
     if page > 1:
         params["page"] = page
     return url_for("search.search_page", **params)
+
+
+def feed_url() -> str:
+    """The Atom feed of this search: its query, filters and language, always newest first."""
+    params = {name: value for name, value in state().items() if name != "sort"}
+    return url_for("search.feed_atom", **params)
+
+
+def csv_url() -> str:
+    """Every story of this search as CSV: its query, filters and sort (and language, for errors)."""
+    return url_for("search.api_search_csv", **state())
 
 
 def home_url() -> str:

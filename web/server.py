@@ -32,6 +32,7 @@ from functools import partial
 import click
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import TConn, ThreadWorker
+from werkzeug.serving import WSGIRequestHandler
 
 from search import limits
 from search.generations import DEFAULT_INDEX_DIR, IndexNotFound, current_generation
@@ -60,6 +61,11 @@ _REFUSE = {
     413: b"HTTP/1.1 413 Content Too Large\r\n",
 }
 _WAIT, _READY, _CLOSED = "wait", "ready", "closed"
+# A request line whose target holds raw spaces or bytes past ASCII, as `curl 'http://host/api/
+# search?q=cao tốc'` sends it: gunicorn refuses it (RFC 9112 wants them percent-encoded, and no
+# setting of gunicorn 27 relaxes that), nginx and Werkzeug answer it.
+_RAW_TARGET = re.compile(rb"\A(\r?\n)?([A-Z]{3,20}) (/[^\x00-\x1f\x7f]*?) (HTTP/[0-9]\.[0-9]\r?\n)")
+_TO_ENCODE = re.compile(rb"[ \x80-\xff]")
 
 
 def is_loopback(host: str) -> bool:
@@ -78,6 +84,40 @@ def is_loopback(host: str) -> bool:
     return bool(addresses) and all(
         ipaddress.ip_address(address.split("%")[0]).is_loopback for address in addresses
     )
+
+
+def percent_encode_target(head: bytes) -> bytes:
+    """`head` with its request line's target percent-encoded where it holds raw spaces or bytes
+    past ASCII (the rest of the head untouched), so that it is read as the client meant it.
+
+    >>> percent_encode_target("GET /api/search?q=cao tốc HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n".encode())
+    b'GET /api/search?q=cao%20t%E1%BB%91c HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'
+    >>> percent_encode_target(b"GET /a\\x00b HTTP/1.1\\r\\n")  # controls stay, to be refused
+    b'GET /a\\x00b HTTP/1.1\\r\\n'
+    """
+    line = _RAW_TARGET.match(head)
+    if line is None or not _TO_ENCODE.search(line.group(3)):
+        return head
+    target = _TO_ENCODE.sub(lambda byte: b"%%%02X" % byte.group()[0], line.group(3))
+    return b"%s%s %s %s" % (line.group(1) or b"", line.group(2), target, line.group(4)) + head[line.end() :]
+
+
+class LenientRequestHandler(WSGIRequestHandler):
+    """Werkzeug's development server, answering a raw space in the target as gunicorn does here."""
+
+    def parse_request(self) -> bool:
+        self.raw_requestline = percent_encode_target(self.raw_requestline)
+        return super().parse_request()
+
+
+def local_url(host: str, port: int) -> str | None:
+    """The app's address when it serves a loopback address (BASE_URL: the OpenSearch template
+    and the feed's links must be absolute); None otherwise, where only SEARCH_BASE_URL can say
+    what the public address is (the Host header never does)."""
+    if not is_loopback(host):
+        return None
+    host = host.strip("[]")
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def serve(
@@ -107,9 +147,10 @@ def serve(
                 click.echo(f"Could not build an index: {error}.", err=True)
         else:
             click.echo(f"No index at {index_dir}/: the page will say how to build one.", err=True)
+    config = {"INDEX_DIR": index_dir, "BASE_URL": os.environ.get("SEARCH_BASE_URL") or local_url(host, port)}
     if debug:
         click.echo(f"Serving on http://{host}:{port}/ with Flask's debugger (Ctrl-C to stop)")
-        create_app({"INDEX_DIR": index_dir}).run(host=host, port=port, debug=True)
+        create_app(config).run(host=host, port=port, debug=True, request_handler=LenientRequestHandler)
         return
     fitting = _fit_open_files(max_connections)
     if fitting < max_connections:
@@ -122,7 +163,7 @@ def serve(
         f"{'s' if workers != 1 else ''} (Ctrl-C to stop)"
     )
     Server(
-        index_dir,
+        config,
         {
             "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
             "workers": workers,
@@ -157,8 +198,8 @@ def _fit_open_files(wanted: int) -> int:
 class Server(BaseApplication):
     """gunicorn run from Python (its documented custom-application pattern)."""
 
-    def __init__(self, index_dir: str, options: dict):
-        self.index_dir = index_dir
+    def __init__(self, config: dict, options: dict):
+        self.config = config
         self.options = options
         super().__init__()
 
@@ -169,7 +210,7 @@ class Server(BaseApplication):
     def load(self):
         # Each worker imports the app after the fork: its searchers are its own. DEBUG stays
         # off whatever the environment says (SEARCH_DEBUG): errors get the app's own page.
-        return create_app({"INDEX_DIR": self.index_dir, "DEBUG": False})
+        return create_app({**self.config, "DEBUG": False})
 
 
 class HeadFirstConn(TConn):
@@ -185,7 +226,7 @@ class HeadFirstConn(TConn):
         # thread waits on it at most this long.
         self.sock.settimeout(max(1, self.cfg.keepalive))
         if self.head:
-            self.parser.unreader.unread(bytes(self.head))
+            self.parser.unreader.unread(percent_encode_target(bytes(self.head)))
             self.head = bytearray()
 
 

@@ -1,7 +1,8 @@
-"""Requests -> responses: one Blueprint (search page, article page, JSON API, OpenSearch, favicon).
+"""Requests -> responses: one Blueprint (search page, article page, JSON API, its feed and CSV,
+OpenSearch, favicon).
 
 Every value from a document or a query is escaped by the templates; the snippet and title HTML
-from search.query.snippets is escaped there, with only <mark> added. Bad parameters get 400
+from search.snippets is escaped there, with only <mark> added. Bad parameters get 400
 (web/arguments.py), unknown ids 404, and a missing index 503 with a page saying how to build
 one; never a 500. Every error has a machine-readable code beside its message (Problem):
 {"error": {"code", "status", "message"}} in the API, and on the page (http_error()).
@@ -9,6 +10,7 @@ one; never a 500. Every error has a machine-readable code beside its message (Pr
 Every string shown comes from the message catalogue (web/i18n.py): Vietnamese by default,
 English by ?lang=en or Accept-Language. The links that keep the page's state are in
 web/links.py, the filter panel in web/facets.py; both are registered here for the templates.
+A search's Atom feed is written by web/feed.py, its every story as CSV by search/export.py.
 """
 
 import os
@@ -18,29 +20,39 @@ from pathlib import Path
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     jsonify,
     redirect,
     render_template,
     request,
     send_from_directory,
+    stream_with_context,
     url_for,
 )
 from flask_babel import gettext
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from search import limits, query
+from search import export, limits, query
 from search.generations import CURRENT, DEFAULT_INDEX_DIR, IndexNotFound
 from search.query.snippets import highlight
-from web import arguments, facets, i18n, links
+from web import arguments, facets, feed, i18n, links
 from web.arguments import GENERIC_ERRORS, Problem
 from web.i18n import N_
 
 blueprint = Blueprint("search", __name__)
 
 # The templates' globals and filters.
-for function in (links.search_url, links.home_url, links.article_url, links.form_state, links.other_language):
+for function in (
+    links.search_url,
+    links.home_url,
+    links.article_url,
+    links.feed_url,
+    links.csv_url,
+    links.form_state,
+    links.other_language,
+):
     blueprint.add_app_template_global(function)
 blueprint.add_app_template_filter(links.original)
 blueprint.add_app_template_filter(i18n.iso_vietnam, "iso")
@@ -176,6 +188,39 @@ def api_search():
     if fields:
         data["results"] = [{name: hit[name] for name in fields} for hit in data["results"]]
     return jsonify(data)
+
+
+@blueprint.get("/feed.atom")
+def feed_atom():
+    """The newest stories of a search (the page's query and filters), as an Atom feed."""
+    args = {**arguments.search_args(), "sort": "date"}
+    result = _search(_searcher(), limit=feed.ENTRIES, page=1, **args)
+    built_at = current_app.extensions["live_index"].info().get("built_at")
+    try:
+        updated = datetime.fromisoformat(built_at) if built_at else None
+    except ValueError:
+        updated = None
+    return (
+        feed.atom(result, args["text"], updated),
+        200,
+        {"Content-Type": "application/atom+xml; charset=utf-8"},
+    )
+
+
+@blueprint.get("/api/search.csv")
+def api_search_csv():
+    """Every story of a search (the page's parameters; no page, no window), streamed as CSV."""
+    args = arguments.search_args()
+    live_index = current_app.extensions["live_index"]
+    names = live_index.site_names()
+    if args.get("site"):
+        args["site"] = names.domain(args["site"])
+    stories = export.stories(_searcher(), names=names, **args)  # (a missing index raises here: a 503)
+    return Response(
+        stream_with_context(export.csv_chunks(stories, link=feed.link)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="search.csv"'},
+    )
 
 
 def _article(doc_id: str) -> dict:

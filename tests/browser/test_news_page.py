@@ -135,9 +135,7 @@ def test_english_page_by_lang_keeps_its_language_on_every_link(any_page, news_se
     page = any_page
     page.goto(news_server + "/?q=ha+noi+kaluga&lang=en")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator(".notice").inner_text() == (
-        "No article has all the words; left out: kaluga"
-    )
+    assert page.locator(".notice").inner_text() == ("No article has all the words; left out: kaluga")
     assert page.locator(".summary").inner_text().startswith("8 results · page 1 of 3")
     assert page.locator(".result a.source").first.inner_text().startswith("Original article")
     for shown in page.locator(".result time").all_inner_texts():
@@ -161,9 +159,7 @@ def test_vietnamese_page_has_no_english_sentence(any_page, news_server):
     page = any_page
     page.goto(news_server + "/?q=ha+noi+kaluga")
     assert page.locator("html").get_attribute("lang") == "vi"
-    assert page.locator(".notice").inner_text() == (
-        "Không bài nào có đủ các từ; đã bỏ qua: kaluga"
-    )
+    assert page.locator(".notice").inner_text() == ("Không bài nào có đủ các từ; đã bỏ qua: kaluga")
     assert foreign_phrases(ui_text(page), "vi") == []
     page.goto(news_server + "/?q=ha+noi&site=" + SONG_HONG + "&page=2")
     assert foreign_phrases(ui_text(page), "vi") == []
@@ -180,3 +176,34 @@ def test_an_english_browser_gets_english_unless_the_url_says_vi(open_page, news_
     page.click("a[rel=next]")  # the chosen language sticks
     page.wait_for_url("**page=2**")
     assert page.locator(".summary").inner_text().startswith("8 kết quả")
+
+
+def test_the_results_offer_their_feed_and_csv_and_every_page_opensearch(any_page, news_server, screenshot):
+    page = any_page
+    page.goto(news_server + "/?q=ha+noi&site=" + SONG_HONG)
+    summary = page.locator(".summary")
+    feed, csv = summary.locator("a.feed"), summary.locator("a.csv")
+    assert feed.is_visible() and csv.is_visible()
+    assert feed.inner_text() == "Theo dõi" and csv.inner_text() == "Tải CSV"
+    assert feed.locator("svg").bounding_box()["width"] > 10  # the feed icon is drawn
+    viewport = page.viewport_size["width"]
+    for link in (feed, csv):
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport, box  # on screen at 360 px too
+    assert params_of(feed.get_attribute("href")) == {"q": "ha noi", "site": SONG_HONG}
+    assert params_of(csv.get_attribute("href")) == {"q": "ha noi", "site": SONG_HONG}
+    alternate = page.locator('head link[rel="alternate"][type="application/atom+xml"]')
+    assert alternate.get_attribute("href") == feed.get_attribute("href")
+    screenshot(page, f"news-feed-csv-{page.width}")
+    for url in ["/", "/?q=ha+noi", "/?q=zzyzx", "/nowhere"]:
+        page.goto(news_server + url)
+        opensearch = page.locator('head link[rel="search"][type="application/opensearchdescription+xml"]')
+        assert opensearch.get_attribute("href") == "/opensearch.xml", url
+    page.goto(news_server + "/?q=ha+noi")
+    page.locator(".result h2 a").first.click()
+    page.wait_for_url("**/articles/**")
+    assert page.locator('head link[rel="search"]').get_attribute("href") == "/opensearch.xml"
+
+
+def params_of(href: str) -> dict:
+    return {name: values[0] for name, values in parse_qs(urlsplit(href).query).items()}
