@@ -12,6 +12,7 @@ names its site.
 import json
 import logging
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from unidecode import unidecode
@@ -67,6 +68,7 @@ class SiteNames:
         """A page of results (query.Page) with each site shown by its name."""
         for hit in page.results:
             hit.site = self.name(hit.site)
+            hit.copies = [replace(copy, site=self.name(copy.site)) for copy in hit.copies]
         if page.facets.get("site"):
             page.facets["site"] = [(self.name(domain), count) for domain, count in page.facets["site"]]
         return page

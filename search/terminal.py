@@ -10,6 +10,7 @@ import re
 import click
 
 from search import query
+from search.dates import VIETNAM
 
 _MARK = re.compile(r"<mark>(.*?)</mark>")
 
@@ -29,9 +30,16 @@ def print_page(result: query.Page, limit: int) -> None:
     first = (result.page - 1) * limit + 1
     for rank, hit in enumerate(result.results, start=first):
         click.echo(click.style(f"{rank}. ", bold=True) + _terminal(hit.title_html, bold=True))
-        details = [hit.path] + [str(v) for v in (hit.site, hit.date and hit.date.date()) if v]
+        day = hit.date and hit.date.astimezone(VIETNAM).date()  # the day the page says
+        details = [hit.path] + [str(v) for v in (hit.site, day) if v]
         click.secho("   " + " · ".join(details), dim=True)
         click.echo("   " + _terminal(hit.snippet))
+        if hit.copies:
+            sites = ", ".join(dict.fromkeys(copy.site or "?" for copy in hit.copies))
+            count = len(hit.copies)
+            click.secho(
+                f"   + {count:,} other cop{'y' if count == 1 else 'ies'} of this story: {sites}", dim=True
+            )
         click.echo()
     click.echo(
         f"{'' if result.total_exact else 'at least '}{result.total:,} "

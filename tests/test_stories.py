@@ -119,3 +119,53 @@ def test_an_update_adds_a_new_copy_to_its_story(bodies, tmp_path):
     assert (report.added, report.story_copies) == (1, 1)
     (first,) = [hit for hit in hits(index_dir, " ".join(title.split()[:3])).results if hit.title == title]
     assert [copy.site for copy in first.copies] == [SITES[2]]
+
+
+@pytest.fixture(scope="module")
+def story_index(bodies, tmp_path_factory, engine):
+    """An index of one story in four copies (the first on SITES[0]) and the other articles."""
+    folder = tmp_path_factory.mktemp(f"stories-{engine}")
+    (title, body), others = bodies[0], bodies[1:]
+    write(folder, SITES[0], "goc", title, body, "2025-03-01T08:00:00+07:00")
+    for number, site in enumerate(SITES[1:], start=1):
+        write(
+            folder,
+            site,
+            f"ban-{number}",
+            f"{title} ({site})",
+            rewrite(body, number),
+            f"2025-03-0{1 + number}",
+        )
+    for number, (other_title, other_body) in enumerate(others):
+        write(folder, SITES[number % 2], f"khac-{number}", other_title, other_body, f"2025-04-0{1 + number}")
+    build_index([folder], folder / "index")
+    return folder / "index", title
+
+
+def test_the_page_and_the_api_show_copies_and_collapse_false_lists_every_article(story_index, make_app):
+    index_dir, title = story_index
+    client = make_app(INDEX_DIR=index_dir).test_client()
+    word = " ".join(title.split()[:3])
+    data = client.get("/api/search", query_string={"q": word}).get_json()
+    (first,) = [hit for hit in data["results"] if hit["title"] == title]
+    assert len(first["copies"]) == 3 and data["total"] == len(data["results"])
+    every = client.get("/api/search", query_string={"q": word, "collapse": "false"}).get_json()
+    assert every["total"] == data["total"] + 3 and all(hit["copies"] == [] for hit in every["results"])
+    assert client.get("/api/search", query_string={"q": word, "collapse": "maybe"}).status_code == 400
+    page = client.get("/", query_string={"q": word}).get_data(as_text=True)
+    assert '<details class="copies">' in page and "3 bản khác của tin này" in page
+
+
+def test_related_articles_leave_out_the_articles_own_story(story_index, make_app):
+    index_dir, title = story_index
+    client = make_app(INDEX_DIR=index_dir).test_client()
+    found = client.get("/api/search", query_string={"q": " ".join(title.split()[:3])}).get_json()
+    (first,) = [hit for hit in found["results"] if hit["title"] == title]
+    own_story = {first["id"], *(copy["id"] for copy in first["copies"])}
+    for doc_id in own_story:
+        related = client.get(f"/api/articles/{doc_id}/related").get_json()["related"]
+        assert related and not own_story & {hit["id"] for hit in related}
+        assert len(related) <= 5
+    page = client.get(f"/articles/{first['id']}").get_data(as_text=True)
+    assert '<section class="related"' in page and "Bài liên quan" in page
+    assert client.get("/api/articles/000000000000/related").status_code == 404

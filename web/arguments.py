@@ -122,7 +122,16 @@ def search_args() -> dict:
         "site": request.args.get("site") or None,
         "date_from": _date_arg("from"),
         "date_to": _date_arg("to"),
+        "collapse": _collapse_arg(),
     }
+
+
+def _collapse_arg() -> bool:
+    """`collapse=false` lists every article; by default a story is shown once."""
+    raw = request.args.get("collapse", "true").lower()
+    if raw not in ("true", "false", "1", "0"):
+        raise Problem(400, "bad_collapse", gettext("collapse must be true or false"))
+    return raw in ("true", "1")
 
 
 def page_and_offset(limit: int) -> tuple[int, int]:

@@ -36,6 +36,7 @@ from werkzeug.exceptions import HTTPException
 
 from search import export, limits, query
 from search.generations import CURRENT, DEFAULT_INDEX_DIR, IndexNotFound
+from search.query.related import related
 from search.query.snippets import highlight
 from web import arguments, facets, feed, i18n, links
 from web.arguments import GENERIC_ERRORS, Problem
@@ -256,7 +257,29 @@ def article_page(doc_id: str):
     }
     state = links.state()
     back = links.search_url() if any(name in state for name in ("q", "site", "from", "to")) else None
-    return render_template("article.html", article=article, marked=marked, q=text, back=back)
+    return render_template(
+        "article.html", article=article, marked=marked, q=text, back=back, related=_related(doc_id)
+    )
+
+
+def _related(doc_id: str) -> list[query.Hit]:
+    """The closest other stories (search/query/related.py), sites by their names."""
+    found = related(_searcher(), doc_id) or []
+    names = current_app.extensions["live_index"].site_names()
+    for hit in found:
+        hit.site = names.name(hit.site)
+    return found
+
+
+@blueprint.get("/api/articles/<doc_id>/related")
+def api_related(doc_id: str):
+    article = _article(doc_id)
+    if article["id"] != doc_id:
+        return redirect(url_for(".api_related", doc_id=article["id"]), 301)
+    hits = [hit.to_json() for hit in _related(doc_id)]
+    for shown in hits:
+        shown["date"] = shown["date"] and i18n.iso_vietnam(datetime.fromisoformat(shown["date"]))
+    return jsonify({"id": doc_id, "related": hits})
 
 
 @blueprint.get("/api/articles/<doc_id>")

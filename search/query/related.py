@@ -15,11 +15,13 @@ from collections import Counter
 from search.analysis import PAIR_JOINER, forms
 from search.query.answer import search
 from search.query.results import Hit
+from search.query.segment import bond
 
 RELATED = 5
 MAX_TERMS = 12
 MIN_COUNT = 2  # a pair the article says once is as likely chance as subject
 CLOSE = 0.9  # scores at least this share of the one before are "close"
+MAX_OWN_COPIES = 1000
 
 
 def related(searcher, doc_id: str, count: int = RELATED) -> list[Hit] | None:
@@ -27,20 +29,24 @@ def related(searcher, doc_id: str, count: int = RELATED) -> list[Hit] | None:
     article = searcher.article(doc_id)
     if article is None:
         return None
-    phrases = distinctive_phrases(searcher, f"{article.title}\n{article.title}\n{article.body}")
+    story = article.story or article.doc_id
+    own = 1 + len(searcher.copies(story, limit=MAX_OWN_COPIES))  # articles of its story
+    phrases = distinctive_phrases(searcher, f"{article.title}\n{article.title}\n{article.body}", own)
     if not phrases:
         return []
     query = " OR ".join(f'"{phrase}"' for phrase in phrases)
     found = search(searcher, query, limit=count + 1 + len(phrases) // 4, facets=False)
-    story = article.story or article.doc_id
     hits = [hit for hit in found.results if hit.id != article.doc_id and hit.id != story]
     hits = [hit for hit in hits if all(copy.id != article.doc_id for copy in hit.copies)]
     return _newest_among_close(hits)[:count]
 
 
-def distinctive_phrases(searcher, text: str) -> list[str]:
-    """The text's MAX_TERMS pairs of neighbouring syllables with the highest tf x idf, as
-    written in it (accents kept: the query ranks those spellings first)."""
+def distinctive_phrases(searcher, text: str, own: int = 1) -> list[str]:
+    """The text's MAX_TERMS pairs of neighbouring syllables with the highest tf x idf x bond,
+    as written in it (accents kept: the query ranks those spellings first). The bond (how
+    tightly the index binds the two syllables, segment.bond) keeps words ("hợp tác", "St
+    Petersburg") and leaves the seams between words ("về các"); a pair found only in the
+    article's own story (`own` articles) relates it to nothing."""
     words = forms(text)
     counts = Counter(
         (first[1] + PAIR_JOINER + second[1], f"{first[0]} {second[0]}")
@@ -52,8 +58,9 @@ def distinctive_phrases(searcher, text: str) -> list[str]:
         if tf < MIN_COUNT:
             continue
         df = searcher.doc_frequency("pairs", pair)
-        if 1 < df < total / 2:  # in another article, and not in every other one
-            weighed.append((tf * math.log(total / df), written))
+        if own < df < total:  # in another story, and not in every article (idf weighs the rest)
+            first, second = pair.split(PAIR_JOINER)
+            weighed.append((tf * math.log(total / df) * bond(searcher, first, second), written))
     weighed.sort(reverse=True)
     return [written for _, written in weighed[:MAX_TERMS]]
 

@@ -84,8 +84,7 @@ def _segment(clauses: list[Clause], searcher) -> list[list[Clause]]:
     """
     folded = [c.folded[0] for c in clauses]
     bonds = [
-        _bond(searcher, a, b) if _vietnamese(a) and _vietnamese(b) else 0.0
-        for a, b in zip(folded, folded[1:])
+        bond(searcher, a, b) if _vietnamese(a) and _vietnamese(b) else 0.0 for a, b in zip(folded, folded[1:])
     ]
     # best[at]: (the strength, the groups of positions) of the best grouping from `at` on
     best: list[tuple[float, list[list[int]]]] = [(0.0, [])] * (len(clauses) + 1)
@@ -104,7 +103,7 @@ def _segment(clauses: list[Clause], searcher) -> list[list[Clause]]:
     return [[clauses[at] for at in group] for group in groups]
 
 
-def _bond(searcher, first: str, second: str) -> float:
+def bond(searcher, first: str, second: str) -> float:
     """How tightly the corpus binds two folded syllables: the articles writing them side by
     side against those holding either (Dice's coefficient); 0 when none writes the pair."""
     together = searcher.doc_frequency("pairs", pair_term(first, second))
