@@ -1,19 +1,21 @@
 """An article -> the closest other stories ("find similar"), by the article's distinctive words.
 
 Lucene's MoreLikeThis, for syllables: the article's pairs of neighbouring syllables ("hợp tác",
-"Nga") are weighed by their count in it times their rarity in the index (tf x idf, from the
-engine's own document frequencies); the MAX_TERMS strongest, each a phrase, make one query that
-any of them may match (search's `a OR b`), so related articles rank by how many of those
-phrases they share and how rare they are. The article's own story (itself and its copies) is
-left out, copies of the others are collapsed as in any search, and hits within CLOSE of each
-other's score come newest first: of two equally near stories, the reader wants the latest.
+"St Petersburg") are weighed by their count in it, their rarity in the index (tf x idf, from
+the engine's own document frequencies) and how much they are a word (segment.bond); the
+MAX_TERMS strongest make one plan that any of them may match, each adding its weight, run on
+the engine's pair postings (short lists: no snippets, no re-ranking, a few milliseconds). The
+article's own story (itself and its copies) is left out, copies of the others too (a story is
+found once), and hits within CLOSE of each other's score come newest first: of two equally near
+stories, the reader wants the latest.
 """
 
+import html
 import math
 from collections import Counter
 
 from search.analysis import PAIR_JOINER, forms
-from search.query.answer import search
+from search.query.plan import Plan, Terms
 from search.query.results import Hit
 from search.query.segment import bond
 
@@ -31,38 +33,54 @@ def related(searcher, doc_id: str, count: int = RELATED) -> list[Hit] | None:
         return None
     story = article.story or article.doc_id
     own = 1 + len(searcher.copies(story, limit=MAX_OWN_COPIES))  # articles of its story
-    phrases = distinctive_phrases(searcher, f"{article.title}\n{article.title}\n{article.body}", own)
-    if not phrases:
+    pairs = distinctive_pairs(searcher, f"{article.title}\n{article.title}\n{article.body}", own)
+    if not pairs:
         return []
-    query = " OR ".join(f'"{phrase}"' for phrase in phrases)
-    found = search(searcher, query, limit=count + 1 + len(phrases) // 4, facets=False)
-    hits = [hit for hit in found.results if hit.id != article.doc_id and hit.id != story]
-    hits = [hit for hit in hits if all(copy.id != article.doc_id for copy in hit.copies)]
+    # Any of the pairs, each adding its weight; copies left out (a story is found once).
+    terms = [Terms("pairs", tuple(pair.split(PAIR_JOINER)), boost=weight) for pair, weight in pairs]
+    plan = Plan(must=[terms], limit=count + own + 1, stories=searcher.copy_count() > 0)
+    hits = []
+    for score, handle in searcher.search(plan).hits:
+        stored = searcher.stored(handle)
+        if stored.story != story and stored.doc_id != story:
+            hits.append(_hit(score, stored))
     return _newest_among_close(hits)[:count]
 
 
-def distinctive_phrases(searcher, text: str, own: int = 1) -> list[str]:
-    """The text's MAX_TERMS pairs of neighbouring syllables with the highest tf x idf x bond,
-    as written in it (accents kept: the query ranks those spellings first). The bond (how
-    tightly the index binds the two syllables, segment.bond) keeps words ("hợp tác", "St
-    Petersburg") and leaves the seams between words ("về các"); a pair found only in the
-    article's own story (`own` articles) relates it to nothing."""
-    words = forms(text)
-    counts = Counter(
-        (first[1] + PAIR_JOINER + second[1], f"{first[0]} {second[0]}")
-        for first, second in zip(words, words[1:])
+def _hit(score: float, stored) -> Hit:
+    title = html.escape(stored.title)
+    return Hit(
+        id=stored.doc_id,
+        path=stored.path,
+        title=stored.title,
+        title_html=title,
+        snippet="",
+        score=score,
+        date=stored.date,
+        site=stored.site,
+        url=stored.url,
     )
+
+
+def distinctive_pairs(searcher, text: str, own: int = 1) -> list[tuple[str, float]]:
+    """The text's MAX_TERMS pairs of neighbouring syllables (folded, "hop_tac") with the
+    highest tf x idf x bond, and those weights. The bond (how tightly the index binds the two
+    syllables, segment.bond) keeps words ("hợp tác", "St Petersburg") and leaves the seams
+    between words ("về các"); a pair found only in the article's own story (`own` articles)
+    relates it to nothing."""
+    folded = [f for _, f in forms(text)]
+    counts = Counter(map(PAIR_JOINER.join, zip(folded, folded[1:])))
     total = max(1, searcher.doc_count())
     weighed = []
-    for (pair, written), tf in counts.items():
+    for pair, tf in counts.items():
         if tf < MIN_COUNT:
             continue
         df = searcher.doc_frequency("pairs", pair)
         if own < df < total:  # in another story, and not in every article (idf weighs the rest)
             first, second = pair.split(PAIR_JOINER)
-            weighed.append((tf * math.log(total / df) * bond(searcher, first, second), written))
+            weighed.append((tf * math.log(total / df) * bond(searcher, first, second), pair))
     weighed.sort(reverse=True)
-    return [written for _, written in weighed[:MAX_TERMS]]
+    return [(pair, weight) for weight, pair in weighed[:MAX_TERMS]]
 
 
 def _newest_among_close(hits: list[Hit]) -> list[Hit]:
