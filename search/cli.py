@@ -102,8 +102,9 @@ def index_command(
         sys.exit(130)
     except index.NothingIndexed as error:
         terminal.print_skipped(error.skipped)
+        kept = "the old index is kept" if generations.index_info(index_dir) else "no index was written"
         raise click.ClickException(
-            f"{error}: no file under {', '.join(paths)} held an article; the old index is kept."
+            f"{error}: no file under {', '.join(paths)} held an article; {kept}."
         ) from None
     except index.IndexBusy as error:
         raise click.ClickException(f"{error}; try again when it has finished.") from None

@@ -15,6 +15,7 @@ fsync'd and renamed (`write_atomically`), a generation fsync'd before CURRENT na
         pairs.sqlite          accented pair counts for "did you mean"
 """
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -196,6 +197,7 @@ class WriterLock:
         self._fd = None
 
     def __enter__(self) -> "WriterLock":
+        self._created = not self.index_dir.exists()
         self.index_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -213,6 +215,11 @@ class WriterLock:
         os.ftruncate(self._fd, 0)
         os.close(self._fd)  # releases the lock
         self._fd = None
+        if self._created and [entry.name for entry in self.index_dir.iterdir()] == [LOCK]:
+            # A first run that wrote nothing leaves no folder behind, as if it never ran.
+            with contextlib.suppress(OSError):
+                (self.index_dir / LOCK).unlink()
+                self.index_dir.rmdir()
 
 
 def _holder(fd: int) -> str:

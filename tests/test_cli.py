@@ -74,6 +74,15 @@ def test_nothing_to_index_keeps_the_old_index(runner, tmp_path):
     assert json.loads(runner.invoke(main, ["query", "ferry", "--index", ix, "--json"]).output)["total"] == 1
 
 
+def test_a_first_build_with_nothing_to_index_leaves_no_folder(runner, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "a.txt").write_bytes(b"\x00\x01")
+    result = runner.invoke(main, ["index", str(empty), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 1 and "no index was written" in result.output
+    assert "old index" not in result.output and not (tmp_path / "ix").exists()
+
+
 def test_extract_json_and_explain(runner):
     result = runner.invoke(main, ["extract", str(SEEDS / "000_50ba9309579d981d.txt"), "--json"])
     assert result.exit_code == 0
