@@ -16,12 +16,13 @@ import functools
 import hashlib
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from search.corpus import RawDocument
-from search.lines import clean_line, line_label
+from search.lines import clean_line, line_label, site_of_text
 
 LOGGER = logging.getLogger(__name__)
 
@@ -39,6 +40,11 @@ class Template:
 
     repeated: set[int] = field(default_factory=set)
     banners: set[int] = field(default_factory=set)  # repeated among pages' first lines
+    domains: dict[str, str] = field(default_factory=dict)  # folder -> the domain its pages name most
+
+    def domain(self, path: str) -> str | None:
+        """The site of a page that names none: the one its folder's other pages name most."""
+        return self.domains.get(site_of(path))
 
     def has(self, path: str, line: str) -> bool:
         """Whether this line of the page at `path` recurs on other pages of its site."""
@@ -48,14 +54,15 @@ class Template:
         return _key(site_of(path), line) in self.banners
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps({"repeated": sorted(self.repeated), "banners": sorted(self.banners)}))
+        saved = {"repeated": sorted(self.repeated), "banners": sorted(self.banners), "domains": self.domains}
+        path.write_text(json.dumps(saved))
 
     @classmethod
     def load(cls, path: Path) -> "Template":
         """The template saved with an index; an empty one if there is none."""
         try:
             data = json.loads(path.read_text())
-            return cls(set(data["repeated"]), set(data["banners"]))
+            return cls(set(data["repeated"]), set(data["banners"]), data.get("domains", {}))
         except (OSError, ValueError, KeyError) as error:
             LOGGER.warning("no site template in %s (%s): pages are extracted without it", path, error)
             return cls()
@@ -78,10 +85,11 @@ def learn_template(documents: Iterable[RawDocument]) -> Template:
     return merge_evidence(evidence(document) for document in documents)
 
 
-def evidence(document: RawDocument) -> tuple[int, list[int], list[int]] | None:
-    """What one page says about its site's template: its key, and the keys of its lines that
-    could be template (anywhere before its navigation, and among its first lines). Pages are
-    read apart (in worker processes) and their evidence merged by `merge_evidence`."""
+def evidence(document: RawDocument) -> tuple[int, list[int], list[int], str, str | None] | None:
+    """What one page says about its site's template: its key, the keys of its lines that
+    could be template (anywhere before its navigation, and among its first lines), its folder
+    and the domain its links name. Pages are read apart (in worker processes) and their
+    evidence merged by `merge_evidence`."""
     if document.kind != "text":
         return None  # HTML chrome is found by structure (extract_html.py)
     lines = [line for line in map(clean_line, document.text.split("\n")) if line]
@@ -98,22 +106,26 @@ def evidence(document: RawDocument) -> tuple[int, list[int], list[int]] | None:
         anywhere.append(key)
         if number < HEAD_LINES:
             at_top.append(key)
-    return _key("", max(lines, key=len)), anywhere, at_top
+    return _key("", max(lines, key=len)), anywhere, at_top, site, site_of_text(document.text)
 
 
-def merge_evidence(pages: Iterable[tuple[int, list[int], list[int]] | None]) -> Template:
+def merge_evidence(pages: Iterable[tuple | None]) -> Template:
     """The template of a corpus from the evidence of its pages (in any order)."""
     anywhere: dict[int, int] = {}
     at_top: dict[int, int] = {}
+    domains: dict[str, Counter] = {}
     for found in pages:
         if found is None:
             continue
-        page, lines, top = found
+        page, lines, top, folder, domain = found
         for key in lines:
             _count(anywhere, key, page)
         for key in top:
             _count(at_top, key, page)
-    return Template(_repeated(anywhere), _repeated(at_top))
+        if domain:
+            domains.setdefault(folder, Counter())[domain] += 1
+    named = {folder: counts.most_common(1)[0][0] for folder, counts in domains.items()}
+    return Template(_repeated(anywhere), _repeated(at_top), named)
 
 
 def _count(pages: dict[int, int], key: int, page: int) -> None:

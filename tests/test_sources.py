@@ -267,3 +267,37 @@ def test_crawl_files_in_a_folder_with_pages_all_index(tmp_path):
     shutil.copy(crawl_of_three(tmp_path / "one.warc.gz"), tmp_path / "two.warc.gz")
     report = build_index([tmp_path], tmp_path / "index")
     assert (report.indexed, report.copies) == (3, 3)  # the same URLs twice: one result each
+
+
+def test_a_json_item_keeps_its_short_title_and_one_without_a_title_gets_its_first_sentence(tmp_path):
+    cold = "Miền Bắc đón đợt không khí lạnh mạnh nhất từ đầu mùa, vùng núi có nơi xuống dưới 3 độ C."
+    hot = "Miền Nam nắng nóng kéo dài. Nhiệt độ ở TP.HCM lên 36 độ C vào buổi trưa hôm nay."
+    write_jsonl(
+        tmp_path / "items.jsonl",
+        [{"url": "https://x.vn/1", "title": "Rét", "content": cold}, {"content": hot}],
+    )
+    found = [
+        item.article for item in extract_corpus([tmp_path / "items.jsonl"]) if isinstance(item, Extracted)
+    ]
+    assert [(a.title, a.text) for a in found] == [("Rét", cold), ("Miền Nam nắng nóng kéo dài.", hot)]
+
+
+def test_a_files_folder_beside_a_page_without_extension_is_passed_over(tmp_path):
+    (tmp_path / "chien-su_files").mkdir()
+    (tmp_path / "chien-su").write_bytes(story_pages()[0][1])
+    (tmp_path / "chien-su_files" / "frame").write_text("<html><body><p>Quảng cáo</p></body></html>")
+    assert find_files([tmp_path]) == ([tmp_path / "chien-su"], [])
+
+
+def test_a_text_dump_without_links_is_on_the_site_its_folders_pages_name(tmp_path):
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(
+            f"Tin {name}: lũ về sông Hồng\nNước sông Hồng lên nhanh trong đêm, {name} cho biết.\n"
+            "![](https://thoidai.com.vn/anh.jpg)\n",
+            encoding="utf-8",
+        )
+    (tmp_path / "c.txt").write_text(
+        "Bão số 3 vào đất liền\nGió giật cấp 12 ở ven biển, người dân đã sơ tán.\n"
+    )
+    sites = {item.article.path[-5:]: item.article.site for item in extract_corpus([tmp_path])}
+    assert sites == {"a.txt": "thoidai.com.vn", "b.txt": "thoidai.com.vn", "c.txt": "thoidai.com.vn"}

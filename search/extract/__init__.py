@@ -53,7 +53,8 @@ def extract_or_reason(document: RawDocument, template: "Template | None" = None)
         if document.kind == "html":
             article = extract_html(document.path, document.text)
         else:
-            article = extract_text(document.path, document.text, template)
+            titled = bool(document.given and document.given.get("title"))
+            article = extract_text(document.path, document.text, template, titled)
     except NotAnArticle as reason:
         LOGGER.info("%s: %s", document.path, reason)
         return reason

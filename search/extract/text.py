@@ -26,11 +26,14 @@ if TYPE_CHECKING:
     from search.boilerplate import Template
 
 
-def extract_text(path: str, text: str, template: "Template | None" = None) -> Article | None:
+def extract_text(
+    path: str, text: str, template: "Template | None" = None, titled: bool = False
+) -> Article | None:
     """Extract an article from a line-based text dump (one paragraph or widget per line).
 
     `template` (from boilerplate.learn_template over the corpus) marks the lines the page's
-    site repeats on its other pages.
+    site repeats on its other pages. `titled`: the first line is the title (a crawler's item
+    says so), however short.
     """
     cut: list[Dropped] = []
     lines = [clean_line(cut_line(path, line, cut)) for line in text.split("\n")]
@@ -41,10 +44,11 @@ def extract_text(path: str, text: str, template: "Template | None" = None) -> Ar
                 labels[at] = REPEATED
     _label_duplicates(lines, labels)
 
-    title_at = _find_title(lines, labels, path, template)
+    title_at = 0 if titled and lines and lines[0] else _find_title(lines, labels, path, template)
     if title_at is None:
         return None
-    article = Article(path=path, title=lines[title_at], body=[], site=site_of_text(text))
+    site = site_of_text(text) or (template.domain(path) if template else None)
+    article = Article(path=path, title=lines[title_at], body=[], site=site)
 
     # Before the title: site banners, menus, login links; a dateline may stand there too.
     before: list[tuple[Found, Dropped]] = []

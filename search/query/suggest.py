@@ -15,6 +15,7 @@ from search.spelling import PairCounts
 
 # Candidates kept per syllable, most frequent first: enough for every real reading.
 MAX_CANDIDATES = 6
+MIN_TYPED_LETTERS = 2  # shorter queries get no "did you mean"
 # Pair counts decide; single-syllable counts only break ties and rank lone syllables.
 UNIGRAM_WEIGHT = 0.2
 UNSEEN_PAIR = 0.01
@@ -155,6 +156,8 @@ def did_you_mean(searcher, parsed: ParsedQuery, pairs: PairCounts | None) -> str
     if parsed.negated or any(c.prefix or c.title_only for c in clauses):
         return None
     typed = [s for c in clauses for s in c.syllables]
+    if sum(len(syllable) for syllable in typed) < MIN_TYPED_LETTERS:
+        return None  # "x", "q": too little typed to say what was meant
     suggestion = suggest(searcher, typed, pairs)
     if (
         suggestion

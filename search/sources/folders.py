@@ -127,7 +127,7 @@ def find_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Skipped]]:
 def _walk(folder: Path) -> Iterator[Path]:
     """Every entry under folder, hidden ones and saved pages' `_files` folders left out."""
     for root, folders, names in os.walk(folder, followlinks=True):
-        saved = {name.rsplit(".", 1)[0] for name in names if suffix_of(name) in HTML_SUFFIXES}
+        saved = {name.rsplit(".", 1)[0] for name in names if suffix_of(name) in HTML_SUFFIXES} | set(names)
         folders[:] = [
             name
             for name in folders

@@ -12,6 +12,7 @@ any other array is loaded whole, up to MAX_FILE_BYTES.
 
 import gzip
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,6 +45,7 @@ DATE_FIELDS = (
     "time",
     "created_at",
 )
+TITLE_CHARS = 120  # a title made from an item's first sentence
 SITE_FIELDS = ("site_name", "site", "source", "publisher", "source_domain", "domain")
 
 
@@ -126,7 +128,7 @@ def _document(item, path: str, raw: bytes) -> RawDocument | Skipped:
     if not html and not text:
         return Skipped(path, f"{where} has no html, body, content or text field")
     given = {
-        "title": _field(item, TITLE_FIELDS),
+        "title": _field(item, TITLE_FIELDS) or (_first_sentence(text) if text and not html else None),
         "date": parse_date(_field(item, DATE_FIELDS) or ""),
         "site": _field(item, SITE_FIELDS),
     }
@@ -146,6 +148,13 @@ def _document(item, path: str, raw: bytes) -> RawDocument | Skipped:
         url=_field(item, URL_FIELDS),
         given={key: value for key, value in given.items() if value},
     )
+
+
+def _first_sentence(text: str) -> str:
+    """A title for an item that gives none: its text's first sentence, within TITLE_CHARS."""
+    first = text.strip().split("\n", 1)[0]
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+    return sentence if len(sentence) <= TITLE_CHARS else sentence[:TITLE_CHARS].rsplit(" ", 1)[0] + "…"
 
 
 def _field(item: dict, names: tuple[str, ...]) -> str | None:

@@ -94,7 +94,7 @@ def read_stream(file: BinaryIO, name: str) -> Iterator[RawDocument | Skipped | P
             offset = records.offset
             if not (resumed and offset == start):  # a false start found by the scan: no news
                 why = _why(error)
-                LOGGER.warning("%s#%d: %s", name, offset, why)
+                LOGGER.info("%s#%d: %s", name, offset, why)  # (the report lists it)
                 yield Skipped(f"{name}#{offset}", f"unreadable record ({why}); the rest of the file is read")
         start, resumed = _next_record(file, offset + 1), True
 
