@@ -167,18 +167,26 @@ def query_command(text, index_dir, limit, page, sort, site, date_from, date_to, 
     filters.update(date_from=_date(date_from), date_to=_date(date_to))
     with searchable.searcher() as searcher:
         if export_as:  # every story, past the page window, written as it is read
+            if query.cut_query(text)[1]:
+                click.secho(query.cut_notice().text, fg="yellow", err=True)
             stories = export.stories(searcher, text, names=names, **filters)
             chunks = (export.csv_chunks if export_as == "csv" else export.jsonl_chunks)(
                 stories, link=lambda hit: hit.url or hit.path
             )
-            out = click.get_binary_stream("stdout")
+            out = sys.stdout.buffer
             for chunk in chunks:
                 out.write(chunk.encode("utf-8"))
                 out.flush()
             return
         try:
             result = query.search(
-                searcher, text, page=page, limit=limit, pairs=live.pair_counts(index_dir), **filters
+                searcher,
+                text,
+                page=page,
+                limit=limit,
+                pairs=live.pair_counts(index_dir),
+                facets=as_json,  # (counted by site and month, as the API does)
+                **filters,
             )
         except query.TooDeep as error:
             raise click.UsageError(str(error)) from None

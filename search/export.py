@@ -20,7 +20,6 @@ from dataclasses import replace
 
 from search import query
 from search.engines import VIETNAM, aware
-from search.limits import MAX_QUERY_CHARS
 from search.query.expand import expand
 from search.query.parse import parse
 from search.query.rerank import rerank
@@ -67,7 +66,7 @@ def stories(searcher, text: str, names=None, **filters) -> Iterator[query.Hit]:
     )
     ranked = [(score, handle, None) for score, handle in found.hits]
     if plan.sort == "relevance":
-        ranked = rerank(searcher, expand(parse((text or "")[:MAX_QUERY_CHARS])), ranked)
+        ranked = rerank(searcher, expand(parse(query.cut_query(text)[0])), ranked)
     return _hits(searcher, ranked, plan.stories, plan.sort == "date", names)
 
 

@@ -13,6 +13,7 @@ from search import query
 from search.dates import VIETNAM
 
 _MARK = re.compile(r"<mark>(.*?)</mark>")
+_RECORD = re.compile(r"#\d+$|:(?:item)?\d+$")  # "crawl.warc.gz#1234", "items.jl:7": a crawl's record
 
 
 def print_page(result: query.Page, limit: int) -> None:
@@ -122,7 +123,12 @@ def print_skipped(skipped: list) -> None:
     errors = [item for item in skipped if not item.listing]
     listings = [item for item in skipped if item.listing]
     if errors:
-        click.echo(f"Skipped {_plural(len(errors), 'file')}:", err=True)
+        records = sum(1 for item in errors if _RECORD.search(item.path))
+        if 0 < records < len(errors):
+            what = f"{len(errors):,} files and records"
+        else:
+            what = _plural(len(errors), "record" if records else "file")
+        click.echo(f"Skipped {what}:", err=True)
         for item in errors:
             click.echo(f"  {item.path}: {item.reason}", err=True)
     if listings:

@@ -114,7 +114,8 @@ def test_user_text_never_raises(searcher, text):
     # Text with a word is searched (its page says so if nothing matched); without one, the
     # page says there is nothing to search for, or lists the newest articles.
     if words:
-        assert page.query == text[:400] and "nothing_to_search" not in [n.code for n in page.notices]
+        assert page.query == text[:400].rstrip() and "nothing_to_search" not in [n.code for n in page.notices]
+        assert ("query_cut" in [n.code for n in page.notices]) == (len(text) > 400)  # said when cut
     elif text.strip():
         assert [n.code for n in page.notices] == ["nothing_to_search"] and page.results == []
     assert len(page.results) <= 10 and page.total >= len(page.results)
@@ -352,3 +353,7 @@ def test_a_phrase_needs_its_words_in_one_run_not_just_its_pairs(build, tmp_path)
             assert [hit.path.rsplit("/", 1)[-1] for hit in page.results] == ["a.txt"], text
             assert page.total == 1 and page.total_exact, text
         assert search(searcher, '"tác kinh tế"').total == 1  # and b.txt's "Tác kinh điển" is not it
+
+
+def test_a_one_letter_query_gets_no_did_you_mean(searcher):
+    assert search(searcher, "x").suggestion is None

@@ -84,3 +84,25 @@ def test_the_development_server_answers_a_raw_query_too(make_app, news_index_dir
             assert status == 200 and json.loads(body)["query"] == "cao tốc", line
     finally:
         development.shutdown()
+
+
+def test_a_5000_character_query_is_cut_with_a_notice_and_a_longer_line_gets_the_apps_414(build, served):
+    base, _ = served(build(DATA / "news"))
+    words = urllib.parse.quote("cao tốc " * 625)  # 5,000 characters, 25 kB percent-encoded
+    status, body = _raw(base, f"GET /api/search?q={words}&lang=en HTTP/1.1".encode())
+    assert status == 200, body[:300]
+    answer = json.loads(body)
+    assert answer["total"] >= 1 and len(answer["query"]) <= 400
+    assert [notice["code"] for notice in answer["notices"]] == ["query_cut"]
+    assert "only its beginning is searched" in answer["notices"][0]["message"]
+    status, body = _raw(base, f"GET /?q={'x' * 5000} HTTP/1.1".encode())
+    assert status == 200 and "Câu tìm kiếm dài quá 400 ký tự" in body.decode()
+    # Past the 64 KiB the server reads of a request line: the app's own 414, not gunicorn's.
+    huge = "x" * 300_000
+    status, body = _raw(base, f"GET /api/search?q={huge} HTTP/1.1".encode())
+    assert status == 414 and json.loads(body)["error"]["code"] == "uri_too_long"
+    status, body = _raw(base, f"GET /?q={huge} HTTP/1.1".encode())
+    assert (
+        status == 414 and 'data-code="uri_too_long"' in body.decode() and "<!doctype html>" in body.decode()
+    )
+    assert _get(base + "/api/search?q=cao+t%E1%BB%91c")["total"] >= 1  # the workers serve on

@@ -123,7 +123,6 @@ def test_api_article_and_unknown_ids(client):
 @pytest.mark.parametrize(
     "url",
     [
-        "/?q=" + "x" * 401,
         "/?q=a&page=0",
         "/?q=a&page=-1",
         "/?q=a&page=abc",
@@ -143,7 +142,7 @@ def test_nonsense_parameters_are_400_not_500(client, url):
         assert error["message"] and error["code"] in {"bad_number", "bad_sort", "bad_date"}
     else:
         code = re.search(r'class="error" role="alert" data-code="(\w+)"', response.get_data(as_text=True))
-        assert code and code.group(1) in {"query_too_long", "bad_number", "too_deep"}
+        assert code and code.group(1) in {"bad_number", "too_deep"}
 
 
 @pytest.mark.parametrize("q", ["AND OR (", '"', "-", "title:", "*", "\x00", "🙂", "<script>"])
@@ -546,13 +545,6 @@ def test_error_pages_and_api_errors_have_a_code_and_a_translated_message(news):
             "from must be a date like 2025-03-31",
         ),
         (
-            "/api/search?q=" + "x" * 401,
-            400,
-            "query_too_long",
-            "câu tìm kiếm dài quá 400 ký tự",
-            "the query is longer than 400 characters",
-        ),
-        (
             "/api/nowhere",
             404,
             "not_found",
@@ -646,12 +638,14 @@ def test_only_http_originals_are_linked(news, monkeypatch, url, linked):
         assert f'<a class="source" href="{url}" rel="noopener noreferrer">Xem bài gốc</a>' in page
 
 
-def test_the_article_page_shows_the_file_and_the_original(news):
+def test_the_article_page_shows_the_source_url_not_the_servers_file(news):
     hit = news.get("/api/search?q=buyt+dien+noi+bai").get_json()["results"][0]
     assert hit["path"].endswith("songhong/buyt-dien-noi-bai.html")  # the JSON has the path
     page = news.get(f"/articles/{hit['id']}?q=buyt&site={SONG_HONG}&lang=en").get_data(as_text=True)
-    assert '<code class="path">' in page and "songhong/buyt-dien-noi-bai.html" in page
+    assert "buyt-dien-noi-bai.html</a>" in page and "songhong/buyt-dien-noi-bai.html" not in page
+    assert 'class="path"' not in page and hit["path"] not in page
     assert 'href="https://songhong.example.vn/buyt-dien-noi-bai.html" rel="noopener noreferrer"' in page
+    assert "Source: <a" in page
     assert ">18 Mar 2025, 09:45</time>" in page
     back = re.search(r'<p class="back"><a href="([^"]+)"', page).group(1).replace("&amp;", "&")
     assert parse_qs(urlsplit(back).query) == {"q": ["buyt"], "site": [SONG_HONG], "lang": ["en"]}

@@ -40,10 +40,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["live_index"] = LiveIndex(app.config["INDEX_DIR"])
 
-    from web import i18n, links, views
+    from web import arguments, i18n, links, too_long, views
 
     i18n.init_app(app)
     app.register_blueprint(views.blueprint)
+
+    @app.before_request
+    def request_line_too_long():
+        # web/server.py hands over a request line too long to read whole (web/too_long.py).
+        if request.environ.get(too_long.TOO_LONG):
+            raise arguments.uri_too_long()
 
     @app.after_request
     def no_host_header_in_location(response):

@@ -1,8 +1,9 @@
 """The request's search state -> the links that keep it (search_url() and the page's other links).
 
-The search page's state is its query, filters, sort and language (`q`, `site`, `from`, `to`,
-`sort`, `lang`): every link on it (pages, sort, "did you mean", facets, articles, its feed and
-its CSV) keeps the state and changes only its own part (search_url()). search_url, home_url,
+The search page's state is its query, filters, sort, page size and language (`q`, `site`,
+`from`, `to`, `sort`, `limit`, `lang`): every link on it (pages, sort, "did you mean", facets,
+the chart's bars, articles) keeps the state and changes only its own part (search_url()); its
+feed and its CSV keep the query and filters. search_url, home_url,
 article_url, feed_url, csv_url, form_state and other_language are the templates' globals,
 `original` their filter (registered in web/views.py).
 
@@ -28,11 +29,12 @@ def state() -> dict:
         return g.search_state
     args = request.args
     found = {
-        "q": args.get("q", "")[: limits.MAX_QUERY_CHARS],
+        "q": query.cut_query(args.get("q", ""))[0],
         "site": args.get("site", ""),
         "from": args.get("from", "") if parse_date(args.get("from", "")) else "",
         "to": args.get("to", "") if parse_date(args.get("to", "")) else "",
         "sort": args.get("sort", "") if args.get("sort") in query.SORTS else "",
+        "limit": _limit(args.get("limit", "")),
         "lang": i18n.chosen_language() or "",
     }
     g.search_state = {
@@ -41,6 +43,16 @@ def state() -> dict:
         if value and not (name == "sort" and value == "relevance")
     }
     return g.search_state
+
+
+def _limit(raw: str) -> str:
+    """The page size the URL asks for, when it is one the page takes and not its default."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 4:
+        return ""
+    value = int(raw)
+    return (
+        str(value) if 1 <= value <= limits.MAX_PAGE_SIZE and value != current_app.config["PAGE_SIZE"] else ""
+    )
 
 
 def search_url(page: int = 1, **changes) -> str:
@@ -61,13 +73,16 @@ def search_url(page: int = 1, **changes) -> str:
 
 def feed_url() -> str:
     """The Atom feed of this search: its query, filters and language, always newest first."""
-    params = {name: value for name, value in state().items() if name != "sort"}
+    params = {name: value for name, value in state().items() if name not in ("sort", "limit")}
     return url_for("search.feed_atom", **params)
 
 
 def csv_url() -> str:
-    """Every story of this search as CSV: its query, filters and sort (and language, for errors)."""
-    return url_for("search.api_search_csv", **state())
+    """Every story of this search as CSV: its query, filters and sort (and language, for errors);
+    no page size (it has every story)."""
+    return url_for(
+        "search.api_search_csv", **{name: value for name, value in state().items() if name != "limit"}
+    )
 
 
 def home_url() -> str:
@@ -82,7 +97,7 @@ def article_url(doc_id: str) -> str:
 
 def form_state() -> list[tuple[str, str]]:
     """The state the search box keeps when a new query is typed (hidden fields): filters,
-    sort and language."""
+    sort, page size and language."""
     return [(name, value) for name, value in state().items() if name != "q"]
 
 

@@ -37,7 +37,7 @@ from werkzeug.serving import WSGIRequestHandler
 from search import limits
 from search.generations import DEFAULT_INDEX_DIR, IndexNotFound, current_generation
 from search.index import DEFAULT_CORPUS, NothingIndexed, build_index
-from web import create_app
+from web import create_app, too_long
 
 LOGGER = logging.getLogger(__name__)
 # Threads per worker. Searches are CPU-bound Python: two in one process only take turns on
@@ -45,10 +45,14 @@ LOGGER = logging.getLogger(__name__)
 # 87-93 ms with one thread, 112-124 ms with four. Connections wait for their request in the
 # worker's event loop (HeadFirstWorker), not in a thread.
 THREADS = 1
-# A request head (request line and headers) longer than this is answered 431 by the event
-# loop; browsers send 1-8 KiB. A declared body up to BODY_BYTES is read with the head (the app
-# takes none); a larger one is answered 413. Together they bound a pending connection's memory.
-HEAD_BYTES = 32 * 1024
+# A request head (request line and headers) longer than this is answered by the event loop:
+# a request line still unfinished gets the app's own 414 (web/too_long.py), other heads a bare
+# 431. Browsers send 1-8 KiB; a query of 5,000 Vietnamese characters, percent-encoded, takes up
+# to 45 KB, and gunicorn reads a request line of any length (limit_request_line 0), so it
+# reaches the app, which cuts it with a notice. 64 KiB is Python's http.server line limit. A
+# declared body up to BODY_BYTES is read with the head (the app takes none); a larger one is
+# answered 413. Together they bound a pending connection's memory.
+HEAD_BYTES = 64 * 1024
 BODY_BYTES = 16 * 1024
 # File descriptors a worker keeps for itself (listener, pipes, index files) beside its
 # connections: max_connections is lowered to fit the process's open-file limit.
@@ -66,6 +70,10 @@ _WAIT, _READY, _CLOSED = "wait", "ready", "closed"
 # setting of gunicorn 27 relaxes that), nginx and Werkzeug answer it.
 _RAW_TARGET = re.compile(rb"\A(\r?\n)?([A-Z]{3,20}) (/[^\x00-\x1f\x7f]*?) (HTTP/[0-9]\.[0-9]\r?\n)")
 _TO_ENCODE = re.compile(rb"[ \x80-\xff]")
+
+
+def _refusal(status: int) -> bytes:
+    return _REFUSE[status] + b"Connection: close\r\nContent-Length: 0\r\n\r\n"
 
 
 def is_loopback(host: str) -> bool:
@@ -171,6 +179,7 @@ def serve(
             "threads": THREADS,
             "worker_connections": fitting,
             "keepalive": idle_seconds,
+            "limit_request_line": 0,  # no limit of its own: HEAD_BYTES bounds the head
             "timeout": limits.REQUEST_SECONDS,  # a worker stuck this long is replaced
             "accesslog": None,
             "loglevel": "warning",
@@ -219,6 +228,7 @@ class HeadFirstConn(TConn):
     def __init__(self, *args):
         super().__init__(*args)
         self.head = bytearray()  # what the event loop has read of the next request
+        self.draining = False  # answered and refused: what it still sends is dropped
 
     def init(self):
         super().init()
@@ -296,22 +306,33 @@ class HeadFirstWorker(ThreadWorker):
             return _CLOSED
         if not data:
             return _CLOSED
+        if conn.draining:
+            return _WAIT
         conn.head += data
         end = _HEAD_END.search(conn.head)
         if end is None:
-            return self._refuse(conn, 431) if len(conn.head) > HEAD_BYTES else _WAIT
+            if len(conn.head) <= HEAD_BYTES:
+                return _WAIT
+            if b"\n" not in conn.head.lstrip(b"\r\n"):  # the request line alone is too long
+                return self._refuse(conn, too_long.refusal(self.wsgi, bytes(conn.head[:HEAD_BYTES])))
+            return self._refuse(conn, _refusal(431))
         declared = _CONTENT_LENGTH.search(conn.head, 0, end.start())
         if declared is None:
             return _READY  # no body, or a chunked one: the thread reads it, within its timeout
         length = int(declared.group(1))
         if length > BODY_BYTES:
-            return self._refuse(conn, 413)
+            return self._refuse(conn, _refusal(413))
         return _READY if len(conn.head) - end.end() >= length else _WAIT
 
     @staticmethod
-    def _refuse(conn, status: int) -> str:
+    def _refuse(conn, answer: bytes) -> str:
+        """Send `answer`, the connection's last, then read and drop what the client still sends
+        until it closes or its time is up: closing with its request unread would reset the
+        connection, and the client could lose the answer (a lingering close, as Apache's)."""
         try:
-            conn.sock.send(_REFUSE[status] + b"Connection: close\r\nContent-Length: 0\r\n\r\n")
+            conn.sock.send(answer)  # (a few kB: the socket's empty buffer takes it at once)
+            conn.sock.shutdown(socket.SHUT_WR)
         except OSError:
-            pass
-        return _CLOSED
+            return _CLOSED
+        conn.draining, conn.head = True, bytearray()
+        return _WAIT

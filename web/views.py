@@ -9,7 +9,8 @@ one; never a 500. Every error has a machine-readable code beside its message (Pr
 
 Every string shown comes from the message catalogue (web/i18n.py): Vietnamese by default,
 English by ?lang=en or Accept-Language. The links that keep the page's state are in
-web/links.py, the filter panel in web/facets.py; both are registered here for the templates.
+web/links.py, the filter panel in web/facets.py (both registered here for the templates), the
+chart of matches over time in web/timeline.py, the notices' messages in web/notices.py.
 A search's Atom feed is written by web/feed.py, its every story as CSV by search/export.py.
 """
 
@@ -38,9 +39,10 @@ from search import export, limits, query
 from search.generations import CURRENT, DEFAULT_INDEX_DIR, IndexNotFound
 from search.query.related import related
 from search.query.snippets import highlight
-from web import arguments, facets, feed, i18n, links
+from web import arguments, facets, feed, i18n, links, timeline
 from web.arguments import GENERIC_ERRORS, Problem
 from web.i18n import N_
+from web.notices import notice_message
 
 blueprint = Blueprint("search", __name__)
 
@@ -60,17 +62,6 @@ blueprint.add_app_template_filter(i18n.iso_vietnam, "iso")
 
 
 _DOC_ID = re.compile(r"^[0-9a-f]{12}$")
-
-# Notices of the library, by code (Notice.text is the English the CLI prints).
-NOTICES = {
-    "nothing_to_search": N_("Nothing to search for: type a word."),
-    "any_word": N_("No article has all the words; these have one of them."),
-    "all_but_one": N_("No article has all the words; left out: %(words)s"),
-    "words_left_out": N_("No article has all the words; left out: %(words)s"),
-    "words_dropped": N_(
-        "Only the first %(terms)s words (and %(prefixes)s prefixes*) are searched; left out: %(words)s"
-    ),
-}
 
 
 def _searcher():
@@ -120,19 +111,6 @@ def _search(searcher, **args) -> query.Page:
         raise arguments.too_deep() from None
 
 
-def notice_message(notice: query.Notice) -> str:
-    """A notice of the library in the request's language."""
-    message = NOTICES.get(notice.code)
-    if message is None:
-        return notice.text  # a code this app does not know yet: the library's English
-    return gettext(
-        message,
-        terms=i18n.number(limits.MAX_QUERY_TERMS),
-        prefixes=i18n.number(limits.MAX_PREFIXES),
-        words=" ".join(notice.words)[:80],
-    )
-
-
 # -- routes --------------------------------------------------------------------------------------
 
 
@@ -141,8 +119,8 @@ def search_page():
     """Results for a query; with no query, the newest articles (of the filters in force)."""
     args = arguments.search_args()
     page_number = arguments.int_arg("page", 1, 1)
+    page_size = arguments.int_arg("limit", current_app.config["PAGE_SIZE"], 1, limits.MAX_PAGE_SIZE)
     searcher = _searcher()
-    page_size = current_app.config["PAGE_SIZE"]
     result = _search(searcher, limit=page_size, page=page_number, facets=True, **args)
     state = links.state()
     last = min(result.pages, arguments.last_page(page_size))
@@ -158,13 +136,14 @@ def search_page():
     return render_template(
         "search.html",
         page=result,
-        q=args["text"],
+        q=result.query,  # as searched: a long query is cut (a notice says so)
         sort=args["sort"],
         listing=listing,
         documents=searcher.doc_count() if listing and not filters else None,
         built_at=built_at,
         notices=[notice_message(notice) for notice in result.notices],
         panel=facets.facet_panel(result.facets, state),
+        chart=timeline.timeline(result.facets, state),
         filters=filters,
         clear_filters=links.search_url(site=None, date_from=None, date_to=None),
         pages=links.page_links(result.page, last),
@@ -202,7 +181,7 @@ def feed_atom():
     except ValueError:
         updated = None
     return (
-        feed.atom(result, args["text"], updated),
+        feed.atom(result, result.query, updated),
         200,
         {"Content-Type": "application/atom+xml; charset=utf-8"},
     )
@@ -248,7 +227,7 @@ def article_page(doc_id: str):
     article = _article(doc_id)
     if article["id"] != doc_id:  # an id from before ids came from resolved paths
         return redirect(url_for(".article_page", doc_id=article["id"], **request.args), 301)
-    text = request.args.get("q", "")[: limits.MAX_QUERY_CHARS]
+    text = query.cut_query(request.args.get("q", ""))[0]
     terms = query.article_marks(_searcher(), text, f"{article['title']}\n{article['body']}")
     marked = {
         "title": Markup(highlight(article["title"], terms)),

@@ -15,7 +15,7 @@ records it answers with (Page, Hit, Notice).
 """
 
 from search.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from search.query.answer import SORTS, article_marks, search
+from search.query.answer import SORTS, article_marks, cut_notice, cut_query, search
 from search.query.results import Copy, Hit, Notice, Page, TooDeep
 
 __all__ = [
@@ -28,5 +28,7 @@ __all__ = [
     "Page",
     "TooDeep",
     "article_marks",
+    "cut_notice",
+    "cut_query",
     "search",
 ]

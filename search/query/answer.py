@@ -1,7 +1,8 @@
 """User text + a searcher -> one Page of ranked Hits with snippets: the query's path, walked.
 
 parse, expand, plan, the engine, the fallback when nothing has every word, rerank, snippets
-(each step a module of this package: see its __init__). Also what to mark of a query in one
+(each step a module of this package: see its __init__); a query longer than MAX_QUERY_CHARS is
+cut first, with a notice. Also what to mark of a query in one
 article, for the article page.
 """
 
@@ -61,11 +62,13 @@ def search(
     """
     started = time.perf_counter()
     deadline = time.monotonic() + QUERY_SECONDS
-    text = (text or "")[:MAX_QUERY_CHARS]
+    text, cut = cut_query(text)
     page, limit = _window(page, limit, sort)
     typed_query = parse(text)
     parsed = expand(typed_query)
     result = Page(query=text, total=0, page=page, pages=0, took_ms=0.0, results=[])
+    if cut:
+        result.notices.append(cut_notice())
     if not parsed.units and text.strip():
         result.notices.append(Notice("nothing_to_search", "Nothing to search for: type a word."))
         result.took_ms = (time.perf_counter() - started) * 1000
@@ -94,7 +97,7 @@ def search(
         if left_out:
             result.notices.append(left_out_notice(left_out))
     if parsed.dropped:
-        result.notices.insert(0, _dropped_notice(parsed.dropped))
+        result.notices.insert(int(cut), _dropped_notice(parsed.dropped))
     result.suggestion = None if found.partial else did_you_mean(searcher, typed_query, pairs)
     result.total, result.total_exact, result.partial = found.total, found.exact, found.partial
     result.facets = found.facets
@@ -115,6 +118,31 @@ def search(
         result.results.append(hit)
     result.took_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+def cut_query(text: str | None) -> tuple[str, bool]:
+    """The query as searched, at most MAX_QUERY_CHARS long, and whether it was cut: at the last
+    space when there is one in its second half, so that no word is searched half typed.
+
+    >>> cut_query("hợp tác")
+    ('hợp tác', False)
+    """
+    text = text or ""
+    if len(text) <= MAX_QUERY_CHARS:
+        return text, False
+    kept = text[:MAX_QUERY_CHARS]
+    space = kept.rfind(" ")
+    if not text[MAX_QUERY_CHARS].isspace() and space > MAX_QUERY_CHARS // 2:
+        kept = kept[:space]
+    return kept.rstrip(), True
+
+
+def cut_notice() -> Notice:
+    """The notice of a query longer than MAX_QUERY_CHARS (cut_query)."""
+    return Notice(
+        "query_cut",
+        f"The query is longer than {MAX_QUERY_CHARS:,} characters: only its beginning is searched.",
+    )
 
 
 def _window(page: int, limit: int, sort: str) -> tuple[int, int]:
@@ -179,5 +207,5 @@ def _day_range(date_from: datetime | None, date_to: datetime | None) -> tuple:
 def article_marks(searcher, text: str, article_text: str) -> Marks:
     """What to highlight of a query in one article (the article page). A word is marked only
     where it stands whole, so the marks do not depend on `article_text`."""
-    parsed = expand(parse((text or "")[:MAX_QUERY_CHARS]))
+    parsed = expand(parse(cut_query(text)[0]))
     return marks(parsed, words(parsed, searcher))

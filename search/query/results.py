@@ -5,13 +5,15 @@ Hits, with notices (by code, for translation) and the totals' meaning.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from search.dates import VIETNAM
+
 
 @dataclass(frozen=True)
 class Notice:
     """Something the user should know about their results. `code` is what the web page
     translates (web/messages); `text` is the English the CLI prints."""
 
-    code: str  # "nothing_to_search", "all_but_one", "words_left_out", "words_dropped"
+    code: str  # "query_cut", "nothing_to_search", "all_but_one", "words_left_out", "words_dropped"
     text: str
     words: tuple[str, ...] = ()  # the words it is about (those left out or dropped)
 
@@ -34,7 +36,7 @@ class Copy:
     url: str | None
 
     def to_json(self) -> dict:
-        date = self.date.isoformat() if self.date else None
+        date = _vietnam_time(self.date)
         return {"id": self.id, "title": self.title, "site": self.site, "date": date, "url": self.url}
 
 
@@ -60,7 +62,7 @@ class Hit:
             "title_html": self.title_html,
             "score": round(self.score, 4),
             "snippet": self.snippet,
-            "date": self.date.isoformat() if self.date else None,
+            "date": _vietnam_time(self.date),
             "site": self.site,
             "url": self.url,
             "missing": self.missing,
@@ -99,3 +101,8 @@ class Page:
             },
             "results": [hit.to_json() for hit in self.results],
         }
+
+
+def _vietnam_time(date: datetime | None) -> str | None:
+    """A date as the pages mean it, whatever time zone the engine stored it in."""
+    return date.astimezone(VIETNAM).isoformat() if date else None
