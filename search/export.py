@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from search import query
 from search.engines import VIETNAM, aware
+from search.query.answer import copy_of, shown_story
 from search.query.expand import expand
 from search.query.parse import parse
 from search.query.rerank import rerank
@@ -28,8 +29,6 @@ from search.query.rerank import rerank
 FIELDS = ("url", "title", "site", "date", "copies", "score", "id")
 # Rows written (and stored articles read) at a time: one chunk of a streamed response.
 BATCH = 200
-# A story's other articles counted, as the page lists them (query.search's MAX_COPIES).
-MAX_COPIES = 50
 # A cell starting with one of these is a formula to Excel and LibreOffice: a scraped title
 # such as "=HYPERLINK(...)" is written with a leading apostrophe instead (OWASP's advice).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -73,18 +72,9 @@ def stories(searcher, text: str, names=None, **filters) -> Iterator[query.Hit]:
 def _hits(searcher, ranked: list, collapse: bool, by_date: bool, names) -> Iterator[query.Hit]:
     for score, handle, stored in ranked:
         score = 0.0 if by_date else score  # (newest first scores nothing; Whoosh gives its sort key)
-        stored = stored or searcher.stored(handle)
-        copies = searcher.copies(stored.story, MAX_COPIES) if collapse else []
-        if copies:  # as query.search shows a story: its earliest article, the others its copies
-            copies.append(stored)
-            copies.sort(
-                key=lambda article: (
-                    article.date is None,
-                    article.date and aware(article.date),
-                    article.doc_id,
-                )
-            )
-            stored = copies.pop(0)
+        stored, copies = shown_story(
+            searcher, stored or searcher.stored(handle), collapse
+        )  # as the page shows it
         yield query.Hit(
             id=stored.doc_id,
             path=stored.path,
@@ -95,7 +85,7 @@ def _hits(searcher, ranked: list, collapse: bool, by_date: bool, names) -> Itera
             date=stored.date,
             site=names.name(stored.site) if names else stored.site,
             url=stored.url,
-            copies=[query.Copy(c.doc_id, c.title, c.site, c.date, c.url) for c in copies],
+            copies=[copy_of(article) for article in copies],
         )
 
 

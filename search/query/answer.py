@@ -107,14 +107,9 @@ def search(
         ranked = rerank(searcher, parsed, ranked)
     to_mark = marks(parsed, typed)
     for score, handle, stored in ranked[(page - 1) * limit : page * limit]:
-        stored = stored or searcher.stored(handle)
-        copies = searcher.copies(stored.story, MAX_COPIES) if stories else []
-        if copies:  # the story is shown as its earliest article; the others are its copies
-            copies.append(stored)
-            copies.sort(key=_earliest_first)
-            stored = copies.pop(0)
+        stored, copies = shown_story(searcher, stored or searcher.stored(handle), stories)
         hit = _hit(score, stored, to_mark, typed if left_out else [])
-        hit.copies = [_copy(article) for article in copies]
+        hit.copies = [copy_of(article) for article in copies]
         result.results.append(hit)
     result.took_ms = (time.perf_counter() - started) * 1000
     return result
@@ -168,11 +163,21 @@ def _dropped_notice(dropped: list[str]) -> Notice:
     )
 
 
+def shown_story(searcher, stored, collapse: bool = True) -> tuple:
+    """(the article a hit's story is shown as, the story's other articles): its earliest
+    article, the others its copies (none when not collapsing, or when it has none)."""
+    copies = searcher.copies(stored.story, MAX_COPIES) if collapse else []
+    if not copies:
+        return stored, []
+    articles = sorted([*copies, stored], key=_earliest_first)
+    return articles[0], articles[1:]
+
+
 def _earliest_first(stored) -> tuple:
-    return (stored.date is None, stored.date and stored.date.timestamp(), stored.doc_id)
+    return (stored.date is None, stored.date and aware(stored.date).timestamp(), stored.doc_id)
 
 
-def _copy(stored) -> Copy:
+def copy_of(stored) -> Copy:
     return Copy(id=stored.doc_id, title=stored.title, site=stored.site, date=stored.date, url=stored.url)
 
 
