@@ -301,3 +301,15 @@ def test_a_text_dump_without_links_is_on_the_site_its_folders_pages_name(tmp_pat
     )
     sites = {item.article.path[-5:]: item.article.site for item in extract_corpus([tmp_path])}
     assert sites == {"a.txt": "thoidai.com.vn", "b.txt": "thoidai.com.vn", "c.txt": "thoidai.com.vn"}
+
+
+def test_a_json_line_longer_than_the_file_limit_is_reported_and_the_next_read(tmp_path, monkeypatch):
+    monkeypatch.setattr("search.limits.MAX_FILE_BYTES", 1000)
+    url, title, lead = STORIES[0]
+    write_jsonl(
+        tmp_path / "items.jl",
+        [{"title": "Dài", "content": "chữ " * 2000}, {"url": url, "title": title, "content": lead}],
+    )
+    items = list(read_crawl(str(tmp_path / "items.jl"), ""))
+    assert isinstance(items[0], Skipped) and "line 1 is larger" in items[0].reason
+    assert items[1].url == url

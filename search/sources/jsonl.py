@@ -54,7 +54,7 @@ def read_json_lines(path: str) -> Iterator[RawDocument | Skipped]:
     opener = gzip.open if path.lower().endswith(".gz") else open
     try:
         with opener(path, "rb") as file:
-            for number, line in enumerate(file, start=1):
+            for number, line in enumerate(_lines(file), start=1):
                 if line.strip():
                     yield _from_line(line, shown(path), number)
     except (OSError, EOFError) as error:
@@ -67,10 +67,11 @@ def read_json_array(path: str) -> Iterator[RawDocument | Skipped]:
     name = shown(path)
     try:
         with open(path, "rb") as file:
-            first, second = file.readline().strip(), file.readline().strip().removesuffix(b",")
+            lines = _lines(file)
+            first, second = next(lines, b"").strip(), next(lines, b"").strip().removesuffix(b",")
             if first == b"[" and _is_object(second):  # Scrapy's: "[", one item per line, "]"
                 yield _from_line(second, name, 2)
-                for number, line in enumerate(file, start=3):
+                for number, line in enumerate(lines, start=3):
                     line = line.strip().removesuffix(b",")
                     if line and line != b"]":
                         yield _from_line(line, name, number)
@@ -78,6 +79,18 @@ def read_json_array(path: str) -> Iterator[RawDocument | Skipped]:
         yield from _whole_array(path, name)
     except OSError as error:
         yield Skipped(name, f"cannot be read ({error.strerror or error})")
+
+
+def _lines(file) -> Iterator[bytes]:
+    """The file's lines, each read with a bound: a line longer than MAX_FILE_BYTES comes as
+    its first MAX_FILE_BYTES + 1 bytes (reported as too large), the rest of it skipped unread
+    into memory (a 5 GB line must not be held whole)."""
+    most = limits.MAX_FILE_BYTES + 1
+    while line := file.readline(most):
+        if len(line) == most and not line.endswith(b"\n"):
+            while (rest := file.readline(most)) and not rest.endswith(b"\n"):
+                pass
+        yield line
 
 
 def _is_object(line: bytes) -> bool:
