@@ -74,9 +74,14 @@ def write_warc(path: Path, records: list[tuple], gzipped: bool = True) -> None:
     """records: (kind, url, payload bytes, content type, status), kind "response" or "revisit"."""
     with open(path, "ab") as out:
         writer = WARCWriter(out, gzip=gzipped)
+        if out.tell() == 0:  # a crawler's own first record
+            writer.write_record(writer.create_warcinfo_record(path.name, {"software": "tests/crawls.py"}))
         for kind, url, payload, content_type, status in records:
             headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
-            if kind == "revisit":
+            if kind == "request":
+                request = StatusAndHeaders(f"GET {url} HTTP/1.1", [("Host", "x")], is_http_request=True)
+                record = writer.create_warc_record(url, "request", http_headers=request)
+            elif kind == "revisit":
                 record = writer.create_revisit_record(
                     url, "sha1:AAAA", url, "2025-01-01T00:00:00Z", http_headers=headers
                 )
@@ -85,6 +90,10 @@ def write_warc(path: Path, records: list[tuple], gzipped: bool = True) -> None:
                     url, kind, payload=io.BytesIO(payload), length=len(payload), http_headers=headers
                 )
             writer.write_record(record)
+
+
+def request(url: str) -> tuple:
+    return ("request", url, b"", "", "")
 
 
 def html(url: str, payload: bytes, charset: str = "utf-8") -> tuple:

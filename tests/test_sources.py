@@ -22,6 +22,7 @@ from tests.crawls import (
     image,
     not_found,
     page,
+    request,
     revisit,
     story_pages,
     write_jsonl,
@@ -45,8 +46,18 @@ def crawl_of_three(path, gzipped=True):
     stories = story_pages()
     write_warc(
         path,
-        [html(*stories[0]), revisit(stories[0][0]), image("https://tinmoi.vn/logo.png"), html(*stories[1])]
-        + [not_found("https://tinmoi.vn/missing"), html(*stories[2])],
+        [
+            request(stories[0][0]),
+            html(*stories[0]),
+            revisit(stories[0][0]),
+            image("https://tinmoi.vn/logo.png"),
+        ]
+        + [
+            html(*stories[1]),
+            not_found("https://tinmoi.vn/missing"),
+            request(stories[2][0]),
+            html(*stories[2]),
+        ],
         gzipped,
     )
     return path
@@ -82,7 +93,8 @@ def test_bad_records_are_named_by_offset_and_the_rest_is_read(tmp_path):
     warc = tmp_path / "bad.warc.gz"
     write_warc(warc, [html(*stories[0]), html(*stories[1]), html(*stories[2])])
     data = bytearray(warc.read_bytes())
-    second = data.index(b"\x1f\x8b\x08", 10)  # the second record's gzip member
+    first = data.index(b"\x1f\x8b\x08", 10)  # the first story's gzip member (after the warcinfo)
+    second = data.index(b"\x1f\x8b\x08", first + 10)  # the second story's
     data[second + 40 : second + 60] = bytes(20)  # corrupt inside it
     cut_tail = gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 500\r\n\r\n<html>")
     warc.write_bytes(bytes(data) + cut_tail)

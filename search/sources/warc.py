@@ -101,10 +101,10 @@ def read_stream(file: BinaryIO, name: str) -> Iterator[RawDocument | Skipped | P
 
 def _document(record, name: str, offset: int) -> RawDocument | Skipped | Passed:
     path = f"{name}#{offset}"
-    passed = _passed(record)
-    body = b"" if passed else record.content_stream().read(limits.MAX_FILE_BYTES + 1)
+    passed = _passed(record)  # ("" for bookkeeping: passed over, not counted)
+    body = b"" if passed is not None else record.content_stream().read(limits.MAX_FILE_BYTES + 1)
     _read_to_end(record)
-    if passed:
+    if passed is not None:
         return Passed(name, passed)
     if not _status_and_type(record)[1] and not looks_like_html(body[:SNIFF_BYTES]):
         return Passed(name, NOT_HTML)
