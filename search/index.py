@@ -44,7 +44,6 @@ from search.manifest import Entry, Manifest
 from search.pipeline import Extraction, resolved
 from search.sites import SiteNames
 from search.sources.folders import find_files
-from search.spelling import PairCounts
 from search.stories import Stories
 
 LOGGER = logging.getLogger(__name__)
@@ -165,10 +164,7 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> Bu
                 raise
         LOGGER.info("committed at %.1f s", time.perf_counter() - started)
         template.save(generation / TEMPLATE)
-        pair_counts = PairCounts()
-        for pairs in intake.pairs:
-            pair_counts.add_pairs(pairs)
-        pair_counts.save(generation)
+        intake.pairs.save(generation)
         intake.manifest.save(generation)
         intake.sites.save(generation)
         intake.stories.save(generation)
@@ -224,7 +220,7 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
         # (A stale one would take a file edited back to its old text for unchanged.)
         forget_files(generation)
         writer.commit()
-        PairCounts.add_to(generation, intake.pairs)
+        intake.pairs.add_to(generation)
         intake.sites.save(generation)
         intake.stories.save(generation)
         fsync_tree(generation)  # Whoosh does not fsync its commits

@@ -13,6 +13,7 @@ from search.manifest import Entry, Manifest
 from search.pipeline import Extracted, Unchanged, resolved, stamp
 from search.sites import SiteNames
 from search.sources import FileDone, Passed
+from search.spelling import PairCounts
 from search.stories import Stories
 
 LOGGER = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ class Intake:
         self.extraction, self.on_file, self.say = extraction, on_file, say
         self.fresh = fresh  # a new index: nothing to delete first
         self.seen: set[str] = set()  # the sources found this run
-        self.pairs: list[list[str]] = []
+        self.pairs = PairCounts()  # accented pairs of the sampled articles, counted as they come
         self._pages = set(extraction.pages)
         self._crawls = iter(extraction.crawls)
         self._crawl = ""  # the key of the crawl file whose records are coming
@@ -105,7 +106,7 @@ class Intake:
         self.report.story_copies += copy
         self.writer.add(item.prepared, story, copy)
         self.sites.add(*item.site)
-        self.pairs.append(item.pairs)
+        self.pairs.add_pairs(item.pairs)
         if known and not known.copy:
             self.report.changed += 1
         else:

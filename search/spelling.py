@@ -64,25 +64,20 @@ class PairCounts:
             table.execute("INSERT INTO meta VALUES ('articles', ?)", (self.articles,))
         table.close()
 
-    @staticmethod
-    def add_to(folder: Path, articles: list[list[str]]) -> None:
-        """Count the pairs of articles an update added or changed into the saved table.
-        (Deleted articles' pairs stay counted: the counts are a sample of spellings in use,
-        not an inventory.) Servers reading the table see it before or after, never half."""
-        counts = Counter(pair for pairs in articles for pair in pairs)
-        if not counts:
+    def add_to(self, folder: Path) -> None:
+        """Add these counts (of the articles an update added or changed) to the table saved
+        in folder. (Deleted articles' pairs stay counted: the counts are a sample of spellings
+        in use, not an inventory.) Servers reading the table see it before or after, never half."""
+        if not self.counts:
             return
         with sqlite3.connect(folder / PAIRS_FILE, timeout=30) as table:
             table.executemany(
                 "INSERT INTO pairs VALUES (?, ?) ON CONFLICT(pair) DO UPDATE SET n = n + excluded.n",
-                counts.items(),
+                self.counts.items(),
             )
-            table.execute(
-                "UPDATE meta SET value = value + ? WHERE key = 'articles'",
-                (sum(1 for pairs in articles if pairs),),
-            )
+            table.execute("UPDATE meta SET value = value + ? WHERE key = 'articles'", (self.articles,))
         table.close()
-        LOGGER.info("counted the pairs of %d updated articles into %s", len(articles), folder)
+        LOGGER.info("counted the pairs of %d updated articles into %s", self.articles, folder)
 
     @classmethod
     def load(cls, folder: Path) -> "PairCounts":
