@@ -49,32 +49,37 @@ def _match(units: list[list[Clause]], at: int, book: PhraseBook) -> tuple[int, l
 
 
 def _with_equivalents(units: list[list[Clause]], book: PhraseBook) -> list[list[Clause]]:
-    expanded, at = [], 0
-    while at < len(units):
-        found = _match(units, at, book)
-        if found is None:
-            expanded.append(units[at])
-            at += 1
+    expanded = []
+    for unit, typed, group in _runs(units, book):
+        if group is None:
+            expanded.append(unit)
             continue
-        covered, group = found
-        typed = [s for unit in units[at : at + covered] for s in unit[0].syllables]
         clause = Clause(typed, phrase=len(typed) > 1)
         others = [form.folded for form in group if form.folded != tuple(clause.folded)]
         expanded.append([clause] + [Clause(list(f), phrase=len(f) > 1, generated=True) for f in others])
-        at += covered
     return expanded
 
 
 def _without_questions(units: list[list[Clause]], book: PhraseBook) -> tuple[list, list[Clause]]:
-    required, optional, at = [], [], 0
+    required, optional = [], []
+    for unit, typed, group in _runs(units, book):
+        if group is None:
+            required.append(unit)
+        else:
+            optional.append(Clause(typed, phrase=len(typed) > 1))
+    return required, optional
+
+
+def _runs(units: list[list[Clause]], book: PhraseBook):
+    """The units in order, a run of them that spells one of the book's forms taken together:
+    (the unit, None, None) for a unit on its own, (None, its syllables, the form's group) for a run."""
+    at = 0
     while at < len(units):
         found = _match(units, at, book)
         if found is None:
-            required.append(units[at])
+            yield units[at], None, None
             at += 1
             continue
-        covered, _ = found
-        typed = [s for unit in units[at : at + covered] for s in unit[0].syllables]
-        optional.append(Clause(typed, phrase=len(typed) > 1))
+        covered, group = found
+        yield None, [s for unit in units[at : at + covered] for s in unit[0].syllables], group
         at += covered
-    return required, optional
