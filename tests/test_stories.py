@@ -3,6 +3,7 @@ tail, a rewrite with a few words changed) are one story; a search shows it once,
 beneath it, and counts stories. Built on the seeds' real article texts, rewritten here."""
 
 import random
+from datetime import date, timedelta
 
 import pytest
 
@@ -19,6 +20,10 @@ SITES = ["tinmoi.vn", "baomau.com.vn", "thoisu.net", "nhanh.vn"]
 
 @pytest.fixture(scope="module")
 def bodies() -> list[tuple[str, str]]:
+    return seed_bodies()
+
+
+def seed_bodies() -> list[tuple[str, str]]:
     """(title, body) of the seeds' articles."""
     found = [item.article for item in extract_corpus([SEEDS]) if isinstance(item, Extracted)]
     return [(article.title, article.text) for article in found if signature(article.text) is not None]
@@ -36,21 +41,36 @@ def rewrite(body: str, seed: int, changed: float = 0.05) -> str:
     return f"{lead}\n{' '.join(words)}\n{tail}"
 
 
-def html(site: str, slug: str, title: str, body: str, date: str) -> str:
+def html(site: str, slug: str, title: str, body: str, published: str) -> str:
     paragraphs = "".join(f"<p>{line}</p>" for line in body.split("\n") if line.strip())
     return (
         f'<html><head><meta charset="utf-8"><title>{title}</title>'
         f'<link rel="canonical" href="https://{site}/{slug}.html">'
-        f'<meta property="article:published_time" content="{date}"></head>'
+        f'<meta property="article:published_time" content="{published}"></head>'
         f"<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
     )
 
 
-def write(folder, site: str, slug: str, title: str, body: str, date: str):
+def write(folder, site: str, slug: str, title: str, body: str, published: str):
     path = folder / site / f"{slug}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html(site, slug, title, body, date), encoding="utf-8")
+    path.write_text(html(site, slug, title, body, published), encoding="utf-8")
     return path
+
+
+def write_story(folder, title: str, body: str, first: date) -> None:
+    """A story in four copies: its first article on SITES[0] (day `first`, 08:00), then one
+    rewritten on each other site, a day later each."""
+    write(folder, SITES[0], "goc", title, body, f"{first.isoformat()}T08:00:00+07:00")
+    for number, site in enumerate(SITES[1:], start=1):
+        day = (first + timedelta(days=number)).isoformat()
+        write(folder, site, f"ban-{number}", f"{title} ({site})", rewrite(body, number), day)
+
+
+def write_others(folder, others: list[tuple[str, str]]) -> None:
+    """Other articles, one a day from 1 April 2025, on the first two sites in turn."""
+    for number, (title, body) in enumerate(others):
+        write(folder, SITES[number % 2], f"khac-{number}", title, body, f"2025-04-0{1 + number}")
 
 
 def hits(index_dir, text: str, **options):
@@ -74,16 +94,7 @@ def test_a_short_text_is_a_story_of_its_own():
 
 def test_a_search_shows_a_story_once_with_its_copies_and_counts_stories(bodies, tmp_path):
     (title, body), (other_title, other_body) = bodies[0], bodies[1]
-    write(tmp_path, SITES[0], "goc", title, body, "2025-03-01T08:00:00+07:00")
-    for number, site in enumerate(SITES[1:], start=1):
-        write(
-            tmp_path,
-            site,
-            f"ban-{number}",
-            f"{title} ({site})",
-            rewrite(body, number),
-            f"2025-03-0{1 + number}",
-        )
+    write_story(tmp_path, title, body, date(2025, 3, 1))
     write(tmp_path, SITES[1], "khac", other_title, other_body, "2025-03-05T08:00:00+07:00")
     index_dir = tmp_path / "index"
     report = build_index([tmp_path], index_dir)
@@ -126,18 +137,8 @@ def story_index(bodies, tmp_path_factory, engine):
     """An index of one story in four copies (the first on SITES[0]) and the other articles."""
     folder = tmp_path_factory.mktemp(f"stories-{engine}")
     (title, body), others = bodies[0], bodies[1:]
-    write(folder, SITES[0], "goc", title, body, "2025-03-01T08:00:00+07:00")
-    for number, site in enumerate(SITES[1:], start=1):
-        write(
-            folder,
-            site,
-            f"ban-{number}",
-            f"{title} ({site})",
-            rewrite(body, number),
-            f"2025-03-0{1 + number}",
-        )
-    for number, (other_title, other_body) in enumerate(others):
-        write(folder, SITES[number % 2], f"khac-{number}", other_title, other_body, f"2025-04-0{1 + number}")
+    write_story(folder, title, body, date(2025, 3, 1))
+    write_others(folder, others)
     build_index([folder], folder / "index")
     return folder / "index", title
 

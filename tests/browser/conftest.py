@@ -56,21 +56,15 @@ def stories_server(make_app, engine, tmp_path_factory):
     """The page over a story in four copies (the seeds' first article, rewritten on three more
     sites: tests/test_stories.py) and the seeds' other articles, over three months; 3 results a
     page."""
-    from search.index import build_index
-    from search.pipeline import Extracted, extract_corpus
-    from search.stories import signature
-    from tests.paths import SEEDS
-    from tests.test_stories import SITES, rewrite, write
+    from datetime import date
 
-    found = [item.article for item in extract_corpus([SEEDS]) if isinstance(item, Extracted)]
-    bodies = [(article.title, article.text) for article in found if signature(article.text) is not None]
+    from search.index import build_index
+    from tests.test_stories import seed_bodies, write_others, write_story
+
     folder = tmp_path_factory.mktemp(f"stories-page-{engine}")
-    (title, body), others = bodies[0], bodies[1:]
-    write(folder, SITES[0], "goc", title, body, "2025-01-10T08:00:00+07:00")
-    for number, site in enumerate(SITES[1:], start=1):
-        write(folder, site, f"ban-{number}", f"{title} ({site})", rewrite(body, number), f"2025-01-1{number}")
-    for number, (other_title, other_body) in enumerate(others):
-        write(folder, SITES[number % 2], f"khac-{number}", other_title, other_body, f"2025-04-0{1 + number}")
+    (title, body), *others = seed_bodies()
+    write_story(folder, title, body, date(2025, 1, 10))
+    write_others(folder, others)
     build_index([folder], folder / "index", engine=engine)
     app = make_app(INDEX_DIR=folder / "index", PAGE_SIZE=3, TESTING=False)
     for url in _serve(app):
