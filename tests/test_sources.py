@@ -325,3 +325,23 @@ def test_a_json_line_longer_than_the_file_limit_is_reported_and_the_next_read(tm
     items = list(read_crawl(str(tmp_path / "items.jl"), ""))
     assert isinstance(items[0], Skipped) and "line 1 is larger" in items[0].reason
     assert items[1].url == url
+
+
+def test_a_reader_that_fails_ends_its_file_not_the_run(tmp_path, monkeypatch):
+    import search.sources
+
+    def failing(path):
+        yield from search.sources.read_json_lines(path)
+        raise ValueError("a library's error no rule foresaw")
+
+    monkeypatch.setitem(search.sources._READERS, ".jl", failing)
+    (url, title, lead), (other_url, other_title, other_lead) = STORIES[:2]
+    write_jsonl(tmp_path / "items.jl", [{"url": url, "title": title, "content": lead}])
+    (tmp_path / "page.html").write_text(page(other_url, other_title, other_lead), encoding="utf-8")
+    report = build_index([tmp_path], tmp_path / "index")
+    assert report.indexed == 2  # the file's records read before the failure, and the page
+    (skipped,) = report.skipped
+    assert (
+        skipped.path == str(tmp_path / "items.jl")
+        and "stopped reading after 1 record (ValueError" in skipped.reason
+    )

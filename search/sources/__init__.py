@@ -11,14 +11,17 @@ ones for what cannot be read, named by file and offset or line. Every document g
 extractor and the same incremental index as a page file does.
 """
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from search.corpus import CONTAINER_SUFFIXES, RawDocument, Skipped, suffix_of
+from search.corpus import CONTAINER_SUFFIXES, RawDocument, Skipped, shown, suffix_of
 from search.sources.jsonl import read_json_array, read_json_lines
 from search.sources.records import FileDone, Passed
 from search.sources.warc import read_wacz, read_warc
+
+LOGGER = logging.getLogger(__name__)
 
 __all__ = ["FileDone", "Passed", "is_crawl", "read_crawl"]
 
@@ -40,8 +43,18 @@ def is_crawl(path: str | Path) -> bool:
 
 
 def read_crawl(path: str, stamp: str) -> Iterator[RawDocument | Skipped | Passed | FileDone]:
-    """Every record of the crawl file at path, then its FileDone (`stamp` as read before)."""
+    """Every record of the crawl file at path, then its FileDone (`stamp` as read before).
+    Readers run in the indexing process itself: whatever one raises (a library's error no
+    rule foresaw) ends that file with a Skipped saying so, never the run."""
     started, records = time.perf_counter(), 0
-    for records, item in enumerate(_READERS[suffix_of(Path(path).name)](path), start=1):  # noqa: B007
-        yield item
+    try:
+        for item in _READERS[suffix_of(Path(path).name)](path):
+            records += 1
+            yield item
+    except Exception as error:  # noqa: BLE001 (see the docstring)
+        LOGGER.warning("stopped reading %s", path, exc_info=True)
+        yield Skipped(
+            shown(path),
+            f"stopped reading after {records:,} record{'' if records == 1 else 's'} ({type(error).__name__}: {error})",
+        )
     yield FileDone(path, stamp, records, time.perf_counter() - started)
