@@ -145,7 +145,8 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> Bu
                 "learned the site template from %d files in %.1f s", len(files), time.perf_counter() - started
             )
             writer = module.create(generation, len(files))
-            intake = Intake(writer, Manifest(), SiteNames(), report, extraction, on_file, say, fresh=True)
+            known = (Manifest(), SiteNames(), Stories())  # a new index knows nothing yet
+            intake = Intake(writer, *known, report, extraction, on_file, say, fresh=True)
             try:
                 for item in extraction.extract(template, module.prepare):
                     intake.take(item)
@@ -197,8 +198,8 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
         raise IndexBusy(f"another process is writing the index at {index_dir}/") from None
     try:
         with Extraction(files) as extraction:
-            intake = Intake(writer, manifest, SiteNames.load(generation), report, extraction, on_file, say)
-            intake.stories = Stories.load(generation)
+            known = (manifest, SiteNames.load(generation), Stories.load(generation))
+            intake = Intake(writer, *known, report, extraction, on_file, say)
             to_read = intake.skip_unchanged_files()
             for item in extraction.extract(template, module.prepare, *to_read, known=intake.known):
                 intake.take(item)

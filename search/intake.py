@@ -24,10 +24,19 @@ class Intake:
     where a build and an update decide what is new, changed, a copy, unchanged or gone."""
 
     def __init__(
-        self, writer, manifest: Manifest, sites: SiteNames, report, extraction, on_file, say, fresh=False
+        self,
+        writer,
+        manifest: Manifest,
+        sites: SiteNames,
+        stories: Stories,
+        report,
+        extraction,
+        on_file,
+        say,
+        fresh=False,
     ):
-        self.writer, self.manifest, self.sites, self.report = writer, manifest, sites, report
-        self.stories = Stories()  # an update sets the index's own
+        self.writer, self.manifest, self.sites, self.stories = writer, manifest, sites, stories
+        self.report = report
         self.extraction, self.on_file, self.say = extraction, on_file, say
         self.fresh = fresh  # a new index: nothing to delete first
         self.seen: set[str] = set()  # the sources found this run

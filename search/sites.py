@@ -58,11 +58,10 @@ class SiteNames:
         candidates = [
             (_quality(name, domain), count, name)
             for name, count in self.seen.get(domain, Counter()).items()
-            if name and _quality(name, domain) > 0
+            if name
         ]
-        if not candidates:
-            return domain
-        return _styled(max(candidates)[2])
+        quality, _, best = max(candidates, default=(0, 0, domain))
+        return _styled(best) if quality > 0 else domain
 
     def named(self, page):
         """A page of results (query.Page) with each site shown by its name."""
