@@ -198,6 +198,8 @@ def decode(data: bytes, html: bool = False, charset: str | None = None) -> tuple
         raise UnreadableFile("binary file (contains NUL bytes)")
     if len(data) - len(data.translate(None, _CONTROL_BYTES)) > MAX_CONTROL_SHARE * len(data):
         raise UnreadableFile(BINARY)  # (counted on the bytes, in C: 5x faster than on the text)
+    if b"\r" in data:  # newlines made "\n" on the bytes, a third of the cost of doing it on the text
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     candidates = ["utf-8"]
     for declared in (_charset(charset), _declared_charset(data) if html else None):
         if declared and declared not in candidates:

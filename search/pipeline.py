@@ -319,7 +319,7 @@ def _extract_document(page: RawDocument, count_pairs: bool, file_stamp: str = ""
     identity = url_id(article.url) if article.url else doc_id(page.path)
     extracted = Extracted(page.path, page.content_hash, file_stamp, article, identity)
     extracted.site = (article.site, article.site_name)
-    extracted.signature = signature(article.text)
+    extracted.signature = signature(article.indexed_text)  # words shared with `prepare`
     if count_pairs:
         extracted.pairs = exact_pairs(article.indexed_text)
     if prepare is not None:

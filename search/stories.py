@@ -1,9 +1,9 @@
 """Articles' bodies -> stories: near-identical articles (a syndicated copy with a new lead and
 tail, a rewrite with a few words changed, one page under two URLs) grouped into one cluster.
 
-Each body becomes its 3-syllable shingles, one in four of them kept by hash (every copy keeps
-the same ones, so the sample estimates the same overlap), and a MinHash signature of them
-(datasketch). Signatures are cut into bands; articles that share a band are candidates, and a
+Each article's words (title, body and captions, as the index has them) make its 3-syllable
+shingles, one in four of them kept by hash (every copy keeps the same ones, so the sample
+estimates the same overlap), and a MinHash signature of them (datasketch). Signatures are cut into bands; articles that share a band are candidates, and a
 candidate is the same story when the signatures agree on at least STORY_SIMILARITY of their
 positions (the estimated Jaccard overlap of the shingles). The first article of a story names
 it; the others are its copies.
@@ -14,13 +14,14 @@ five times that.
 It is saved with the index (stories.npz), so an update adds to the stories a build found.
 """
 
-import re
 import zlib
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 from datasketch import MinHash
+
+from search.analysis import forms
 
 SHINGLE = 3  # syllables per shingle
 SAMPLE = 4  # one shingle in SAMPLE is kept (by hash)
@@ -35,7 +36,6 @@ BUCKET = 64  # rows of one band looked at (the latest)
 MERGE_AT = 50_000  # recent keys held in a dict before they join the sorted arrays
 STORIES = "stories.npz"
 
-_SYLLABLE = re.compile(r"\w+")
 _HASHES: dict[str, int] = {}
 MAX_REMEMBERED = 200_000
 _MULTIPLIERS = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D], dtype=np.uint64)
@@ -43,9 +43,10 @@ _PERMUTATIONS = MinHash(num_perm=PERMUTATIONS, seed=1).permutations
 
 
 def signature(text: str) -> np.ndarray | None:
-    """The MinHash signature of a body (uint32, PERMUTATIONS of them), or None when it is too
-    short to be told apart from another by its wording."""
-    words = _SYLLABLE.findall(text.lower())
+    """The MinHash signature of an article's text (uint32, PERMUTATIONS of them), or None when
+    it is too short to be told apart from another by its wording. Its words are the index's
+    (analysis.forms, cached: indexing the same text reads them again for free)."""
+    words = [exact for exact, _ in forms(text)]
     syllables = np.array([_HASHES.get(word) or _hash(word) for word in words], dtype=np.uint64)
     if len(syllables) < SHINGLE:
         return None

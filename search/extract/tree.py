@@ -122,20 +122,37 @@ def read_tree(document: LexborHTMLParser) -> Tree:
         return Tree([], [], [], 0, [])
     tags, names, parents, ends, in_link, block_of = [], [], [], [], [], []
     times: dict[int, str] = {}
-    text = _Text()
+    segments: list[Segment] = []
+    current: Segment | None = None  # the segment being read; None after a block boundary or <br>
+    # Whitespace-only text (most text nodes: the page's indentation) only breaks words: it is
+    # noted, and a space put before the next text of the same segment.
+    spaced = False
     deepest = 0
     # The walk follows first children and next siblings (cheaper than selectolax's traverse
     # and a parent lookup per node); `opened` holds each open element and its parent's number.
+    # It is the one loop over every node of the page: its body is kept flat on purpose.
     opened: list[tuple[LexborNode, int]] = []
     node, parent = root, -1
     while True:
         tag = node.tag
         if tag == "-text":
             content = node.text_content
-            if content and content.isspace():  # most text nodes: the page's indentation
-                text.spaced = True
-            elif content:
-                text.add(content, parent, block_of[parent], in_link[parent], len(tags))
+            if not content:
+                pass
+            elif content.isspace():
+                spaced = True
+            else:
+                block = block_of[parent]
+                if current is None or current.element != block:
+                    current = Segment(block, len(tags))
+                    segments.append(current)
+                elif spaced:
+                    content = " " + content
+                spaced = False
+                current.parts.append(content)
+                current.owners.append(parent)
+                if in_link[parent]:
+                    current.link_chars += len(content.strip())
         elif tag[0] != "-" and tag not in HIDDEN_TAGS:  # not "-comment", "-doctype"
             number = len(tags)
             attributes = node.attributes
@@ -147,15 +164,15 @@ def read_tree(document: LexborHTMLParser) -> Tree:
             ends.append(number)
             if len(opened) > deepest:
                 deepest = len(opened)
-            if tag == "time":
-                times[number] = attributes.get("datetime") or ""
-            if parent < 0 or tag in BLOCK_TAGS:
+            if tag in BLOCK_TAGS or parent < 0:
                 block_of.append(number)
-                text.current = None
+                current = None
             else:
                 block_of.append(block_of[parent])
                 if tag == "br":
-                    text.current = None
+                    current = None
+                elif tag == "time":
+                    times[number] = attributes.get("datetime") or ""
             in_link.append((tag == "a" and "href" in attributes) or (parent >= 0 and in_link[parent]))
             if (child := node.first_child) is not None:
                 opened.append((node, parent))
@@ -168,35 +185,6 @@ def read_tree(document: LexborHTMLParser) -> Tree:
             node = closed.next if opened else None  # the root's siblings are not the page's
         if node is None:
             break
-    return Tree(tags, names, parents, deepest, text.segments(), times, ends)
-
-
-class _Text:
-    """The page's text nodes, in page order -> segments."""
-
-    def __init__(self):
-        self.runs: list[Segment] = []
-        self.current: Segment | None = None  # None after a block boundary or a <br>
-        # Whitespace-only text only breaks words: it is noted, and a space put before the
-        # next text of the same segment.
-        self.spaced = False
-
-    def add(self, text: str, owner: int, block: int, in_link: bool, elements: int) -> None:
-        """Add a text node that is not whitespace only; `elements`: how many elements opened
-        before it."""
-        current = self.current
-        if current is None or current.element != block:
-            current = self.current = Segment(block, elements)
-            self.runs.append(current)
-        elif self.spaced:
-            text = " " + text
-        self.spaced = False
-        current.parts.append(text)
-        current.owners.append(owner)
-        if in_link:
-            current.link_chars += len(text.strip())
-
-    def segments(self) -> list[Segment]:
-        for segment in self.runs:
-            segment.text = " ".join("".join(segment.parts).split())
-        return self.runs
+    for segment in segments:
+        segment.text = " ".join("".join(segment.parts).split())
+    return Tree(tags, names, parents, deepest, segments, times, ends)
