@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install install-test browser serve test stress bench bench-real clean
+.PHONY: install install-test browser serve test stress bench bench-million bench-real clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,12 +40,19 @@ test: install-test browser
 stress: install-test
 	$(BIN)/python -m pytest tests/stress -p no:cacheprovider
 
-# `make bench`: build, query, HTTP and update figures on generated corpora (bench/README.md).
+# `make bench`: build, query, HTTP, update and stories figures on the generated archive corpus
+# (issue #23's: 50 sites, a year of dates, 10% syndicated copies, text dumps and HTML) at 10,000
+# and 100,000 pages (bench/README.md). `make bench-million`: the same at 1,000,000 pages with
+# tantivy: an hour or more, and some 25 GB of disk (corpus and index, kept in bench/out/); not part of
+# `make test`.
 # `make bench-real` (issue #19): extraction and a tantivy build of the saved real pages
 # (../shared/real-pages/pages) on one core; TRAFILATURA_PYTHON=PY, a python with trafilatura
 # (e.g. /tmp/trafilatura-venv/bin/python), adds trafilatura's rate on the same pages. 1 to 4 minutes.
 bench: install
 	$(BIN)/python -m bench --sizes 10000 100000 --big-engines tantivy
+
+bench-million: install
+	$(BIN)/python -m bench --sizes 1000000 --engines tantivy
 
 bench-real: install
 	$(BIN)/python -m bench.real_pages $(if $(TRAFILATURA_PYTHON),--trafilatura-python $(TRAFILATURA_PYTHON))

@@ -1,15 +1,20 @@
-"""`python -m bench`: build, open, query, HTTP and update benchmarks of the search engines, in
-one run, on generated corpora (see bench/README.md).
+"""`python -m bench`: build, open, query, HTTP, update and stories benchmarks of the search
+engines, in one run, on generated corpora (see bench/README.md).
 
 Engines: `tantivy` and `whoosh` (this project's index and query code on either library) and
 `plain` (plain Whoosh 2.7.4: default analyzer, the whole file as body, no extraction), for
-ratios. Each build, open and query pass runs in a fresh child process (bench/child.py); the
-memory of the child and all its descendants is sampled from /proc every 0.2 s. Corpora are
-generated once into bench/out/ (deterministic) and reused. Prints a Markdown report and writes
-it, with the JSON of every figure, to bench/out/.
+ratios. Corpora: `archive2` (issue #23's archive: 50 sites, a year of dates, 10% syndicated
+copies, text dumps and HTML pages; bench/archive.py), and the older `archive` and `dense`
+text-dump corpora (bench/synthetic.py). Each build, open, query and stories pass runs in a
+fresh child process (bench/child.py, bench/stories.py); the memory of the child and all its
+descendants is sampled from /proc every 0.2 s, and a long step says every minute how far it
+is. Corpora are generated once into bench/out/ (deterministic) and reused. Prints a Markdown
+report (bench/report.py) and writes it, with the JSON of every figure, to bench/out/.
 """
 
 import argparse
+import collections
+import contextlib
 import http.client
 import json
 import os
@@ -21,21 +26,24 @@ import subprocess
 import sys
 import threading
 import time
-import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from urllib.parse import quote
 
-from bench.measure import TreeMemory, folder_mb, percentiles, run_sampled
+from bench import mix
+from bench.archive import HTML_SHARE, Archive, CorpusMismatch, archive_dir, corpus_name, write_archive
+from bench.measure import TreeMemory, folder_mb, percentiles
+from bench.report import markdown
 from bench.synthetic import Generator, corpus_dir, page_path, write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).resolve().parent / "out"
 ENGINES = ("tantivy", "whoosh", "plain")
 OURS = ("tantivy", "whoosh")  # served over HTTP and updated; plain Whoosh is only built and queried
+CORPORA = ("archive2", "archive", "dense")
 BIG_FROM = 50_000  # sizes from here use --big-engines
-QUERIES = 200
 OPEN_RUNS = 3  # fresh processes timed opening the index
 HTTP_CLIENTS = 8
 HTTP_REQUESTS = 400
@@ -44,20 +52,11 @@ HTTP_WORKERS = 2
 HTTP_TIMEOUT = 30
 UPDATE_CHANGED = 100
 SAMPLE_SECONDS = 0.2
+# A step running longer than this says how far it is, and again after as long: a 1,000,000-page
+# build takes most of an hour.
+HEARTBEAT_SECONDS = 60.0
 # Other processes' share of the machine's CPU over a measurement above which the report warns.
 BUSY_SHARE = 0.05
-
-# The issue's targets, for tantivy at 100,000 pages: (key, label, limit, unit, higher is better).
-TARGETS = [
-    ("build", "full build", 500, "pages/s", True),
-    ("update", "update of 100 changed files", 5, "s", False),
-    ("query_p99", "library query p99 (snippets, did you mean)", 30, "ms", False),
-    ("http_p99", "HTTP p99, 8 clients, 0 errors", 100, "ms", False),
-    ("peak", "peak memory while indexing (process tree)", 2048, "MB", False),
-    ("open", "open to first answered query", 200, "ms", False),
-]
-TARGET_PAGES = 100_000
-COMPARE_PAGES = 10_000
 
 
 def cpu_seconds() -> tuple[float, float]:
@@ -86,47 +85,124 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def child(mode: str, *args: str, sample_memory: bool = False) -> dict:
-    """Run bench.child in a fresh process; its JSON answer, with the tree's sampled memory."""
-    command = [sys.executable, "-m", "bench.child", mode, *args]
-    if sample_memory:
-        completed, memory = run_sampled(command, SAMPLE_SECONDS, cwd=ROOT)
-    else:
-        completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-        memory = {}
-    if completed.returncode != 0:
-        raise RuntimeError(f"bench.child {mode} failed ({completed.returncode}):\n{completed.stderr[-3000:]}")
-    result = json.loads(completed.stdout.strip().splitlines()[-1])
-    result.update(memory)
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
+
+
+def child(
+    mode: str,
+    *args: str,
+    sample_memory: bool = False,
+    label: str = "",
+    watch: Path | None = None,
+    total: int = 0,
+) -> dict:
+    """Run bench.child MODE ARGS in a fresh process; its JSON answer, with the tree's sampled
+    memory. While it runs, every HEARTBEAT_SECONDS: how long, the tree's peak memory so far
+    and the size of `watch` (the index being written); and, when the child writes lines
+    `progress N` on stderr (N of `total` pages done), the rate and what is left."""
+    module = "bench.stories" if mode == "stories" else "bench.child"
+    command = [sys.executable, "-m", module, *([] if mode == "stories" else [mode]), *args]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    stdout: list[str] = []
+    stderr: collections.deque[str] = collections.deque(maxlen=200)
+    done = {"pages": 0}
+
+    def read(stream, into) -> None:
+        for line in stream:
+            into.append(line)
+            if line.startswith("progress "):
+                with contextlib.suppress(ValueError, IndexError):
+                    done["pages"] = int(line.split()[1])
+
+    readers = [
+        threading.Thread(target=read, args=(process.stdout, stdout), daemon=True),
+        threading.Thread(target=read, args=(process.stderr, stderr), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    memory = TreeMemory(process.pid, SAMPLE_SECONDS) if sample_memory else None
+    started = time.perf_counter()
+    next_word = started + HEARTBEAT_SECONDS
+    with memory or contextlib.nullcontext():
+        while process.poll() is None:
+            time.sleep(0.5)
+            now = time.perf_counter()
+            if now >= next_word and label:
+                next_word = now + HEARTBEAT_SECONDS
+                log(_heartbeat(label, now - started, memory, watch, done["pages"], total))
+    for reader in readers:
+        reader.join()
+    if process.returncode != 0:
+        raise RuntimeError(f"{module} {mode} failed ({process.returncode}):\n{''.join(stderr)[-3000:]}")
+    result = json.loads("".join(stdout).strip().splitlines()[-1])
+    if memory:
+        result.update(memory.result())
     return result
 
 
-def fold(text: str) -> str:
-    """Accent-free lower case: what a user typing without accents types."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+def _heartbeat(label: str, seconds: float, memory, watch: Path | None, pages: int, total: int) -> str:
+    said = f"  {label}: {_minutes(seconds)}"
+    if pages and total:
+        rate = pages / seconds
+        said += f", {pages:,} of {total:,} pages, {rate:,.0f} pages/s, about {_minutes((total - pages) / rate)} left"
+    if memory:
+        said += f", peak {memory.peak_rss_kb / 1024:,.0f} MB RSS so far"
+    if watch and watch.exists():
+        said += f", index {folder_mb(watch):,.0f} MB"
+    return said
 
 
-def query_mix(corpus: Path, count: int = QUERIES, seed: int = 7) -> list[str]:
-    """1-4 syllable queries cut from the corpus's article text: half unaccented, a fifth of the
-    longer ones quoted."""
-    rng = random.Random(seed)
-    files = sorted(corpus.rglob("*.txt"))
-    queries = []
-    while len(queries) < count:
-        lines = rng.choice(files).read_text(encoding="utf-8").split("\n")
-        words = rng.choice(lines[3:8]).replace(".", " ").replace(",", " ").split()
-        if len(words) < 6:
-            continue
-        size = rng.choice([1, 2, 2, 3, 3, 4])
-        start = rng.randrange(len(words) - size)
-        text = " ".join(words[start : start + size]).lower()
-        if rng.random() < 0.5:
-            text = fold(text)
-        if size > 1 and rng.random() < 0.2:
-            text = f'"{text}"'
-        queries.append(text)
-    return queries
+# -- corpora ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Corpus:
+    """One generated corpus of one size, and what the benchmarks ask of it."""
+
+    name: str  # archive2, archive2-html0, archive, dense: index and report names carry it
+    folder: Path
+    pages: int
+    bytes: int
+    seconds: float
+    queries: list[mix.Query]
+    warmup: list[mix.Query]
+    edit: Callable[[int], tuple[Path, str]]  # page number -> (its file, its text edited)
+    made: dict | None = None  # how the archive corpus was made (bench/archive.py)
+
+    @property
+    def text_bytes(self) -> int | None:
+        return self.made["text_bytes"] if self.made else None
+
+
+def prepare(kind: str, size: int, html: float) -> Corpus:
+    """Write the corpus unless it is there already; its queries and its edits."""
+    started = time.perf_counter()
+    if kind == "archive2":
+        folder = archive_dir(OUT, size, html)
+        made = write_archive(folder, size, html, say=log)
+        archive = Archive(made["seed"], html)
+
+        def edit(number: int) -> tuple[Path, str]:
+            path, text = archive.page(number, version=1)
+            return folder / path, text
+
+        queries = mix.archive_queries(archive, size)
+        warmup = mix.archive_queries(archive, size, HTTP_CLIENTS * HTTP_WARMUP_PER_CLIENT, seed=8)
+        seconds = time.perf_counter() - started
+        return Corpus(corpus_name(html), folder, size, made["bytes"], seconds, queries, warmup, edit, made)
+    dense = kind == "dense"
+    folder = corpus_dir(OUT, size, dense)
+    corpus_bytes = write_corpus(folder, size, dense=dense)
+    generator = Generator(dense=dense)
+
+    def edit(number: int) -> tuple[Path, str]:
+        site, text = generator.page(number, version=1)
+        return page_path(folder, site, number), text
+
+    queries = mix.file_queries(folder)
+    warmup = mix.file_queries(folder, HTTP_CLIENTS * HTTP_WARMUP_PER_CLIENT, seed=8)
+    return Corpus(kind, folder, size, corpus_bytes, time.perf_counter() - started, queries, warmup, edit)
 
 
 # -- HTTP -------------------------------------------------------------------------------------
@@ -144,20 +220,29 @@ def _get(connection: http.client.HTTPConnection, url: str) -> tuple[int, bytes]:
     return response.status, response.read()
 
 
-def _clients(port: int, urls: list[str]) -> tuple[list[float], list[str], float]:
+@dataclass
+class Answer:
+    ms: float
+    error: str | None
+    total: int | None  # the answer's `total`, read after the clock stopped
+
+
+def _clients(port: int, urls: list[str]) -> tuple[list[Answer], float]:
     """HTTP_CLIENTS threads, each with its own keep-alive connection, share the URLs; returns
-    latencies (ms), errors and the wall time."""
-    latencies, errors, lock = [], [], threading.Lock()
-    jobs = iter(urls)
+    each URL's answer, in the URLs' order, and the wall time."""
+    answers: list[Answer | None] = [None] * len(urls)
+    lock = threading.Lock()
+    jobs = iter(enumerate(urls))
 
     def client() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
         while True:
             with lock:
-                url = next(jobs, None)
+                at, url = next(jobs, (None, None))
             if url is None:
                 break
             started = time.perf_counter()
+            status, body = 0, b""
             try:
                 status, body = _get(connection, url)
                 error = None if status == 200 else f"HTTP {status} {url}: {body[:200]!r}"
@@ -166,10 +251,11 @@ def _clients(port: int, urls: list[str]) -> tuple[list[float], list[str], float]
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
             elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                latencies.append(elapsed)
-                if error:
-                    errors.append(error)
+            total = None
+            if status == 200:
+                with contextlib.suppress(ValueError, AttributeError):
+                    total = json.loads(body).get("total")
+            answers[at] = Answer(elapsed, error, total)
         connection.close()
 
     threads = [threading.Thread(target=client) for _ in range(HTTP_CLIENTS)]
@@ -178,12 +264,13 @@ def _clients(port: int, urls: list[str]) -> tuple[list[float], list[str], float]
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, errors, time.perf_counter() - started
+    return answers, time.perf_counter() - started
 
 
-def http_benchmark(index_dir: Path, queries: list[str], warmup: list[str], log_file: Path) -> dict:
+def http_benchmark(index_dir: Path, timed: list[tuple[str, str]], warmup: list[str], log_file: Path) -> dict:
     """`search serve --workers 2` queried by 8 concurrent keep-alive clients: warm-up requests
-    of other queries from all clients (so every worker has opened the index), then 400 timed."""
+    of other queries from all clients (so every worker has opened the index), then the timed
+    (kind, URL) requests; latencies overall and by kind, errors, and answers with no result."""
     port = _free_port()
     command = [
         sys.executable,
@@ -213,17 +300,29 @@ def http_benchmark(index_dir: Path, queries: list[str], warmup: list[str], log_f
                 if time.time() > deadline:
                     raise RuntimeError(f"search serve did not answer in 120 s; see {log_file}") from None
                 time.sleep(0.2)
-        warm = [f"/api/search?q={quote(text)}" for text in warmup[: HTTP_CLIENTS * HTTP_WARMUP_PER_CLIENT]]
-        _, warm_errors, _ = _clients(port, warm)
-        urls = [f"/api/search?q={quote(queries[n % len(queries)])}" for n in range(HTTP_REQUESTS)]
+        warm, _ = _clients(port, warmup)
         with TreeMemory(server.pid, SAMPLE_SECONDS) as memory:
-            latencies, errors, elapsed = _clients(port, urls)
+            answers, elapsed = _clients(port, [url for _, url in timed])
+        errors = [answer.error for answer in answers if answer.error]
+        kinds: dict[str, list[Answer]] = {kind: [] for kind in mix.KINDS}
+        for (kind, _), answer in zip(timed, answers):
+            kinds.setdefault(kind, []).append(answer)
         return {
-            **percentiles(latencies),
+            **percentiles([answer.ms for answer in answers]),
             "errors": len(errors),
             "first_errors": errors[:5],
-            "warmup_errors": len(warm_errors),
-            "requests_per_s": round(len(latencies) / elapsed, 1),
+            "warmup_errors": sum(1 for answer in warm if answer.error),
+            "no_results": sum(1 for answer in answers if answer.total == 0),
+            "kinds": {
+                kind: {
+                    **percentiles([a.ms for a in group]),
+                    "no_results": sum(1 for a in group if a.total == 0),
+                    "example": next(url for k, url in timed if k == kind),
+                }
+                for kind, group in kinds.items()
+                if group
+            },
+            "requests_per_s": round(len(answers) / elapsed, 1),
             "workers": HTTP_WORKERS,
             "clients": HTTP_CLIENTS,
             "server_peak_rss_mb": memory.result()["peak_rss_mb"],
@@ -241,26 +340,25 @@ def http_benchmark(index_dir: Path, queries: list[str], warmup: list[str], log_f
 # -- update -----------------------------------------------------------------------------------
 
 
-def update_benchmark(corpus: Path, index_dir: Path, generator: Generator, size: int) -> dict:
+def update_benchmark(corpus: Corpus, index_dir: Path, label: str) -> dict:
     """Edit 100 existing pages (their version 1), time `index_corpus` updating the index, then
     put the files back as they were (bytes and mtime: other engines' indexes stay in step) and
     update the index again, untimed."""
-    rng = random.Random(size)
+    rng = random.Random(corpus.pages)
     originals = {}
-    for number in rng.sample(range(size), min(UPDATE_CHANGED, size)):
-        site, text = generator.page(number, version=1)
-        path = page_path(corpus, site, number)
+    for number in rng.sample(range(corpus.pages), min(UPDATE_CHANGED, corpus.pages)):
+        path, text = corpus.edit(number)
         originals[path] = (path.read_bytes(), path.stat())
         path.write_text(text, encoding="utf-8")
     try:
-        result = child("update", str(corpus), str(index_dir), sample_memory=True)
+        result = child("update", str(corpus.folder), str(index_dir), sample_memory=True, label=label)
     finally:
         for path, (data, stat) in originals.items():
             path.write_bytes(data)
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     result["edited"] = len(originals)
     # Untimed: the index follows the files back, so what bench/out/ keeps is the corpus's index.
-    back = child("update", str(corpus), str(index_dir))
+    back = child("update", str(corpus.folder), str(index_dir), label=f"{label} (putting the files back)")
     result["restore"] = {key: back[key] for key in ("seconds", "changed", "added", "removed")}
     return result
 
@@ -268,23 +366,21 @@ def update_benchmark(corpus: Path, index_dir: Path, generator: Generator, size: 
 # -- one engine, one corpus size --------------------------------------------------------------
 
 
-def measure_engine(
-    engine: str,
-    corpus: Path,
-    index_dir: Path,
-    corpus_bytes: int,
-    queries_file: Path,
-    queries: list[str],
-    warmup: list[str],
-    generator: Generator,
-    size: int,
-    skip: set[str],
-) -> dict:
+def measure_engine(engine: str, corpus: Corpus, index_dir: Path, queries_file: Path, skip: set[str]) -> dict:
     shutil.rmtree(index_dir, ignore_errors=True)
     result = {}
-    build = child("build", engine, str(corpus), str(index_dir), sample_memory=True)
+    build = child(
+        "build",
+        engine,
+        str(corpus.folder),
+        str(index_dir),
+        sample_memory=True,
+        label=f"{engine} build",
+        watch=index_dir,
+        total=corpus.pages,
+    )
     build["pages_per_s"] = round(build["indexed"] / build["seconds"], 1)
-    build["mb_per_s"] = round(corpus_bytes / 2**20 / build["seconds"], 2)
+    build["mb_per_s"] = round(corpus.bytes / 2**20 / build["seconds"], 2)
     build["index_mb"] = folder_mb(index_dir)
     result["build"] = build
     log(
@@ -292,7 +388,8 @@ def measure_engine(
         f"peak {build['peak_rss_mb']} MB RSS ({build['peak_pss_mb']} MB PSS), index {build['index_mb']} MB"
     )
 
-    first = next((q for q in queries if len(q.split()) == 2 and '"' not in q), queries[0])
+    texts = [query.text for query in corpus.queries]
+    first = next((q for q in texts if len(q.split()) == 2 and '"' not in q), texts[0])
     opens = [child("open", engine, str(index_dir), first) for _ in range(OPEN_RUNS)]
     times = sorted(o["open_ms"] for o in opens)
     result["open"] = {
@@ -304,59 +401,78 @@ def measure_engine(
     }
     log(f"  {engine} open to first query: {times} ms")
 
-    library = child("query", engine, str(index_dir), str(queries_file))
+    library = child("query", engine, str(index_dir), str(queries_file), label=f"{engine} library queries")
     result["library"] = library
     log(f"  {engine} library queries: p50 {library['p50']} / p95 {library['p95']} / p99 {library['p99']} ms")
 
     if engine in OURS and "http" not in skip:
-        result["http"] = http_benchmark(
-            index_dir, queries, warmup, index_dir.parent / f"{index_dir.name}.serve.log"
+        timed = mix.requests(corpus.queries, HTTP_REQUESTS)
+        warmup = [url for _, url in mix.requests(corpus.warmup, len(corpus.warmup), seed=10)]
+        result["http"] = http = http_benchmark(
+            index_dir, timed, warmup, index_dir.parent / f"{index_dir.name}.serve.log"
         )
-        http = result["http"]
         log(
             f"  {engine} HTTP: p50 {http['p50']} / p95 {http['p95']} / p99 {http['p99']} ms, "
-            f"{http['requests_per_s']} req/s, {http['errors']} errors"
+            f"{http['requests_per_s']} req/s, {http['errors']} errors, {http['no_results']} with no result"
         )
     if engine in OURS and "update" not in skip:
-        result["update"] = update_benchmark(corpus, index_dir, generator, size)
-        update = result["update"]
+        result["update"] = update = update_benchmark(corpus, index_dir, f"{engine} update")
         log(
             f"  {engine} update of {update['edited']} edited files: {update['seconds']} s "
             f"(changed {update['changed']}, added {update['added']}, removed {update['removed']})"
         )
+    if engine in OURS and corpus.made and "stories" not in skip:
+        try:
+            stories = child(
+                "stories",
+                "--measure",
+                str(index_dir),
+                "--corpus",
+                str(corpus.folder),
+                label=f"{engine} stories",
+            )
+        except RuntimeError as error:  # the stories' figures must not lose the others
+            stories = {"error": str(error)[-500:]}
+            log(f"  {engine} stories FAILED: {error}")
+        result["stories"] = stories
+        if "error" not in stories:
+            related = stories["timings"]["related articles"]
+            log(
+                f"  {engine} stories: {stories['copies_collapsed']:,} of {stories['copies_checked']:,} copies "
+                f"collapsed, {stories['distinct_merged']} of {stories['distinct_checked']:,} distinct articles "
+                f"merged; related articles p50 {related['p50']} / p99 {related['p99']} ms"
+            )
     return result
 
 
-def run_size(size: int, engines: list[str], dense: bool, skip: set[str], report: dict, save) -> dict:
-    corpus = corpus_dir(OUT, size, dense)
-    name = "dense" if dense else "archive"
-    started = time.perf_counter()
-    corpus_bytes = write_corpus(corpus, size, dense=dense)
+def run_size(
+    kind: str, size: int, html: float, engines: list[str], skip: set[str], report: dict, save
+) -> dict:
+    log(f"[{kind} {size:,}] writing the corpus (or finding it written)")
+    corpus = prepare(kind, size, html)
     run = {
-        "corpus": name,
+        "corpus": corpus.name,
         "pages": size,
-        "corpus_mb": round(corpus_bytes / 2**20, 1),
-        "corpus_seconds": round(time.perf_counter() - started, 1),
+        "corpus_mb": round(corpus.bytes / 2**20, 1),
+        "text_mb": round(corpus.text_bytes / 2**20, 1) if corpus.text_bytes else None,
+        "corpus_seconds": (corpus.made or {}).get("seconds", round(corpus.seconds, 1)),
+        "made": corpus.made,
         "engines": {},
     }
     report["runs"].append(run)
-    log(f"[{name} {size:,}] corpus {corpus} ready in {run['corpus_seconds']} s ({run['corpus_mb']} MB)")
-    queries = query_mix(corpus)
-    warmup = query_mix(corpus, HTTP_CLIENTS * HTTP_WARMUP_PER_CLIENT, seed=8)
-    queries_file = OUT / f"queries-{name}-{size}.json"
-    queries_file.write_text(json.dumps(queries, ensure_ascii=False, indent=0), encoding="utf-8")
-    run["queries"] = queries
-    generator = Generator(dense=dense)
+    log(f"[{corpus.name} {size:,}] corpus {corpus.folder} ready ({run['corpus_mb']:,} MB)")
+    queries_file = OUT / f"queries-{corpus.name}-{size}.json"
+    texts = [query.text for query in corpus.queries]
+    queries_file.write_text(json.dumps(texts, ensure_ascii=False, indent=0), encoding="utf-8")
+    run["queries"] = texts
     for engine in engines:
-        index_dir = OUT / f"index-{name}-{engine}-{size}"
-        log(f"[{name} {size:,}] {engine}")
+        index_dir = OUT / f"index-{corpus.name}-{engine}-{size}"
+        log(f"[{corpus.name} {size:,}] {engine}")
         engine_started = time.perf_counter()
         commit = _commit()
         cpu_before = cpu_seconds()
         try:
-            run["engines"][engine] = measure_engine(
-                engine, corpus, index_dir, corpus_bytes, queries_file, queries, warmup, generator, size, skip
-            )
+            run["engines"][engine] = measure_engine(engine, corpus, index_dir, queries_file, skip)
         except Exception as error:  # one engine failing must not lose the others' figures
             log(f"  {engine} FAILED: {error}")
             run["engines"][engine] = {"error": str(error)}
@@ -375,189 +491,7 @@ def run_size(size: int, engines: list[str], dense: bool, skip: set[str], report:
     return run
 
 
-# -- the report -------------------------------------------------------------------------------
-
-
-def _fmt(value, digits: int = 1) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, (int, float)) and abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
-
-
-def _lat(figures: dict | None) -> str:
-    if not figures:
-        return "-"
-    return f"{_fmt(figures['p50'])} / {_fmt(figures['p95'])} / {_fmt(figures['p99'])}"
-
-
-def _find(report: dict, corpus: str, pages: int, engine: str) -> dict | None:
-    for run in report["runs"]:
-        if run["corpus"] == corpus and run["pages"] == pages:
-            found = run["engines"].get(engine)
-            return found if found and "error" not in found else None
-    return None
-
-
-def target_rows(report: dict, corpus: str) -> list[str]:
-    measured = _find(report, corpus, TARGET_PAGES, "tantivy")
-    rows = [
-        f"Targets, tantivy at {TARGET_PAGES:,} pages ({corpus} corpus):",
-        "",
-        "| target | goal | measured | met |",
-        "|---|---|---|---|",
-    ]
-    if measured is None:
-        return rows[:1] + ["", f"not measured in this run (no tantivy run at {TARGET_PAGES:,} pages)."]
-    http, update = measured.get("http"), measured.get("update")
-    values = {
-        "build": measured["build"]["pages_per_s"],
-        "update": update["seconds"] if update else None,
-        "query_p99": measured["library"]["p99"],
-        "http_p99": http["p99"] if http else None,
-        "peak": measured["build"]["peak_rss_mb"],
-        "open": measured["open"]["max_ms"],
-    }
-    for key, label, limit, unit, higher in TARGETS:
-        value = values[key]
-        if value is None:
-            rows.append(f"| {label} | {'>=' if higher else '<='} {limit:,} {unit} | not measured | - |")
-            continue
-        met = value >= limit if higher else value <= limit
-        shown = f"{_fmt(value)} {unit}"
-        if key == "http_p99":
-            met = met and http["errors"] == 0
-            shown += f", {http['errors']} errors"
-        if key == "peak":
-            shown += f" RSS sum ({_fmt(measured['build']['peak_pss_mb'])} MB PSS)"
-        if key == "open":
-            shown += f" (worst of {OPEN_RUNS}; median {_fmt(measured['open']['median_ms'])})"
-        rows.append(
-            f"| {label} | {'>=' if higher else '<='} {limit:,} {unit} | {shown} | {'yes' if met else 'NO'} |"
-        )
-    return rows
-
-
-def comparison_rows(report: dict, corpus: str) -> list[str]:
-    ours, plain = (
-        _find(report, corpus, COMPARE_PAGES, "whoosh"),
-        _find(report, corpus, COMPARE_PAGES, "plain"),
-    )
-    head = f"Whoosh engine vs plain Whoosh at {COMPARE_PAGES:,} pages ({corpus} corpus), library queries:"
-    if not ours or not plain:
-        return [head, "", "not measured in this run."]
-    rows = [head, "", "| | whoosh engine ms | plain Whoosh ms | ratio | no worse |", "|---|---|---|---|---|"]
-    for key in ("p50", "p95", "p99"):
-        a, b = ours["library"][key], plain["library"][key]
-        rows.append(f"| {key} | {_fmt(a)} | {_fmt(b)} | {a / b:.2f} | {'yes' if a <= b else 'NO'} |")
-    return rows
-
-
-def markdown(report: dict) -> str:
-    out = [
-        f"# Benchmark run {report['started']}",
-        "",
-        f"{report['machine']['cores']} cores, {report['machine']['memory_gb']} GB; "
-        f"commit {report['commit']}; tantivy {report['versions'].get('tantivy')}, "
-        f"Whoosh {report['versions'].get('whoosh')}.",
-        "",
-    ]
-    commits = {figures.get("commit") for run in report["runs"] for figures in run["engines"].values()}
-    if len(commits - {None}) > 1:
-        out += [
-            "**The code under test changed during this run**: "
-            + "; ".join(
-                f"{run['corpus']} {run['pages']:,} {engine}: {figures.get('commit')}"
-                for run in report["runs"]
-                for engine, figures in run["engines"].items()
-            )
-            + ".",
-            "",
-        ]
-    corpora = list(dict.fromkeys(run["corpus"] for run in report["runs"]))
-    for corpus in corpora:
-        runs = [run for run in report["runs"] if run["corpus"] == corpus]
-        out += [
-            f"## {corpus} corpus",
-            "",
-            "| pages | engine | build pages/s | MB/s | peak MB RSS (PSS) | index MB | open ms | "
-            "library p50 / p95 / p99 ms |",
-            "|---|---|---|---|---|---|---|---|",
-        ]
-        for run in runs:
-            for engine, figures in run["engines"].items():
-                if "error" in figures:
-                    out.append(f"| {run['pages']:,} | {engine} | failed: {figures['error'][:80]} |||||| ")
-                    continue
-                build = figures["build"]
-                out.append(
-                    f"| {run['pages']:,} | {engine} | {_fmt(build['pages_per_s'])} | {build['mb_per_s']} | "
-                    f"{_fmt(build['peak_rss_mb'])} ({_fmt(build['peak_pss_mb'])}) | {_fmt(build['index_mb'])} | "
-                    f"{_fmt(figures['open']['median_ms'])} | {_lat(figures['library'])} |"
-                )
-        out += [
-            "",
-            "| pages | engine | HTTP p50 / p95 / p99 ms, 8 clients, 2 workers | req/s | errors | "
-            "server peak MB RSS (PSS) | update of 100 edited files, s |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for run in runs:
-            for engine, figures in run["engines"].items():
-                if engine not in OURS or "error" in figures:
-                    continue
-                http, update = figures.get("http"), figures.get("update")
-                server = (
-                    f"{_fmt(http['server_peak_rss_mb'])} ({_fmt(http['server_peak_pss_mb'])})"
-                    if http
-                    else "-"
-                )
-                out.append(
-                    f"| {run['pages']:,} | {engine} | {_lat(http)} | "
-                    f"{http['requests_per_s'] if http else '-'} | {http['errors'] if http else '-'} | "
-                    f"{server} | {update['seconds'] if update else '-'} |"
-                )
-        out += [""] + target_rows(report, corpus) + [""] + comparison_rows(report, corpus) + [""]
-        out += checks(runs)
-    return "\n".join(out)
-
-
-def checks(runs: list[dict]) -> list[str]:
-    """What should hold whatever the speed: both engines find the same number of articles, an
-    update changes exactly the edited files."""
-    notes = []
-    for run in runs:
-        tantivy, whoosh = run["engines"].get("tantivy"), run["engines"].get("whoosh")
-        if tantivy and whoosh and "library" in tantivy and "library" in whoosh:
-            a, b = tantivy["library"]["totals"], whoosh["library"]["totals"]
-            same = sum(x == y for x, y in zip(a, b))
-            notes.append(
-                f"- {run['pages']:,} pages: tantivy and whoosh report the same total for {same} "
-                f"of {len(a)} queries; queries with no hit: tantivy {tantivy['library']['no_hits']}, "
-                f"whoosh {whoosh['library']['no_hits']}."
-            )
-        for engine, figures in run["engines"].items():
-            if figures.get("others_share", 0) > BUSY_SHARE:
-                notes.append(
-                    f"- {run['pages']:,} pages, {engine}: other processes took "
-                    f"{figures['others_share']:.0%} of the machine's CPU during the measurement "
-                    f"({figures['others_cpu_s']} CPU-s): its figures are slower than on a quiet machine."
-                )
-        for engine in OURS:
-            update = (run["engines"].get(engine) or {}).get("update")
-            if update and (update["changed"] != update["edited"] or update["added"] or update["removed"]):
-                notes.append(
-                    f"- {run['pages']:,} pages, {engine}: the update reported {update['changed']} "
-                    f"changed, {update['added']} added, {update['removed']} removed "
-                    f"for {update['edited']} edited files."
-                )
-            http = (run["engines"].get(engine) or {}).get("http")
-            if http and http["errors"]:
-                notes.append(
-                    f"- {run['pages']:,} pages, {engine}: {http['errors']} HTTP errors, first: "
-                    f"{http['first_errors'][0][:200]}"
-                )
-    return (["Checks:", ""] + notes + [""]) if notes else []
+# -- the run ----------------------------------------------------------------------------------
 
 
 def _versions() -> dict:
@@ -611,16 +545,34 @@ def main() -> None:
         "the whoosh engine takes about 30 min to build 100,000 pages",
     )
     parser.add_argument("--big-from", type=int, default=BIG_FROM)
-    corpora = parser.add_mutually_exclusive_group()
-    corpora.add_argument("--dense", action="store_true", help="the old bigram-chain corpus only")
-    corpora.add_argument("--both", action="store_true", help="the archive-like and the dense corpus")
     parser.add_argument(
-        "--skip", nargs="+", choices=("http", "update"), default=[], help="parts not to measure"
+        "--corpus",
+        nargs="+",
+        choices=CORPORA,
+        default=["archive2"],
+        help="archive2 (default): issue #23's archive of 50 sites, dates, copies, text and HTML; "
+        "archive: the text-dump corpus of the figures before it; dense: the old bigram-chain one",
+    )
+    parser.add_argument(
+        "--html",
+        type=float,
+        default=HTML_SHARE,
+        help=f"archive2: the share of pages saved as HTML (default {HTML_SHARE}); "
+        "another share writes another corpus folder (corpus-archive2-html0-N)",
+    )
+    corpora = parser.add_mutually_exclusive_group()
+    corpora.add_argument("--dense", action="store_true", help="the same as --corpus dense")
+    corpora.add_argument("--both", action="store_true", help="the same as --corpus archive dense")
+    parser.add_argument(
+        "--skip", nargs="+", choices=("http", "update", "stories"), default=[], help="parts not to measure"
     )
     args = parser.parse_args()
+    if not 0 <= args.html <= 1:
+        parser.error("--html is a share of the pages, from 0 to 1")
     sizes = [2000] if args.quick else args.sizes
     OUT.mkdir(exist_ok=True)
-    names = ["archive", "dense"] if args.both else ["dense"] if args.dense else ["archive"]
+    kinds = ["archive", "dense"] if args.both else ["dense"] if args.dense else args.corpus
+    names = [corpus_name(args.html) if kind == "archive2" else kind for kind in kinds]
     started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     report = {
         "started": started,
@@ -641,10 +593,13 @@ def main() -> None:
             json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"
         )
 
-    for name in names:
+    for kind in kinds:
         for size in sizes:
             engines = args.big_engines if args.big_engines and size >= args.big_from else args.engines
-            run_size(size, engines, name == "dense", set(args.skip), report, save)
+            try:
+                run_size(kind, size, args.html, engines, set(args.skip), report, save)
+            except CorpusMismatch as error:
+                raise SystemExit(f"python -m bench: {error}") from None
             save()
     text = markdown(report)
     stem.with_suffix(".md").write_text(text + "\n", encoding="utf-8")

@@ -9,9 +9,14 @@ words changed), builds it with tantivy twice in this process, with and without s
 - the build's time with stories against without (the issue: at most 15% more);
 - related articles, and a search with and without collapsing: p50 and p99 (the issue:
   related articles within 50 ms at 100,000 pages with tantivy).
+
+`python -m bench.stories --measure INDEX --corpus FOLDER` measures an index `python -m bench`
+built of an archive corpus (bench/archive.py, its copies known to the generator) instead, on a
+sample of its pages, and prints the figures as one JSON line.
 """
 
 import argparse
+import json
 import random
 import shutil
 import statistics
@@ -20,6 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 import search.pipeline
+from bench.archive import Archive
 from bench.synthetic import Generator, page_path
 from search import live, query
 from search.index import build_index
@@ -30,6 +36,7 @@ from search.query.related import related
 
 OUT = Path(__file__).resolve().parent / "out"
 COPIES = 0.1
+SAMPLE = 2000  # copies, and distinct articles, checked in an archive corpus's index
 
 
 def write(folder: Path, pages: int, generator: Generator) -> dict[int, int | None]:
@@ -71,9 +78,10 @@ def stories_of(folder: Path, index_dir: Path, pages: int) -> dict[int, str]:
     return found
 
 
-def timings(index_dir: Path, runs: int = 200) -> None:
-    """Related articles, and a search with and without collapsing, p50/p99 over `runs`."""
+def timings(index_dir: Path, runs: int = 200) -> dict[str, dict[str, float]]:
+    """Related articles, and a search with and without collapsing, p50/p99 ms over `runs`."""
     rng = random.Random(7)
+    figures = {}
     with live.open_index(index_dir).searcher() as searcher:
         ids = [searcher.stored(address).doc_id for _, address in searcher.search(Plan(limit=5000)).hits]
         words = [
@@ -82,7 +90,8 @@ def timings(index_dir: Path, runs: int = 200) -> None:
         ]
         measured = {
             "related articles": [
-                lambda doc_id=doc_id: related(searcher, doc_id) for doc_id in rng.sample(ids, runs)
+                lambda doc_id=doc_id: related(searcher, doc_id)
+                for doc_id in rng.sample(ids, min(runs, len(ids)))
             ],
             "search, stories collapsed": [lambda text=text: query.search(searcher, text) for text in words],
             "search, every article": [
@@ -98,15 +107,62 @@ def timings(index_dir: Path, runs: int = 200) -> None:
                 started = time.perf_counter()
                 call()
                 seconds.append((time.perf_counter() - started) * 1000)
-            p50, p99 = statistics.quantiles(seconds, n=100)[49], statistics.quantiles(seconds, n=100)[98]
-            print(f"{name}: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+            quantiles = statistics.quantiles(seconds, n=100)
+            figures[name] = {
+                "p50": round(quantiles[49], 2),
+                "p99": round(quantiles[98], 2),
+                "n": len(seconds),
+            }
+    return figures
+
+
+def measure(folder: Path, index_dir: Path, archive: Archive, pages: int, sample: int = SAMPLE) -> dict:
+    """Copies collapsed and distinct articles merged, checked on a sample of an archive
+    corpus's pages (the generator knows each copy's original), and the timings."""
+    rng = random.Random(3)
+    copies, distinct = [], []
+    for number in rng.sample(range(pages), pages):
+        if len(copies) >= sample and len(distinct) >= sample:
+            break
+        kind = distinct if archive.place(number).original is None else copies
+        if len(kind) < sample:
+            kind.append(number)
+    entries = Manifest.load(max(index_dir.glob("gen-*"))).entries
+    with live.open_index(index_dir).searcher() as searcher:
+
+        def story(number: int) -> str | None:
+            entry = entries.get(resolved(folder / archive.path(number)))
+            found = searcher.article(entry.doc_id) if entry else None
+            return found.story if found else None
+
+        collapsed = sum(story(n) is not None and story(n) == story(archive.place(n).original) for n in copies)
+        merged = 0
+        for number in distinct:
+            first = story(number)
+            members = searcher.copies(first, 50) + [searcher.article(first)] if first else []
+            others = {int(Path(m.path).stem) for m in members if m} - {number}
+            merged += any(archive.place(other).original is None for other in others)
+    return {
+        "copies_checked": len(copies),
+        "copies_collapsed": collapsed,
+        "distinct_checked": len(distinct),
+        "distinct_merged": merged,
+        "timings": timings(index_dir),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=10_000)
     parser.add_argument("--no-baseline", action="store_true", help="Build only with stories.")
+    parser.add_argument("--measure", type=Path, metavar="INDEX", help="an index of an archive corpus")
+    parser.add_argument("--corpus", type=Path, help="with --measure: the corpus folder it was built of")
     args = parser.parse_args()
+    if args.measure:
+        made = json.loads(args.corpus.with_name(args.corpus.name + ".json").read_text())
+        archive = Archive(made["seed"], made["html"])
+        print(json.dumps(measure(args.corpus, args.measure, archive, made["pages"])))
+        return
     folder = OUT / f"corpus-copies-{args.pages}"
     originals = write(folder, args.pages, Generator("seeds"))
     without = None if args.no_baseline else build(folder, OUT / "index-stories-off", stories=False)
@@ -129,7 +185,8 @@ def main() -> None:
         print(
             f"build with tantivy and stories: {with_stories:.1f} s ({args.pages / with_stories:.0f} pages/s)"
         )
-    timings(OUT / "index-stories-on")
+    for name, figures in timings(OUT / "index-stories-on").items():
+        print(f"{name}: p50 {figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms")
 
 
 if __name__ == "__main__":
