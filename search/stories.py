@@ -8,14 +8,13 @@ candidate is the same story when the signatures agree on at least STORY_SIMILARI
 positions (the estimated Jaccard overlap of the shingles). The first article of a story names
 it; the others are its copies.
 
-The band table is two sorted numpy arrays (band key -> row) plus a dict of recent keys merged
-in now and then: about 500 bytes per article with its signature, where a dict per band would take
-five times that.
+The band table is a few sorted runs of numpy arrays (band key -> row) plus a dict of recent
+keys merged in now and then: with the signature, about 400 bytes per article (see Stories),
+where a dict per band would take five times that.
 It is saved with the index (stories.npz), so an update adds to the stories a build found.
 """
 
 import zlib
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +32,9 @@ STORY_SIMILARITY = 0.4
 MIN_SHINGLES = 8  # fewer: too short to tell a copy from a coincidence
 MAX_CANDIDATES = 16  # rows compared per article, those sharing the most bands first
 BUCKET = 64  # rows of one band looked at (the latest)
-MERGE_AT = 50_000  # recent keys held in a dict before they join the sorted arrays
+MERGE_AT = 50_000  # recent keys held in a dict before they join the sorted runs
+RUN_KEYS = 2_000_000  # keys of one sorted run (16 MB with their rows): what one merge copies at most
+BLOCK = 65_536  # rows of signatures per block
 STORIES = "stories.npz"
 
 _HASHES: dict[str, int] = {}
@@ -80,64 +81,100 @@ def band_keys(sign: np.ndarray) -> np.ndarray:
 
 
 class Stories:
-    """The stories of an index: each article's row, its signature and its story's id."""
+    """The stories of an index: each article's row, its signature and its story's id.
 
-    def __init__(self, signatures=None, stories=None, keys=None, rows=None):
+    Sized for a million articles in a few hundred MB: signatures are kept as their low 16 bits
+    (two signatures agreeing by chance on a position: 1 in 65,536, no matter at a 0.4
+    threshold), in blocks that grow without copying; the band table is a few sorted runs of
+    at most RUN_KEYS keys, so that merging new keys in never copies the whole table; a copy's
+    story id is its first article's string, shared, not a string of its own."""
+
+    def __init__(self, signatures=None, stories=None, runs=None):
         self.stories: list[str] = list(stories) if stories is not None else []
-        self.signatures = np.zeros((max(1024, 2 * len(self.stories)), PERMUTATIONS), dtype=np.uint32)
+        self._blocks: list[np.ndarray] = []  # BLOCK rows of signatures each
         if signatures is not None:
-            self.signatures[: len(signatures)] = signatures
-        self.keys = keys if keys is not None else np.zeros(0, dtype=np.uint32)  # sorted
-        self.rows = rows if rows is not None else np.zeros(0, dtype=np.int32)
+            for start in range(0, len(signatures), BLOCK):
+                self._block_for(start)[: min(BLOCK, len(signatures) - start)] = signatures[
+                    start : start + BLOCK
+                ]
+        self.runs: list[tuple[np.ndarray, np.ndarray]] = list(runs or [])  # (sorted keys, rows)
         self.recent: dict[int, list[int]] = {}
 
     @classmethod
     def load(cls, generation: Path) -> "Stories":
         try:
             with np.load(generation / STORIES) as saved:
-                return cls(saved["signatures"], saved["stories"].tolist(), saved["keys"], saved["rows"])
+                runs = sum(1 for name in saved.files if name.startswith("keys"))
+                pairs = [(saved[f"keys{n}"], saved[f"rows{n}"]) for n in range(runs)]
+                if "keys" in saved.files:  # the layout before runs: one of them
+                    pairs = [(saved["keys"], saved["rows"])]
+                return cls(saved["signatures"].astype(np.uint16), saved["stories"].tolist(), pairs)
         except (OSError, KeyError, ValueError):
             return cls()
 
     def save(self, generation: Path) -> None:
         self._merge()
-        signatures = self.signatures[: len(self.stories)]
+        runs = {}
+        for n, (keys, rows) in enumerate(self.runs):
+            runs[f"keys{n}"], runs[f"rows{n}"] = keys, rows
         with open(generation / STORIES, "wb") as file:
-            np.savez(
-                file, signatures=signatures, stories=np.array(self.stories), keys=self.keys, rows=self.rows
-            )
+            np.savez(file, signatures=self._signatures(), stories=np.array(self.stories), **runs)
 
     def assign(self, doc_id: str, sign: np.ndarray | None) -> tuple[str, bool]:
         """The story of an article (its id), and whether the article is a copy in it (another
         article came first). An article too short for a signature is a story of its own."""
         if sign is None:
             return doc_id, False
-        keys = band_keys(sign)
+        keys, sign = band_keys(sign), sign.astype(np.uint16)
         story, copy = doc_id, False
-        best = STORY_SIMILARITY
-        for row in self._candidates(keys):
-            similarity = float(np.mean(self.signatures[row] == sign))
-            if similarity >= best and self.stories[row] != doc_id:
-                story, copy, best = self.stories[row], True, similarity
+        rows = self._candidates(keys)
+        if rows:
+            found = np.array([self._row(row) for row in rows])
+            similarities = (found == sign).mean(axis=1)
+            for row, similarity in sorted(zip(rows, similarities.tolist()), key=lambda x: -x[1]):
+                if similarity < STORY_SIMILARITY:
+                    break
+                if self.stories[row] != doc_id:
+                    story, copy = self.stories[row], True  # (the first's own string: shared)
+                    break
         self._add(keys, sign, story)
         return story, copy
 
     def _candidates(self, keys: np.ndarray) -> list[int]:
         """The rows sharing the most bands with these keys, most first. A crowded band (a
         pair of common shingles' minima) says little; each counts up to BUCKET rows."""
-        shared: Counter = Counter()
-        starts = np.searchsorted(self.keys, keys, side="left")
-        ends = np.searchsorted(self.keys, keys, side="right")
-        for key, start, end in zip(keys.tolist(), starts.tolist(), ends.tolist(), strict=True):
-            shared.update(self.recent.get(key, [])[-BUCKET:])
-            shared.update(self.rows[max(start, end - BUCKET) : end].tolist())
-        return [row for row, _ in shared.most_common(MAX_CANDIDATES)]
+        found = []
+        for run_keys, run_rows in self.runs:
+            starts = np.searchsorted(run_keys, keys, side="left")
+            ends = np.searchsorted(run_keys, keys, side="right")
+            found += [
+                run_rows[max(start, end - BUCKET) : end] for start, end in zip(starts, ends) if end > start
+            ]
+        recent = self.recent
+        found += [np.array(recent[key][-BUCKET:]) for key in keys.tolist() if key in recent]
+        if not found:
+            return []
+        rows, counts = np.unique(np.concatenate(found), return_counts=True)
+        best = np.argsort(-counts, kind="stable")[:MAX_CANDIDATES]
+        return rows[best].tolist()
+
+    def _row(self, row: int) -> np.ndarray:
+        return self._blocks[row // BLOCK][row % BLOCK]
+
+    def _block_for(self, row: int) -> np.ndarray:
+        while row // BLOCK >= len(self._blocks):
+            self._blocks.append(np.zeros((BLOCK, PERMUTATIONS), dtype=np.uint16))
+        return self._blocks[row // BLOCK]
+
+    def _signatures(self) -> np.ndarray:
+        count = len(self.stories)
+        if not self._blocks:
+            return np.zeros((0, PERMUTATIONS), dtype=np.uint16)
+        return np.concatenate(self._blocks)[:count]
 
     def _add(self, keys: np.ndarray, sign: np.ndarray, story: str) -> None:
         row = len(self.stories)
-        if row == len(self.signatures):  # full: twice the room
-            self.signatures = np.concatenate([self.signatures, np.zeros_like(self.signatures)])
-        self.signatures[row] = sign
+        self._block_for(row)[row % BLOCK] = sign
         self.stories.append(story)
         for key in keys.tolist():
             self.recent.setdefault(key, []).append(row)
@@ -145,11 +182,14 @@ class Stories:
             self._merge()
 
     def _merge(self) -> None:
+        """The recent keys into the last run, or into a run of their own when it is full."""
         if not self.recent:
             return
         keys = np.fromiter((k for k, rows in self.recent.items() for _ in rows), dtype=np.uint32)
         rows = np.fromiter((r for rows in self.recent.values() for r in rows), dtype=np.int32)
-        keys, rows = np.concatenate([self.keys, keys]), np.concatenate([self.rows, rows])
+        if self.runs and len(self.runs[-1][0]) + len(keys) <= RUN_KEYS:
+            last_keys, last_rows = self.runs.pop()
+            keys, rows = np.concatenate([last_keys, keys]), np.concatenate([last_rows, rows])
         order = np.argsort(keys, kind="stable")
-        self.keys, self.rows = keys[order], rows[order]
+        self.runs.append((keys[order], rows[order]))
         self.recent = {}
