@@ -80,21 +80,19 @@ def index_command(
             f"no such file or folder: {', '.join(missing)}. Name the folders of pages to index."
         )
     files, _ = folders.find_files(paths)
-    show_progress = sys.stderr.isatty() and (len(files) > 1 or any(map(sources.is_crawl, files)))
+    many = len(files) > 1 or any(map(sources.is_crawl, files))
     try:
-        with click.progressbar(
-            length=len(files), label="Indexing", file=sys.stderr, hidden=not show_progress
-        ) as bar:
+        with terminal.Progress(len(files), shown=many) as progress:
             report = index.index_corpus(
                 paths,
                 index_dir,
                 rebuild=rebuild,
                 prune=prune,
                 engine=engine,
-                on_file=lambda _: bar.update(1),
+                on_file=progress.update,
                 # On a terminal, say what happens between files; otherwise the log says it.
                 say=(lambda message: click.echo(f"\n{message[0].upper()}{message[1:]}…", err=True))
-                if show_progress
+                if progress.terminal
                 else None,
             )
     except KeyboardInterrupt:

@@ -131,3 +131,28 @@ def test_indexing_a_path_adds_to_the_index(runner, tmp_path):
     assert "0 added, 1 changed, 1 removed, 3 unchanged; 4 articles" in refreshed.output
     pruned = runner.invoke(main, ["index", str(one), "--prune", "--index", ix])
     assert "0 added, 0 changed, 3 removed, 1 unchanged; 1 article in the index." in pruned.output
+
+
+def test_a_build_off_a_terminal_says_how_far_it_is(runner, tmp_path, monkeypatch):
+    """A long build run in the background (a log, nohup) prints a progress line with its rate
+    and the time left now and then; here after every file."""
+    from search import terminal
+
+    monkeypatch.setattr(terminal.Progress, "LOG_EVERY", 0.0)
+    result = runner.invoke(main, ["index", str(SEEDS), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("Indexing: ")]
+    assert lines and lines[-1].startswith("Indexing: 5 of 5 files (100%)")
+    assert "files/s" in lines[0] and "left" in lines[0]
+
+
+def test_progress_lines_name_the_time_left():
+    from search.terminal import Progress
+
+    progress = Progress(1_000_000, shown=False)
+    progress.done = 120_000
+    assert (
+        progress.line(120.0) == "Indexing: 120,000 of 1,000,000 files (12%), 1,000 files/s, about 15 min left"
+    )
+    progress.done = 1_000
+    assert progress.line(100.0).endswith("10 files/s, about 27 h 45 min left")
