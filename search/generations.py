@@ -10,7 +10,7 @@ fsync'd and renamed (`write_atomically`), a generation fsync'd before CURRENT na
       CURRENT                 the live generation's name
       gen-<ns>-<pid>/         one generation: the engine's files plus the ones below
         index.json            engine, schema, paths, counts (META)
-        files.json            resolved path -> [content hash, mtime:size, path as indexed]
+        files.sqlite          what the index holds, source by source (manifest.py)
         template.json         what each site repeats on its pages
         pairs.sqlite          accented pair counts for "did you mean"
 """
@@ -32,7 +32,6 @@ DEFAULT_INDEX_DIR = "index"
 CURRENT = "CURRENT"
 LOCK = "LOCK"
 META = "index.json"  # not meta.json: tantivy keeps its own under that name
-FILES = "files.json"
 TEMPLATE = "template.json"
 PENDING_SUFFIX = ".new"
 
@@ -101,26 +100,6 @@ def write_meta(generation: Path, **meta) -> None:
     write_atomically(generation / META, json.dumps(meta, indent=1))
 
 
-def read_files(generation: Path) -> dict[str, list[str]] | None:
-    """The file manifest, or None when it is missing or unreadable."""
-    try:
-        return json.loads((generation / FILES).read_text())
-    except (OSError, ValueError) as error:
-        LOGGER.warning("no file list in %s (%s)", generation, error)
-        return None
-
-
-def write_files(generation: Path, files: dict[str, list[str]]) -> None:
-    # ASCII escapes: a file name that is not UTF-8 (kept as surrogates) still writes and reads.
-    write_atomically(generation / FILES, json.dumps(files))
-
-
-def forget_files(generation: Path) -> None:
-    """Remove the manifest, durably (before a commit it would no longer describe)."""
-    (generation / FILES).unlink(missing_ok=True)
-    _fsync_folder(generation)
-
-
 def write_atomically(path: Path, content: str | bytes) -> None:
     """Write to a temporary name, fsync, rename over `path`, fsync the folder: after a crash
     the file holds the old content or the new, never a part."""
@@ -131,7 +110,7 @@ def write_atomically(path: Path, content: str | bytes) -> None:
         file.flush()
         os.fsync(file.fileno())
     os.replace(pending, path)
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
 
 
 def fsync_tree(folder: Path) -> None:
@@ -146,10 +125,11 @@ def fsync_tree(folder: Path) -> None:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-        _fsync_folder(Path(root))
+        fsync_folder(Path(root))
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """fsync a folder: what was created, renamed or removed in it reaches the disk."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

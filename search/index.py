@@ -14,6 +14,7 @@ else their path (pipeline.url_id, pipeline.doc_id), so copies of one page are on
 
 import logging
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -28,7 +29,6 @@ from search.generations import (
     TEMPLATE,
     WriterLock,
     current_generation,
-    forget_files,
     fsync_tree,
     index_info,
     is_current,
@@ -43,7 +43,8 @@ from search.live import open_index
 from search.manifest import Entry, Manifest
 from search.pipeline import Extraction, resolved
 from search.sites import SiteNames
-from search.sources.folders import find_files
+from search.sources import is_crawl
+from search.sources.folders import find_files, walk
 from search.stories import Stories
 
 LOGGER = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ LOGGER = logging.getLogger(__name__)
 DEFAULT_CORPUS = "seeds"
 # Bumped when what is indexed changes: an index of another version is rebuilt, not updated.
 SCHEMA_VERSION = 11
+_RECORD_SEPARATOR = re.compile(r"[#:/]")  # after a crawl file's path in its records' paths
 
 
 class NothingIndexed(Exception):
@@ -145,12 +147,11 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> Bu
                 "learned the site template from %d files in %.1f s", len(files), time.perf_counter() - started
             )
             writer = module.create(generation, len(files))
-            known = (Manifest(), SiteNames(), Stories())  # a new index knows nothing yet
-            intake = Intake(writer, *known, report, extraction, on_file, say, fresh=True)
+            manifest = Manifest.create(generation, bulk=True)
+            intake = Intake(writer, manifest, SiteNames(), Stories(), report, on_file, say, fresh=True)
             try:
-                for item in extraction.extract(template, module.prepare):
-                    intake.take(item)
-                report.indexed = report.added = intake.manifest.documents
+                intake.read(extraction, template, module.prepare)
+                report.indexed = report.added = manifest.documents
                 if not report.indexed:
                     raise NothingIndexed("no article found to index", report.skipped)
                 LOGGER.info(
@@ -162,11 +163,13 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> Bu
                 writer.commit()
             except BaseException:
                 writer.cancel()
+                manifest.close()
                 raise
         LOGGER.info("committed at %.1f s", time.perf_counter() - started)
+        manifest.commit()
+        manifest.close()
         template.save(generation / TEMPLATE)
         intake.pairs.save(generation)
-        intake.manifest.save(generation)
         intake.sites.save(generation)
         intake.stories.save(generation)
         report.seconds = time.perf_counter() - started
@@ -181,53 +184,56 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> Bu
 
 
 def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildReport:
-    """The index is changed in place; the manifest (files.json) is removed before the engine's
-    commit and written after it, so it never describes another state than the index's. Every
-    document an update adds is first deleted by id, so none is ever indexed twice."""
+    """The index is changed in place. The manifest's changes are committed marked pending before
+    the engine's commit and unmarked after it, so it never passes for another state than the
+    index's. Every document an update adds is first deleted by id, so none is ever indexed
+    twice."""
     started = time.perf_counter()
     generation = current_generation(index_dir)
     store = open_index(index_dir)
     module = engines.load(read_meta(generation).get("engine", engines.DEFAULT_ENGINE))
     template = Template.load(generation / TEMPLATE)
-    manifest = _manifest(generation, store)
-    files, missing = find_files(paths)
-    report = BuildReport(index_dir=str(index_dir), engine=module.NAME, rebuilt=False, skipped=list(missing))
+    report = BuildReport(index_dir=str(index_dir), engine=module.NAME, rebuilt=False)
     try:
         writer = store.writer()
     except BlockingIOError:
         raise IndexBusy(f"another process is writing the index at {index_dir}/") from None
+    manifest = None
     try:
-        with Extraction(files) as extraction:
-            known = (manifest, SiteNames.load(generation), Stories.load(generation))
-            intake = Intake(writer, *known, report, extraction, on_file, say)
-            to_read = intake.skip_unchanged_files()
-            for item in extraction.extract(template, module.prepare, *to_read, known=intake.known):
-                intake.take(item)
-            scope = [os.path.realpath(path) for path in paths]
-            for key, entry in list(manifest.entries.items()):
-                if key not in intake.seen and (prune or _under(entry.crawl or key, scope)):
-                    report.removed += intake.remove(key)
-            intake.restore_orphans(template, module.prepare)
+        manifest = _manifest(generation, store)
+        known = (manifest, SiteNames.load(generation), Stories.load(generation))
+        intake = Intake(writer, *known, report, on_file, say)
+        scope = [os.path.realpath(path) for path in paths]
+        to_read = intake.files_to_read(walk(paths, stamped=True, is_page=intake.is_page), scope, prune)
+        with Extraction(to_read) as extraction:
+            intake.read(extraction, template, module.prepare, known=intake.known)
+            intake.restore_orphans(extraction, template, module.prepare)
         report.indexed = manifest.documents
         if not report.indexed:  # pointing at the wrong folder must not empty a working index
             raise NothingIndexed("no article found to index", report.skipped)
     except BaseException:
         writer.cancel()
+        if manifest is not None:
+            manifest.close()  # its changes dropped
         raise
-    if report.added or report.changed or report.removed:
-        _say(say, "writing the index")
-        # The manifest goes before the commit and comes back after it: a run killed between
-        # the two leaves none, and the next run reads what is indexed from the index itself.
-        # (A stale one would take a file edited back to its old text for unchanged.)
-        forget_files(generation)
-        writer.commit()
-        intake.pairs.add_to(generation)
-        intake.sites.save(generation)
-        intake.stories.save(generation)
-        fsync_tree(generation)  # Whoosh does not fsync its commits
-    else:
-        writer.cancel()
-    manifest.save(generation)
+    try:
+        if report.added or report.changed or report.removed:
+            _say(say, "writing the index")
+            # Pending from before the engine's commit to after it: a run killed between the
+            # two leaves a manifest the next run does not trust; it reads what is indexed from
+            # the index itself. (A stale one would take a file edited back to its old text for
+            # unchanged.)
+            manifest.commit(pending=True)
+            writer.commit()
+            intake.pairs.add_to(generation)
+            intake.sites.save(generation)
+            intake.stories.save(generation)
+            fsync_tree(generation)  # Whoosh does not fsync its commits
+        else:
+            writer.cancel()
+        manifest.commit()
+    finally:
+        manifest.close()
     report.seconds = time.perf_counter() - started
     remembered = read_meta(generation).get("paths", [])
     _write_meta(generation, paths if prune else remembered + paths, report)
@@ -241,11 +247,6 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
     return report
 
 
-def _under(path: str, scope: list[str]) -> bool:
-    """Whether a resolved path is one of the scope's paths or inside one of its folders."""
-    return any(path == top or path.startswith(top.rstrip(os.sep) + os.sep) for top in scope)
-
-
 def _say(say, message: str) -> None:
     (say or LOGGER.info)(message)
 
@@ -255,19 +256,36 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _manifest(generation: Path, store) -> Manifest:
-    """What the index holds, source by source: the manifest, or, when it is missing, what
-    the index itself holds (each page and crawl file is then read again once)."""
+    """What the index holds, source by source: the manifest, or, when it is missing or not
+    trusted, what the index itself holds (each page and crawl file is then read again once)."""
     manifest = Manifest.load(generation)
     if manifest is not None:
         return manifest
     LOGGER.warning("rebuilding the file list of %s from the index", generation)
-    entries = {}
+    manifest = Manifest.create(generation)
     with store.searcher() as searcher:
         for identifier, content_hash in searcher.indexed_hashes().items():
             article = searcher.article(identifier)
-            if article is not None and article.doc_id == identifier:
-                entries[resolved(article.path)] = Entry(content_hash, "", article.path, identifier)
-    return Manifest(entries)
+            if article is None or article.doc_id != identifier:
+                continue
+            crawl = _crawl_of(article.path)
+            if crawl:  # known, unstamped: read again, and its records compared
+                manifest.put(resolved(crawl), Entry("", "", crawl))
+            crawl_key = resolved(crawl) if crawl else ""
+            manifest.put(
+                resolved(article.path), Entry(content_hash, "", article.path, identifier, crawl=crawl_key)
+            )
+    return manifest
+
+
+def _crawl_of(path: str) -> str:
+    """The crawl file a record's path names ("crawl.warc.gz#1018", "items.jsonl:3",
+    "crawl.wacz/archive/data.warc.gz#7"), or "" for a page file's path."""
+    for separator in _RECORD_SEPARATOR.finditer(path):
+        crawl = path[: separator.start()]
+        if is_crawl(crawl) and os.path.isfile(crawl):
+            return crawl
+    return ""
 
 
 def _write_meta(generation: Path, paths: Iterable[str | Path], report: BuildReport) -> None:

@@ -1,18 +1,23 @@
-"""Extracted items -> the engine's writer and the manifest: what a build or an update adds.
+"""Found and extracted items -> the engine's writer and the manifest: what a build or an update adds.
 
-Input: what pipeline.Extraction yields (articles, skipped pages, crawl records passed over or
-unchanged, crawl files done). Output: documents added to and deleted from the engine's writer,
-the manifest (manifest.py) kept in step, the sites' names (sites.py), and the run's figures in
-its report. A build and an update take items the same way; only an update deletes before it adds.
+Input: for an update, the walk of its paths (sources.folders.walk), compared folder by folder
+with the manifest; then what pipeline.Extraction yields (articles, skipped pages, crawl records
+passed over or unchanged, crawl files done). Output: documents added to and deleted from the
+engine's writer, the manifest (manifest.py) kept in step, the sites' names (sites.py), and the
+run's figures in its report. A build and an update take items the same way; only an update
+deletes before it adds.
 """
 
 import logging
+import os
+from collections.abc import Callable, Iterable
 
 from search.corpus import Skipped, shown
 from search.manifest import Entry, Manifest
-from search.pipeline import Extracted, Unchanged, resolved, stamp
+from search.pipeline import Extracted, Unchanged, resolved
 from search.sites import SiteNames
 from search.sources import FileDone, Passed
+from search.sources.folders import Folder, starts_as_html
 from search.spelling import PairCounts
 from search.stories import Stories
 
@@ -30,49 +35,114 @@ class Intake:
         sites: SiteNames,
         stories: Stories,
         report,
-        extraction,
         on_file,
         say,
         fresh=False,
     ):
         self.writer, self.manifest, self.sites, self.stories = writer, manifest, sites, stories
         self.report = report
-        self.extraction, self.on_file, self.say = extraction, on_file, say
+        self.on_file, self.say = on_file, say
         self.fresh = fresh  # a new index: nothing to delete first
-        self.seen: set[str] = set()  # the sources found this run
         self.pairs = PairCounts()  # accented pairs of the sampled articles, counted as they come
-        self._pages = set(extraction.pages)
-        self._crawls = iter(extraction.crawls)
+        self._pages: set[str] | None = None  # the page files being read (None: every file read)
+        self._crawls = iter(())
         self._crawl = ""  # the key of the crawl file whose records are coming
+        self._records: set[str] = set()  # the keys of its records read so far
+        self._folder, self._known = None, {}  # the manifest's files of the folder being walked
 
-    def skip_unchanged_files(self) -> tuple[list[str], list[str]]:
-        """The page and crawl files to read: those whose mtime or size changed since."""
-        by_crawl = self.manifest.records_by_crawl()
-        pages, crawls = [], []
-        for path in self.extraction.files:
-            key = resolved(path)
-            if key in self.seen:
+    # -- an update: what to read, what is gone ---------------------------------------------
+
+    def is_page(self, folder: Folder, name: str, stamp: str) -> bool:
+        """For the walk, a file whose name does not say it is a page: it is one when indexed
+        as one with the same mtime and size, else when its first bytes are HTML."""
+        known = self._files_in(folder.key).get(name)
+        return (known is not None and known[0] == stamp) or starts_as_html(folder, name)
+
+    def files_to_read(self, found: Iterable, scope: list[str], prune: bool) -> list[str]:
+        """The page and crawl files of a stamped walk to read: new ones, and those whose mtime
+        or size changed. What is gone leaves the index here: the sources of each folder walked
+        that the walk did not find there, and those of folders under the scope (with `prune`,
+        anywhere) that it did not reach. Every source of an unchanged file is counted so."""
+        to_read, skipped = [], []
+        walked: set[str] = set()  # folders whose every file was listed
+        named: dict[str, set[str]] = {}  # files named one by one, by folder
+        for folder in found:
+            if isinstance(folder, Skipped):
+                skipped.append(folder)
+                self.report.removed += self.remove(resolved(folder.path))
                 continue
-            self.seen.add(key)
-            known = self.manifest.entries.get(key)
-            if known and known.stamp == stamp(path) and not self._orphan(known):
-                records = by_crawl.get(key, [])
-                self.seen.update(records)
-                self.report.unchanged += len(records) if path not in self._pages else 1
+            known = self._files_in(folder.key) if folder.whole else self._named_files(folder)
+            self._folder = None  # the next folder of that name is another listing
+            for name, stamp in zip(folder.names, folder.stamps, strict=True):
+                stamp_known, is_crawl = known.pop(name, ("", False))
+                if stamp_known != stamp:  # new, changed, or known unstamped (rebuilt from the index)
+                    to_read.append(folder.path(name))
+                    continue
+                self.report.unchanged += (
+                    self.manifest.count_records(os.path.join(folder.key, name)) if is_crawl else 1
+                )
                 if self.on_file:
-                    self.on_file(path)
+                    self.on_file(folder.path(name))
+            if folder.whole:
+                walked.add(folder.key)
+                self._forget(folder.key, known)
             else:
-                (pages if path in self._pages else crawls).append(path)
+                named.setdefault(folder.key, set()).update(folder.names)
+        for path in self.manifest.folders():
+            if path in walked or (path in named and not prune):
+                continue
+            if path in named or prune or _under(path, scope):
+                self._forget(path, set(self.manifest.files_in(path)) - named.get(path, set()))
+        self.report.skipped.extend(sorted(skipped, key=lambda item: item.path))
+        return to_read
+
+    def _files_in(self, folder: str) -> dict[str, tuple[str, bool]]:
+        if folder != self._folder:
+            self._folder, self._known = folder, self.manifest.files_in(folder)
+        return self._known
+
+    def _named_files(self, folder: Folder) -> dict[str, tuple[str, bool]]:
+        """What the manifest knows of files named one by one (not of their whole folder)."""
+        known = {}
+        for name in folder.names:
+            entry = self.manifest.get(os.path.join(folder.key, name))
+            if entry is not None:
+                known[name] = (entry.stamp, not entry.content_hash)
+        return known
+
+    def _forget(self, folder: str, names: Iterable[str]) -> None:
+        for name in names:
+            self.report.removed += self.remove(os.path.join(folder, name))
+
+    # -- a build and an update: what extraction yields --------------------------------------
+
+    def read(
+        self,
+        extraction,
+        template,
+        prepare,
+        pages: list[str] | None = None,
+        crawls: list[str] | None = None,
+        known: Callable | None = None,
+    ) -> None:
+        """Extract the page and crawl files (default: all of the extraction's) and take what
+        comes. A crawl record for which `known` is true comes unchanged, unread."""
+        pages = extraction.pages if pages is None else pages
+        crawls = extraction.crawls if crawls is None else crawls
+        # Which item is a page file's: only needed when crawl records come too.
+        self._pages = set(pages) if crawls else None
         self._crawls = iter(crawls)
-        return pages, crawls
+        for item in extraction.extract(template, prepare, pages, crawls, known):
+            self.take(item)
 
     def known(self, document) -> bool:
         """Whether a crawl's record is indexed already with the same bytes."""
-        known = self.manifest.entries.get(resolved(document.path))
-        return known is not None and known.content_hash == document.content_hash and not self._orphan(known)
-
-    def _orphan(self, entry: Entry) -> bool:
-        return entry.copy and entry.doc_id not in self.manifest.owners
+        known = self.manifest.get(resolved(document.path))
+        return (
+            known is not None
+            and known.content_hash == document.content_hash
+            and not self.manifest.is_orphan(known)
+        )
 
     def take(self, item) -> None:
         if isinstance(item, Passed):
@@ -82,25 +152,26 @@ class Intake:
         if isinstance(item, FileDone):
             self._crawl_done(item)
             return
-        crawl = "" if item.path in self._pages else self._crawl or self._next_crawl()
+        is_page = self._pages is None or item.path in self._pages
+        crawl = "" if is_page else self._crawl or self._next_crawl()
         if self.on_file and not crawl:
             self.on_file(item.path)
         key = resolved(item.path)
+        if crawl and not self.fresh:
+            self._records.add(key)
         if isinstance(item, Unchanged):
-            self.seen.add(key)
             self.report.unchanged += 1
         elif isinstance(item, Skipped):
-            self.seen.add(key)
             self.report.skipped.append(item)
             self.report.removed += self.remove(key)
-        elif key not in self.seen or crawl or not self.fresh:  # a file named twice is read once
-            self.seen.add(key)
+        else:
             self._take_article(key, item, crawl)
 
     def _take_article(self, key: str, item: Extracted, crawl: str) -> None:
-        known = self.manifest.entries.get(key)
-        if known and known.content_hash == item.content_hash and not self._orphan(known):
-            known.stamp = item.stamp or known.stamp
+        known = self.manifest.get(key)
+        if known and known.content_hash == item.content_hash and not self.manifest.is_orphan(known):
+            if item.stamp and item.stamp != known.stamp:
+                self.manifest.set_stamp(key, item.stamp)
             self.report.unchanged += 1
             return
         if known:
@@ -122,12 +193,18 @@ class Intake:
             self.report.added += 1
 
     def remove(self, key: str) -> int:
-        """Forget a source; 1 when its document left the index, else 0."""
+        """Forget a source (a crawl file with its records); the number of documents that left
+        the index."""
         entry = self.manifest.remove(key)
-        if entry is None or entry.copy or not entry.doc_id:
+        if entry is None:
             return 0
+        removed = (
+            0 if entry.content_hash else sum(self.remove(record) for record in self.manifest.records(key))
+        )
+        if entry.copy or not entry.doc_id:
+            return removed
         self.writer.delete(entry.doc_id)
-        return 1
+        return removed + 1
 
     def _next_crawl(self) -> str:
         self._crawl = resolved(next(self._crawls))
@@ -135,31 +212,41 @@ class Intake:
 
     def _crawl_done(self, done: FileDone) -> None:
         key = self._crawl or self._next_crawl()
-        self.manifest.entries[key] = Entry("", done.stamp, done.path)
-        self.seen.add(key)
-        self._crawl = ""
+        if not self.fresh:  # records the file no longer holds leave with what it held
+            for record in self.manifest.records(key):
+                if record not in self._records:
+                    self.report.removed += self.remove(record)
+        self.manifest.put(key, Entry("", done.stamp, done.path))
+        self._crawl, self._records = "", set()
         if self.on_file:
             self.on_file(done.path)
         rate = done.records / done.seconds if done.seconds else 0
         records = f"{done.records:,} record" + ("" if done.records == 1 else "s")
         self._say(f"read {shown(done.path)}: {records} ({rate:,.0f} records/s)")
 
-    def restore_orphans(self, template, prepare) -> None:
+    def restore_orphans(self, extraction, template, prepare) -> None:
         """Index again the copies whose indexed source left: a document stays while any of
         its copies does."""
-        orphans = set(self.manifest.orphans())
+        orphans = self.manifest.orphans()
         if not orphans:
             return
-        entries = {key: self.manifest.remove(key) for key in orphans}
-        pages = sorted(entry.path for entry in entries.values() if not entry.crawl)
-        crawls = list(dict.fromkeys(self.manifest.entries[e.crawl].path for e in entries.values() if e.crawl))
-        self._crawls = iter(crawls)
+        for key, _ in orphans:
+            self.manifest.remove(key)
+        keys = {key for key, _ in orphans}
+        pages = sorted(entry.path for _, entry in orphans if not entry.crawl)
+        crawls = list(dict.fromkeys(self._crawl_path(entry.crawl) for _, entry in orphans if entry.crawl))
         unchanged = self.report.unchanged
-        for item in self.extraction.extract(
-            template, prepare, pages, crawls, lambda d: resolved(d.path) not in orphans
-        ):
-            self.take(item)
+        self.read(extraction, template, prepare, pages, crawls, lambda d: resolved(d.path) not in keys)
         self.report.unchanged = unchanged  # the rest of those crawls was counted already
+
+    def _crawl_path(self, key: str) -> str:
+        entry = self.manifest.get(key)
+        return entry.path if entry is not None else key
 
     def _say(self, message: str) -> None:
         (self.say or LOGGER.info)(message)
+
+
+def _under(path: str, scope: list[str]) -> bool:
+    """Whether a resolved path is one of the scope's paths or inside one of its folders."""
+    return any(path == top or path.startswith(top.rstrip(os.sep) + os.sep) for top in scope)

@@ -1,4 +1,4 @@
-"""Sources read -> what an index holds, source by source: the manifest (files.json).
+"""Sources read -> what an index holds, source by source: the manifest (files.sqlite).
 
 A source is a page file, a crawl file (WARC, WACZ, JSON Lines), or one record of a crawl file
 ("crawl.warc.gz#1234", "items.jsonl:7"), keyed by its resolved path (pipeline.resolved). Each
@@ -6,12 +6,54 @@ source that is an article names its document (doc_id, from its canonical URL or 
 Several sources can be one document: an AMP copy, a print copy, a page saved twice. The first
 one read is indexed (its "owner"); the others are kept here as copies, so an update neither
 reads them again nor indexes them twice.
+
+The manifest is an SQLite file in the generation, never loaded whole: a build streams its rows
+in, an update reads the rows of the folders it walks and of the sources it reads, and writes
+what changed. Each folder (and crawl file) path is stored once, in `paths`; a source is its
+folder's number and its name. All changes of a run are one transaction. Before the engine's
+commit the run commits them marked pending, and clears the mark after: a manifest found pending
+(a run killed between the two) is not trusted, and the index itself says what it holds
+(index._manifest). An index written before this layout has files.json: it is read once and
+converted.
 """
 
+import json
+import logging
+import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from search.generations import read_files, write_files
+from search.generations import fsync_folder
+
+LOGGER = logging.getLogger(__name__)
+
+MANIFEST = "files.sqlite"
+LEGACY = "files.json"  # the layout before: {key: [content_hash, stamp, path, doc_id, copy, crawl]}
+LAYOUT = 1  # PRAGMA user_version of a manifest of this layout
+BUILD_CACHE_KIB = 32 * 1024  # SQLite's page cache: about the doc_id index of a million sources
+PATH_CACHE = 4096  # folder numbers remembered (a build adds a folder's files one after another)
+
+_SCHEMA = """
+CREATE TABLE paths (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
+CREATE TABLE sources (
+    folder INTEGER NOT NULL,  -- paths.id
+    name TEXT NOT NULL,
+    content_hash TEXT NOT NULL,  -- "" for a crawl file (its records have theirs)
+    stamp TEXT NOT NULL,  -- mtime and size of a file, "" for a record
+    path TEXT,  -- as named when indexed, NULL when it is the key
+    doc_id TEXT NOT NULL,  -- "" for a crawl file
+    copy INTEGER NOT NULL,  -- another source is that document in the index
+    crawl INTEGER,  -- for a record: paths.id of its crawl file
+    PRIMARY KEY (folder, name)
+) WITHOUT ROWID;
+CREATE INDEX documents ON sources (doc_id, copy);
+CREATE INDEX records ON sources (crawl) WHERE crawl IS NOT NULL;
+CREATE TABLE state (pending INTEGER NOT NULL);
+INSERT INTO state VALUES (0);
+"""
+_SOURCE = "s.content_hash, s.stamp, s.path, s.doc_id, s.copy, c.path"
+_JOINED = "sources s JOIN paths f ON f.id = s.folder LEFT JOIN paths c ON c.id = s.crawl"
 
 
 @dataclass(slots=True)
@@ -23,69 +65,258 @@ class Entry:
     copy: bool = False  # another source is that document in the index
     crawl: str = ""  # for a record: the key of its crawl file
 
-    def to_list(self) -> list:
-        return [self.content_hash, self.stamp, self.path, self.doc_id, int(self.copy), self.crawl]
-
-    @classmethod
-    def from_list(cls, values: list) -> "Entry":
-        content_hash, stamp, path, doc_id, copy, crawl = values
-        return cls(content_hash, stamp, path, doc_id, bool(copy), crawl)
-
 
 class Manifest:
-    def __init__(self, entries: dict[str, Entry] | None = None):
-        self.entries = entries or {}
-        self.owners = {
-            entry.doc_id: key for key, entry in self.entries.items() if entry.doc_id and not entry.copy
-        }
+    """The sources of one generation's index, in its files.sqlite. Changes are one
+    transaction until `commit`; `close` without it drops them."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self._db = connection
+        self._db.execute("BEGIN")
+        self._legacy: Path | None = None  # a files.json converted: removed once this is committed
+        self._folders: dict[str, int] = {}
+        self._lost: set[str] = set()  # documents whose indexed source left during this run
+
+    @classmethod
+    def create(cls, generation: Path, bulk: bool = False) -> "Manifest":
+        """A new, empty manifest in the generation (replacing any). `bulk`: a build's, written
+        fast and without a journal (a build that stops is thrown away whole)."""
+        _remove(generation)
+        connection = _connect(generation / MANIFEST)
+        if bulk:
+            connection.execute("PRAGMA journal_mode = OFF")
+            connection.execute("PRAGMA synchronous = OFF")
+            connection.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
+        manifest = cls(connection)  # the tables are made in its transaction: all or nothing
+        for statement in [f"PRAGMA user_version = {LAYOUT}", *_SCHEMA.split(";")]:
+            if statement.strip():
+                connection.execute(statement)
+        if (generation / LEGACY).exists():  # replaced by this one once it is committed
+            manifest._legacy = generation / LEGACY
+        return manifest
 
     @classmethod
     def load(cls, generation: Path) -> "Manifest | None":
-        """The manifest of a generation, or None when it is missing or not of this layout."""
-        raw = read_files(generation)
-        try:
-            return (
-                cls({key: Entry.from_list(values) for key, values in raw.items()})
-                if raw is not None
-                else None
-            )
-        except (TypeError, ValueError, AttributeError):
+        """The manifest of a generation, or None when it is missing, of another layout, or
+        was left pending by a run that stopped (then it may describe another state than the
+        index). A files.json of the layout before is converted."""
+        if (generation / LEGACY).exists():
+            return cls._convert(generation)
+        path = generation / MANIFEST
+        if not path.exists():
+            LOGGER.warning("no file list in %s", generation)
             return None
+        try:
+            connection = _connect(path)
+        except sqlite3.Error as error:
+            LOGGER.warning("cannot open the file list of %s (%s)", generation, error)
+            return None
+        try:
+            (layout,) = connection.execute("PRAGMA user_version").fetchone()
+            (pending,) = connection.execute("SELECT pending FROM state").fetchone()
+        except (sqlite3.Error, TypeError) as error:  # e.g. its first transaction never ended
+            layout, pending = error, True
+        if layout != LAYOUT or pending:
+            connection.close()
+            LOGGER.warning("the file list of %s was left unfinished by a run that stopped", generation)
+            return None
+        return cls(connection)
 
-    def save(self, generation: Path) -> None:
-        write_files(generation, {key: entry.to_list() for key, entry in self.entries.items()})
+    @classmethod
+    def _convert(cls, generation: Path) -> "Manifest | None":
+        """The manifest of a files.json (whose presence says it matches the index)."""
+        try:
+            entries = json.loads((generation / LEGACY).read_text())
+            manifest = cls.create(generation)
+            for key, (content_hash, stamp, path, doc_id, copy, crawl) in entries.items():
+                manifest._insert(key, Entry(content_hash, stamp, path, doc_id, bool(copy), crawl))
+        except (OSError, ValueError, TypeError, AttributeError, sqlite3.Error) as error:
+            LOGGER.warning("cannot read the file list of %s (%s)", generation, error)
+            return None
+        LOGGER.info("converted %s/%s (%d sources) to %s", generation, LEGACY, len(entries), MANIFEST)
+        return manifest
 
-    @property
-    def documents(self) -> int:
-        return len(self.owners)
+    def commit(self, pending: bool = False) -> None:
+        """Make this run's changes durable. `pending`: marked as not yet matched by the
+        index (before the engine's commit); commit again, unmarked, after it."""
+        self._db.execute("UPDATE state SET pending = ?", (int(pending),))
+        self._db.execute("COMMIT")
+        if self._legacy is not None:  # from now on this file says what the index holds
+            self._legacy.unlink(missing_ok=True)
+            fsync_folder(self._legacy.parent)
+            self._legacy = None
+        self._db.execute("BEGIN")
+
+    def close(self) -> None:
+        """Let go of the file; changes not committed are dropped. (While open, it holds the
+        file: another run cannot commit.)"""
+        self._db.close()
+
+    def __enter__(self) -> "Manifest":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- sources, one at a time ----------------------------------------------------------
+
+    def get(self, key: str) -> Entry | None:
+        folder, name = os.path.split(key)
+        row = self._db.execute(
+            f"SELECT {_SOURCE} FROM {_JOINED} WHERE f.path = ? AND s.name = ?",
+            (_stored(folder), _stored(name)),
+        ).fetchone()
+        return None if row is None else _entry(key, row)
 
     def add(self, key: str, entry: Entry) -> bool:
         """Record a source that is an article. True when it is to be indexed: no other source
         is its document already; False when it is a copy of one (kept as such)."""
-        owner = self.owners.get(entry.doc_id)
-        entry.copy = owner is not None and owner != key
-        self.entries[key] = entry
+        owner = self._owner(entry.doc_id)
+        entry.copy = owner is not None and owner != self._place(key)
+        self._insert(key, entry)
         if not entry.copy:
-            self.owners[entry.doc_id] = key
+            self._lost.discard(entry.doc_id)
         return not entry.copy
+
+    def put(self, key: str, entry: Entry) -> None:
+        """Record a source as it is (a crawl file once read), replacing what was known of it."""
+        self._insert(key, entry)
+
+    def set_stamp(self, key: str, stamp: str) -> None:
+        folder, name = self._place(key)
+        self._db.execute("UPDATE sources SET stamp = ? WHERE folder = ? AND name = ?", (stamp, folder, name))
 
     def remove(self, key: str) -> Entry | None:
         """Forget a source and return its entry (None when not known). When the entry is no
-        copy, its document is to leave the index."""
-        entry = self.entries.pop(key, None)
-        if entry is not None and not entry.copy and self.owners.get(entry.doc_id) == key:
-            del self.owners[entry.doc_id]
+        copy, its document is to leave the index. A crawl file's records stay (see records)."""
+        entry = self.get(key)
+        if entry is None:
+            return None
+        folder, name = self._place(key)
+        self._db.execute("DELETE FROM sources WHERE folder = ? AND name = ?", (folder, name))
+        if entry.doc_id and not entry.copy:
+            self._lost.add(entry.doc_id)
         return entry
 
-    def records_by_crawl(self) -> dict[str, list[str]]:
-        """The keys of the records read from each crawl file."""
-        grouped: dict[str, list[str]] = {}
-        for key, entry in self.entries.items():
-            if entry.crawl:
-                grouped.setdefault(entry.crawl, []).append(key)
-        return grouped
+    def is_orphan(self, entry: Entry) -> bool:
+        """Whether the entry is a copy whose document has lost its indexed source."""
+        return entry.copy and self._owner(entry.doc_id) is None
 
-    def orphans(self) -> list[str]:
-        """Copies whose document lost its owner (the indexed source was removed or changed):
-        each is to be read again, so that the document stays in the index."""
-        return [key for key, entry in self.entries.items() if entry.copy and entry.doc_id not in self.owners]
+    # -- sources, many at a time ---------------------------------------------------------
+
+    @property
+    def documents(self) -> int:
+        """The documents indexed: sources that are articles and no copy."""
+        return self._db.execute("SELECT COUNT(*) FROM sources WHERE copy = 0 AND doc_id != ''").fetchone()[0]
+
+    def files_in(self, folder: str) -> dict[str, tuple[str, bool]]:
+        """The page and crawl files known in a folder: name -> (stamp, is a crawl file)."""
+        rows = self._db.execute(
+            "SELECT s.name, s.stamp, s.content_hash = '' FROM sources s JOIN paths f ON f.id = s.folder"
+            " WHERE f.path = ? AND s.crawl IS NULL",
+            (_stored(folder),),
+        )
+        return {_text(name): (stamp, bool(crawl)) for name, stamp, crawl in rows}
+
+    def folders(self) -> list[str]:
+        """Every folder (and crawl file) a source was recorded in."""
+        return [_text(path) for (path,) in self._db.execute("SELECT path FROM paths")]
+
+    def records(self, crawl: str) -> list[str]:
+        """The keys of the records read from a crawl file."""
+        rows = self._db.execute(
+            "SELECT f.path, s.name FROM sources s JOIN paths f ON f.id = s.folder"
+            " WHERE s.crawl = (SELECT id FROM paths WHERE path = ?)",
+            (_stored(crawl),),
+        )
+        return [os.path.join(_text(folder), _text(name)) for folder, name in rows]
+
+    def count_records(self, crawl: str) -> int:
+        return self._db.execute(
+            "SELECT COUNT(*) FROM sources WHERE crawl = (SELECT id FROM paths WHERE path = ?)",
+            (_stored(crawl),),
+        ).fetchone()[0]
+
+    def orphans(self) -> list[tuple[str, Entry]]:
+        """Copies whose document lost its owner during this run (the indexed source was
+        removed or changed): each is to be read again, so that the document stays in the
+        index. (Every run ends with none, so the documents it touched are the ones to see.)"""
+        found = []
+        for doc_id in sorted(self._lost):
+            if self._owner(doc_id) is None:
+                rows = self._db.execute(
+                    f"SELECT f.path, s.name, {_SOURCE} FROM {_JOINED} WHERE s.doc_id = ? AND s.copy = 1",
+                    (doc_id,),
+                )
+                for folder, name, *row in rows:
+                    key = os.path.join(_text(folder), _text(name))
+                    found.append((key, _entry(key, row)))
+        self._lost.clear()
+        return found
+
+    # -- storage ---------------------------------------------------------------------------
+
+    def _insert(self, key: str, entry: Entry) -> None:
+        folder, name = self._place(key, create=True)
+        crawl = self._folder(entry.crawl, create=True) if entry.crawl else None
+        path = None if entry.path == key else _stored(entry.path)
+        self._db.execute(
+            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (folder, name, entry.content_hash, entry.stamp, path, entry.doc_id, int(entry.copy), crawl),
+        )
+
+    def _owner(self, doc_id: str) -> tuple[int, str | bytes] | None:
+        """The (folder, name) of the source indexed as that document."""
+        return self._db.execute(
+            "SELECT folder, name FROM sources WHERE doc_id = ? AND copy = 0 LIMIT 1", (doc_id,)
+        ).fetchone()
+
+    def _place(self, key: str, create: bool = False) -> tuple[int | None, str | bytes]:
+        folder, name = os.path.split(key)
+        return self._folder(folder, create), _stored(name)
+
+    def _folder(self, path: str, create: bool = False) -> int | None:
+        number = self._folders.get(path)
+        if number is None:
+            row = self._db.execute("SELECT id FROM paths WHERE path = ?", (_stored(path),)).fetchone()
+            if row is None and not create:
+                return None
+            if row is None:
+                number = self._db.execute("INSERT INTO paths (path) VALUES (?)", (_stored(path),)).lastrowid
+            else:
+                number = row[0]
+            if len(self._folders) >= PATH_CACHE:
+                self._folders.clear()
+            self._folders[path] = number
+        return number
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # Transactions are begun and ended here, not by the sqlite3 module's guesses.
+    return sqlite3.connect(path, isolation_level=None)
+
+
+def _remove(generation: Path) -> None:
+    for name in (MANIFEST, MANIFEST + "-journal"):
+        (generation / name).unlink(missing_ok=True)
+
+
+def _entry(key: str, row: tuple) -> Entry:
+    content_hash, stamp, path, doc_id, copy, crawl = row
+    return Entry(
+        content_hash, stamp, key if path is None else _text(path), doc_id, bool(copy), _text(crawl or "")
+    )
+
+
+def _stored(text: str) -> str | bytes:
+    """A path as SQLite can store it: a name that is not UTF-8 (Python carries its bytes as
+    lone surrogates) goes in as those bytes."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape")
+    return text
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value

@@ -56,7 +56,7 @@ def test_a_damaged_index_says_how_to_rebuild(build):
     index_dir = build(DATA / "en")
     generation = current_generation(index_dir)
     for path in generation.iterdir():
-        if path.name not in {"index.json", "files.json", "template.json"}:
+        if path.name not in {"index.json", "files.sqlite", "template.json"}:
             path.unlink() if path.is_file() else None
     with pytest.raises(IndexNotFound, match="--rebuild"), open_index(index_dir).searcher() as searcher:
         search(searcher, "ferry")

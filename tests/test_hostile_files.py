@@ -262,7 +262,7 @@ def test_what_is_not_a_page_is_reported_and_never_opened(hostile_folder):
     with hang_guard():
         files, skipped = find_files([folder])
         items = list(extract_corpus([folder]))
-    assert sorted(str(f.relative_to(folder)) for f in files) == sorted(
+    assert sorted(os.path.relpath(f, folder) for f in files) == sorted(
         ["good.html", "good.txt", "page.txt/inside.txt", "empty.txt", "binary.html"]
         + (["locked.txt"] if "locked.txt" in expected else [])
     )

@@ -1,7 +1,6 @@
 """One writer at a time, crash recovery and stable ids, on every engine. (The kill -9 loops and
 concurrent runs at scale are in tests/stress/.)"""
 
-import json
 import os
 import shutil
 import subprocess
@@ -11,9 +10,10 @@ import time
 
 import pytest
 
-from search.generations import FILES, LOCK, WriterLock, current_generation
+from search.generations import LOCK, WriterLock, current_generation
 from search.index import index_corpus
 from search.live import open_index
+from search.manifest import MANIFEST, Manifest
 from search.pipeline import alias_id, doc_id
 from tests.paths import DATA
 
@@ -110,14 +110,15 @@ def test_an_update_waits_for_a_rebuild_and_keeps_its_edits(build, corpus):
 
 
 def test_a_manifest_behind_the_index_leaves_no_duplicate(build, corpus):
-    # A run killed after the engine's commit and before files.json was written.
+    # A manifest a step behind the index, as a run killed after the engine's commit would
+    # leave one if it did not mark it pending first.
     index_dir = build(corpus)
-    manifest = current_generation(index_dir) / FILES
-    before = manifest.read_text()
+    manifest = current_generation(index_dir) / MANIFEST
+    before = manifest.read_bytes()
     new = corpus / "new.txt"
     shutil.copy(PAGES[4], new)
     index_corpus([corpus], index_dir)
-    manifest.write_text(before)  # the crash: the index has new.txt, the manifest does not
+    manifest.write_bytes(before)  # the index has new.txt, the manifest does not
     old_text = corpus / "ca-bien.txt"
     index_corpus([corpus], index_dir)
     documents = _documents(index_dir)
@@ -127,13 +128,24 @@ def test_a_manifest_behind_the_index_leaves_no_duplicate(build, corpus):
     assert doc_id(str(old_text)) not in _documents(index_dir)
 
 
+def _manifest_documents(index_dir) -> int | None:
+    """The documents the live generation's manifest counts, or None when it is not trusted."""
+    manifest = Manifest.load(current_generation(index_dir))
+    if manifest is None:
+        return None
+    try:
+        return manifest.documents
+    finally:
+        manifest.close()
+
+
 def test_a_lost_manifest_is_rebuilt_from_the_index(build, corpus):
     index_dir = build(corpus)
-    (current_generation(index_dir) / FILES).unlink()
+    (current_generation(index_dir) / MANIFEST).unlink()
     report = index_corpus([corpus], index_dir)
     assert (report.added, report.changed, report.removed) == (0, 0, 0)
     assert len(_documents(index_dir)) == 4
-    assert len(json.loads((current_generation(index_dir) / FILES).read_text())) == 4
+    assert _manifest_documents(index_dir) == 4
 
 
 def test_one_file_named_two_ways_is_one_document(build, corpus, tmp_path, monkeypatch):
@@ -212,23 +224,24 @@ def test_facets_count_right_across_segments_with_and_without_dates(build, corpus
 
 
 def test_a_run_killed_after_its_commit_leaves_no_stale_manifest(build, corpus, monkeypatch):
-    # Killed between the engine's commit and the manifest: the next runs must still see
+    # Killed between the engine's commit and the manifest's: the next runs must still see
     # every change, including a file edited back to the text the old manifest recorded.
-    import search.manifest
-
     index_dir = build(corpus)
     page = corpus / "ca-bien.txt"
     original = page.read_text()
     page.write_text(original.replace("Những ngày qua", "Zyxwvu ngày qua"))
+    commit = Manifest.commit
 
-    def killed(*args):
-        raise KeyboardInterrupt  # as if kill -9 came right after the commit
+    def killed(manifest, pending=False):
+        if not pending:
+            raise KeyboardInterrupt  # as if kill -9 came right after the engine's commit
+        commit(manifest, pending)
 
-    monkeypatch.setattr(search.manifest, "write_files", killed)
+    monkeypatch.setattr(Manifest, "commit", killed)
     with pytest.raises(KeyboardInterrupt):
         index_corpus([corpus], index_dir)
     monkeypatch.undo()
-    assert not (current_generation(index_dir) / FILES).exists()
+    assert _manifest_documents(index_dir) is None  # left pending: not trusted
     page.write_text(original)  # back to the text the old manifest knew
     index_corpus([corpus], index_dir)
     with open_index(index_dir).searcher() as searcher:
