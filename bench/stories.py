@@ -67,12 +67,11 @@ def build(folder: Path, index_dir: Path, stories: bool) -> float:
 
 def stories_of(folder: Path, index_dir: Path, pages: int) -> dict[int, str]:
     generation = max(index_dir.glob("gen-*"))
-    entries = Manifest.load(generation).entries
     found = {}
-    with live.open_index(index_dir).searcher() as searcher:
+    with Manifest.load(generation) as manifest, live.open_index(index_dir).searcher() as searcher:
         for number in range(pages):
             path = page_path(folder, f"site-{number % 20:02d}", number)
-            entry = entries.get(resolved(path))
+            entry = manifest.get(resolved(path))
             if entry is not None:
                 found[number] = searcher.article(entry.doc_id).story
     return found
@@ -127,11 +126,13 @@ def measure(folder: Path, index_dir: Path, archive: Archive, pages: int, sample:
         kind = distinct if archive.place(number).original is None else copies
         if len(kind) < sample:
             kind.append(number)
-    entries = Manifest.load(max(index_dir.glob("gen-*"))).entries
-    with live.open_index(index_dir).searcher() as searcher:
+    with (
+        Manifest.load(max(index_dir.glob("gen-*"))) as manifest,
+        live.open_index(index_dir).searcher() as searcher,
+    ):
 
         def story(number: int) -> str | None:
-            entry = entries.get(resolved(folder / archive.path(number)))
+            entry = manifest.get(resolved(folder / archive.path(number)))
             found = searcher.article(entry.doc_id) if entry else None
             return found.story if found else None
 

@@ -131,8 +131,9 @@ class Extraction:
 
     def __init__(self, files: list[Path]):
         self.files = [str(f) for f in files]
-        self.pages = [f for f in self.files if not is_crawl(f)]
-        self.crawls = [f for f in self.files if is_crawl(f)]
+        crawl = [is_crawl(f) for f in self.files]  # once per file: a million of them at most
+        self.pages = [f for f, c in zip(self.files, crawl) if not c]
+        self.crawls = [f for f, c in zip(self.files, crawl) if c]
         self._pool = None
 
     def __enter__(self):

@@ -12,6 +12,7 @@ extractor and the same incremental index as a page file does.
 """
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -39,7 +40,7 @@ assert set(_READERS) == set(CONTAINER_SUFFIXES)
 
 def is_crawl(path: str | Path) -> bool:
     """Whether the file holds many documents (a WARC, WACZ or JSON Lines file), by its name."""
-    return suffix_of(Path(path).name) in _READERS
+    return suffix_of(os.path.basename(path)) in _READERS
 
 
 def read_crawl(path: str, stamp: str) -> Iterator[RawDocument | Skipped | Passed | FileDone]:
