@@ -16,10 +16,13 @@ import functools
 import hashlib
 import json
 import logging
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from search.corpus import RawDocument
 from search.lines import clean_line, line_label, site_of_text
@@ -31,7 +34,6 @@ LOGGER = logging.getLogger(__name__)
 MAX_TEMPLATE_WORDS = 40
 # Lines at the top of a page where site banners, login links and section names stand.
 HEAD_LINES = 5
-_MANY = -1  # marks a line seen on pages of two different articles
 
 
 @dataclass
@@ -111,28 +113,37 @@ def evidence(document: RawDocument) -> tuple[int, list[int], list[int], str, str
 
 def merge_evidence(pages: Iterable[tuple | None]) -> Template:
     """The template of a corpus from the evidence of its pages (in any order)."""
-    anywhere: dict[int, int] = {}
-    at_top: dict[int, int] = {}
+    anywhere, at_top = _Sightings(), _Sightings()
     domains: dict[str, Counter] = {}
     for found in pages:
         if found is None:
             continue
         page, lines, top, folder, domain = found
-        for key in lines:
-            _count(anywhere, key, page)
-        for key in top:
-            _count(at_top, key, page)
+        anywhere.add(lines, page)
+        at_top.add(top, page)
         if domain:
             domains.setdefault(folder, Counter())[domain] += 1
     named = {folder: counts.most_common(1)[0][0] for folder, counts in domains.items()}
-    return Template(_repeated(anywhere), _repeated(at_top), named)
+    return Template(anywhere.repeated(), at_top.repeated(), named)
 
 
-def _count(pages: dict[int, int], key: int, page: int) -> None:
-    seen = pages.setdefault(key, page)
-    if seen not in (page, _MANY):
-        pages[key] = _MANY
+class _Sightings:
+    """Each (line, page) seen, as two flat arrays of keys: 16 bytes a sighting, where a dict
+    of lines took about a hundred (a million pages hold tens of millions of short lines)."""
 
+    def __init__(self):
+        self.lines, self.pages = array("Q"), array("Q")
 
-def _repeated(pages: dict[int, int]) -> set[int]:
-    return {key for key, page in pages.items() if page == _MANY}
+    def add(self, lines: list[int], page: int) -> None:
+        self.lines.extend(lines)
+        self.pages.extend([page] * len(lines))
+
+    def repeated(self) -> set[int]:
+        """The lines seen on two pages or more (two articles: copies share their page key)."""
+        lines, pages = np.frombuffer(self.lines, np.uint64), np.frombuffer(self.pages, np.uint64)
+        order = np.lexsort((pages, lines))
+        lines, pages = lines[order], pages[order]
+        first = np.ones(len(lines), dtype=bool)  # the first sighting of each (line, page)
+        first[1:] = (lines[1:] != lines[:-1]) | (pages[1:] != pages[:-1])
+        keys, counts = np.unique(lines[first], return_counts=True)
+        return set(keys[counts >= 2].tolist())

@@ -51,6 +51,7 @@ PROCESSES = limits.BUILD_PROCESSES
 PARALLEL_FROM = 200
 CHUNK = 64  # files per hand-over to a worker (fewer, larger messages)
 IN_FLIGHT = 4 * PROCESSES  # batches handed out ahead of the consumer: memory stays bounded
+TEMPLATE_PAGES = 5_000  # pages of a folder read to learn its site's template
 CRAWL_BYTES_PER_PAGE = 30_000  # a guess at how many pages a crawl file holds, from its size
 
 
@@ -156,8 +157,11 @@ class Extraction:
         return _bounded_map(self._pool, function, items)
 
     def learn_template(self) -> Template:
-        """What each site repeats across its pages (a first pass over the page files)."""
-        template = merge_evidence(self._map(_evidence, self.pages, len(self.pages)))
+        """What each site repeats across its pages (a first pass over the page files, at most
+        TEMPLATE_PAGES of each folder: chrome is on every page, and a million pages need not
+        be read twice)."""
+        pages = _spread_sample(self.pages, TEMPLATE_PAGES)
+        template = merge_evidence(self._map(_evidence, pages, len(pages)))
         self._stop()
         return template
 
@@ -182,6 +186,21 @@ class Extraction:
             (job, n % every == 0) for n, job in enumerate(itertools.chain(pages, _records(crawls, known)))
         )
         return self._map(_extract, jobs, expected)
+
+
+def _spread_sample(paths: list[str], most: int) -> list[str]:
+    """At most `most` paths of each folder, spread evenly over it (its files in name order are
+    often in date order: a sample of the whole period, not of its first weeks)."""
+    folders: dict[str, list[str]] = {}
+    for path in paths:
+        folders.setdefault(os.path.dirname(path), []).append(path)
+    if all(len(files) <= most for files in folders.values()):
+        return paths
+    sample = []
+    for files in folders.values():
+        files.sort()
+        sample += files if len(files) <= most else [files[i * len(files) // most] for i in range(most)]
+    return sample
 
 
 def _records(crawls: list[str], known: Callable[[RawDocument], bool] | None) -> Iterator:

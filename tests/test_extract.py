@@ -277,3 +277,29 @@ def test_html_text_reads_as_a_browser_shows_it():
     article = extract(RawDocument("site/a.html", html, "html", "utf-8", "h"))
     assert article.body == ["Sáng nay, Hà Nội đón đợt không khí lạnh, nhiệt độ giảm sâu."]
     assert article.date.isoformat() == "2024-11-18T09:45:00+07:00"
+
+
+def test_a_site_template_is_learned_from_a_spread_sample_of_each_large_folder():
+    from search.pipeline import _spread_sample
+
+    big = [f"site/{n:02d}.txt" for n in range(10)]
+    small = ["other/a.txt", "other/b.txt"]
+    assert _spread_sample(big + small, 10) == big + small  # every folder small enough: all
+    sample = _spread_sample(small + big, 4)
+    assert sample == small + ["site/00.txt", "site/02.txt", "site/05.txt", "site/07.txt"]
+
+
+def test_template_lines_are_those_on_two_pages_or_more():
+    from search.boilerplate import merge_evidence
+
+    template = merge_evidence(
+        [
+            (1, [10, 11, 11], [10], "site", None),  # line 11 twice on one page: not repeated
+            (2, [10, 12], [12], "site", None),
+            (2, [13], [], "site", None),  # the same page again (a copy): not a second page
+            (3, [13], [], "site", None),
+            None,
+        ]
+    )
+    assert template.repeated == {10, 13}
+    assert template.banners == set()
