@@ -16,6 +16,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 from array import array
 from collections import Counter
 from collections.abc import Iterable
@@ -34,6 +35,7 @@ LOGGER = logging.getLogger(__name__)
 MAX_TEMPLATE_WORDS = 40
 # Lines at the top of a page where site banners, login links and section names stand.
 HEAD_LINES = 5
+TEMPLATE_PAGES = 5_000  # pages of a folder read to learn its site's template
 
 
 @dataclass
@@ -147,3 +149,19 @@ class _Sightings:
         first[1:] = (lines[1:] != lines[:-1]) | (pages[1:] != pages[:-1])
         keys, counts = np.unique(lines[first], return_counts=True)
         return set(keys[counts >= 2].tolist())
+
+
+def template_sample(paths: list[str], most: int = TEMPLATE_PAGES) -> list[str]:
+    """The pages a template is learned from: at most `most` of each folder, spread evenly over
+    it (chrome is on every page, and a million pages need not be read twice; a folder's files
+    in name order are often in date order: a sample of the whole period, not its first weeks)."""
+    folders: dict[str, list[str]] = {}
+    for path in paths:
+        folders.setdefault(os.path.dirname(path), []).append(path)
+    if all(len(files) <= most for files in folders.values()):
+        return paths
+    sample = []
+    for files in folders.values():
+        files.sort()
+        sample += files if len(files) <= most else [files[i * len(files) // most] for i in range(most)]
+    return sample

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from search import limits
 from search.analysis import exact_pairs
-from search.boilerplate import Template, evidence, merge_evidence
+from search.boilerplate import Template, evidence, merge_evidence, template_sample
 from search.corpus import (
     HTML_SUFFIXES,
     RawDocument,
@@ -51,7 +51,6 @@ PROCESSES = limits.BUILD_PROCESSES
 PARALLEL_FROM = 200
 CHUNK = 64  # files per hand-over to a worker (fewer, larger messages)
 IN_FLIGHT = 4 * PROCESSES  # batches handed out ahead of the consumer: memory stays bounded
-TEMPLATE_PAGES = 5_000  # pages of a folder read to learn its site's template
 CRAWL_BYTES_PER_PAGE = 30_000  # a guess at how many pages a crawl file holds, from its size
 
 
@@ -157,10 +156,9 @@ class Extraction:
         return _bounded_map(self._pool, function, items)
 
     def learn_template(self) -> Template:
-        """What each site repeats across its pages (a first pass over the page files, at most
-        TEMPLATE_PAGES of each folder: chrome is on every page, and a million pages need not
-        be read twice)."""
-        pages = _spread_sample(self.pages, TEMPLATE_PAGES)
+        """What each site repeats across its pages (a first pass over a sample of the page
+        files: boilerplate.template_sample)."""
+        pages = template_sample(self.pages)
         template = merge_evidence(self._map(_evidence, pages, len(pages)))
         self._stop()
         return template
@@ -186,21 +184,6 @@ class Extraction:
             (job, n % every == 0) for n, job in enumerate(itertools.chain(pages, _records(crawls, known)))
         )
         return self._map(_extract, jobs, expected)
-
-
-def _spread_sample(paths: list[str], most: int) -> list[str]:
-    """At most `most` paths of each folder, spread evenly over it (its files in name order are
-    often in date order: a sample of the whole period, not of its first weeks)."""
-    folders: dict[str, list[str]] = {}
-    for path in paths:
-        folders.setdefault(os.path.dirname(path), []).append(path)
-    if all(len(files) <= most for files in folders.values()):
-        return paths
-    sample = []
-    for files in folders.values():
-        files.sort()
-        sample += files if len(files) <= most else [files[i * len(files) // most] for i in range(most)]
-    return sample
 
 
 def _records(crawls: list[str], known: Callable[[RawDocument], bool] | None) -> Iterator:

@@ -280,12 +280,12 @@ def test_html_text_reads_as_a_browser_shows_it():
 
 
 def test_a_site_template_is_learned_from_a_spread_sample_of_each_large_folder():
-    from search.pipeline import _spread_sample
+    from search.boilerplate import template_sample
 
     big = [f"site/{n:02d}.txt" for n in range(10)]
     small = ["other/a.txt", "other/b.txt"]
-    assert _spread_sample(big + small, 10) == big + small  # every folder small enough: all
-    sample = _spread_sample(small + big, 4)
+    assert template_sample(big + small, 10) == big + small  # every folder small enough: all
+    sample = template_sample(small + big, 4)
     assert sample == small + ["site/00.txt", "site/02.txt", "site/05.txt", "site/07.txt"]
 
 
