@@ -3,13 +3,13 @@
 
 query.search answers one page, and no page reaches past MAX_RESULT_WINDOW; an export wants
 every match, as Datashare's batch export does. stories() lets query.search plan the query
-(parse, abbreviations, the fallback, filters, stories) on a searcher that notes the plan it
-runs, then runs that plan once more without the window, the page size or the time limit.
-That run holds only the engine's handles of the hits (a score and a number each); the stored
-articles are read a batch at a time as the rows are written, so 100,000 rows are never in
-memory together. The order is the page's: best first (with the page's re-ranking of the first
-hits) or newest first; a story is shown as the page shows it (its earliest article, with the
-number of its other copies).
+(parse, abbreviations, the fallback, filters) on a searcher that notes the plan it runs, then
+runs that plan once more without the window, the page size or the time limit. That run holds
+only the engine's handles of the hits (a score and a number each); the stored articles are
+read a batch at a time as the rows are written, so 100,000 rows are never in memory together.
+The order is the page's: best first (with the page's re-ranking of the first hits) or newest
+first; a story is one row, at its best-ranked hit, shown as the page shows it
+(search/query/collapse.py), with the number of its other articles.
 """
 
 import csv
@@ -20,7 +20,8 @@ from dataclasses import replace
 
 from search import query
 from search.engines import VIETNAM, aware
-from search.query.answer import copy_of, shown_story
+from search.query.answer import copy_of
+from search.query.collapse import shown_story, story_of
 from search.query.expand import expand
 from search.query.parse import parse
 from search.query.rerank import rerank
@@ -60,21 +61,29 @@ def stories(searcher, text: str, names=None, **filters) -> Iterator[query.Hit]:
         return iter(())
     plan = noting.plans[-1]  # after the fallback, the plan whose hits the page shows
     everything = max(1, searcher.doc_count())
-    found = searcher.search(
-        replace(plan, limit=everything, count_up_to=everything, deadline=None, facets=False)
+    plan = replace(
+        plan, limit=everything, count_up_to=everything, deadline=None, facets=False, count_originals=False
     )
+    found = searcher.search(plan)
     ranked = [(score, handle, None) for score, handle in found.hits]
     if plan.sort == "relevance":
         ranked = rerank(searcher, expand(parse(query.cut_query(text)[0])), ranked)
-    return _hits(searcher, ranked, plan.stories, plan.sort == "date", names)
+    collapse = filters.get("collapse", True) and searcher.copy_count() > 0
+    return _hits(searcher, ranked, plan, collapse, names)
 
 
-def _hits(searcher, ranked: list, collapse: bool, by_date: bool, names) -> Iterator[query.Hit]:
+def _hits(searcher, ranked: list, plan, collapse: bool, names) -> Iterator[query.Hit]:
+    seen = set()  # stories written (collapse: one row a story, at its best-ranked hit)
     for score, handle, stored in ranked:
-        score = 0.0 if by_date else score  # (newest first scores nothing; Whoosh gives its sort key)
-        stored, copies = shown_story(
-            searcher, stored or searcher.stored(handle), collapse
-        )  # as the page shows it
+        stored, copies = stored or searcher.stored(handle), []
+        if collapse:
+            if story_of(stored) in seen:
+                continue
+            seen.add(story_of(stored))
+            stored, copies = shown_story(searcher, stored, plan)  # as the page shows it
+        score = (
+            0.0 if plan.sort == "date" else score
+        )  # (newest first scores nothing; Whoosh gives its sort key)
         yield query.Hit(
             id=stored.doc_id,
             path=stored.path,

@@ -1,13 +1,15 @@
 """One story once (issue #22): near-identical articles (a syndicated copy with a new lead and
-tail, a rewrite with a few words changed) are one story; a search shows it once, its copies
-beneath it, and counts stories. Built on the seeds' real article texts, rewritten here."""
+tail, a rewrite with a few words changed) are one story; a search finds it by any of its
+articles, shows it once with its other articles beneath, and counts stories. Built on the
+seeds' real article texts, rewritten here."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from search import live, query
+from search.engines import VIETNAM
 from search.index import build_index, index_corpus
 from search.pipeline import Extracted, extract_corpus
 from search.stories import Stories, signature
@@ -106,9 +108,11 @@ def test_a_search_shows_a_story_once_with_its_copies_and_counts_stories(bodies, 
     assert first.title == title  # the story is shown as its earliest article, whichever came first
     assert collapsed.total == len(collapsed.results)  # stories, not articles
     assert sorted(copy.site for copy in first.copies) == sorted(SITES[1:])
-    assert sum(count for _, count in collapsed.facets["site"]) == collapsed.total
     every = hits(index_dir, word, collapse=False)
     assert every.total == collapsed.total + 3 and all(not hit.copies for hit in every.results)
+    # The facets count matching articles: what a click on a site or a month finds.
+    assert sum(count for _, count in collapsed.facets["site"]) == every.total
+    assert {site for site, _ in collapsed.facets["site"]} >= set(SITES)
     assert first.to_json()["copies"][0].keys() == {"id", "title", "site", "date", "url"}
 
 
@@ -169,4 +173,111 @@ def test_related_articles_leave_out_the_articles_own_story(story_index, make_app
         assert len(related) <= 5
     page = client.get(f"/articles/{first['id']}").get_data(as_text=True)
     assert '<section class="related"' in page and "Bài liên quan" in page
+    others = client.get("/api/search", query_string={"q": "nhân dân"}).get_json()["results"]
+    others = [hit["id"] for hit in others if hit["id"] not in own_story]
+    assert len(others) == 3
+    for doc_id in others:
+        related = client.get(f"/api/articles/{doc_id}/related").get_json()["related"]
+        assert len(own_story & {hit["id"] for hit in related}) <= 1  # another story: found once
     assert client.get("/api/articles/000000000000/related").status_code == 404
+
+
+def test_a_word_only_a_copy_has_finds_its_story(bodies, tmp_path):
+    (title, body), (other_title, other_body) = bodies[0], bodies[1]
+    write(tmp_path, SITES[0], "goc", title, body, "2025-03-01T08:00:00+07:00")
+    write(tmp_path, SITES[1], "ban", title, rewrite(body, 1) + " Quokka", "2025-03-02T08:00:00+07:00")
+    write(tmp_path, SITES[2], "khac", other_title, other_body, "2025-03-05T08:00:00+07:00")
+    index_dir = tmp_path / "index"
+    assert build_index([tmp_path], index_dir).story_copies == 1
+
+    every = hits(index_dir, "quokka", collapse=False)
+    assert [hit.site for hit in every.results] == [SITES[1]]  # only the copy holds the word
+    found = hits(index_dir, "quokka")
+    assert (found.total, found.total_exact) == (1, True)
+    (story,) = found.results
+    assert (story.title, story.site) == (title, SITES[0])  # shown as its earliest article
+    assert [copy.site for copy in story.copies] == [SITES[1]]  # the copy that matched, beneath
+    # Its copy's own lead too, and with a filter only the copy passes: shown as the copy.
+    lead = "phóng viên thường trú"
+    for options, site in [
+        ({}, SITES[0]),
+        ({"site": SITES[1]}, SITES[1]),
+        ({"date_from": datetime(2025, 3, 2)}, SITES[1]),
+    ]:
+        (story,) = hits(index_dir, lead, **options).results
+        assert story.site == site and len(story.copies) == 1, options
+
+
+def test_a_filter_finds_a_story_by_its_copy_and_shows_that_copy(story_index):
+    index_dir, title = story_index
+    word = " ".join(title.split()[:3])
+    for options, site in [
+        ({"site": SITES[2]}, SITES[2]),  # the story's earliest article is on SITES[0]
+        ({"date_from": datetime(2025, 3, 3), "date_to": datetime(2025, 3, 31)}, SITES[2]),  # 3 March
+        ({"date_to": datetime(2025, 3, 1)}, SITES[0]),
+    ]:
+        found = hits(index_dir, word, **options)
+        (story,) = [hit for hit in found.results if hit.title.startswith(title)]
+        assert story.site == site, options  # the article the filter asked for
+        assert sorted(copy.site for copy in story.copies) == sorted(set(SITES) - {site}), options
+        assert found.total == len(found.results) and found.total_exact, options
+        every = hits(index_dir, word, collapse=False, **options)  # unchanged: the articles within
+        assert sorted(hit.site for hit in every.results if hit.title.startswith(title)) == sorted(
+            article.site for article in [story, *story.copies] if within(article, options)
+        )
+
+
+def test_newest_first_a_story_is_its_newest_article(story_index):
+    index_dir, title = story_index
+    found = hits(index_dir, " ".join(title.split()[:3]), sort="date")
+    (story,) = [hit for hit in found.results if hit.title.startswith(title)]
+    assert story.site == SITES[3]  # 4 March: the list reads newest first
+    assert [copy.date.astimezone(VIETNAM).day for copy in story.copies] == [1, 2, 3]
+    dates = [hit.date for hit in found.results]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_totals_count_stories_exactly_then_at_least(story_index, monkeypatch):
+    index_dir, _ = story_index
+    word = "nhân dân"  # the story's four articles, and other stories
+    every = hits(index_dir, word, collapse=False, limit=100)
+    stories = {_story(index_dir, hit.id) for hit in every.results}
+    assert len(stories) == 4  # on each engine: the story in four articles, and three others
+    found = hits(index_dir, word, limit=2)
+    assert (found.total, found.total_exact, found.pages) == (len(stories), True, (len(stories) + 1) // 2)
+    assert every.total == len(stories) + 3
+    # Past COUNT_EXACTLY_UP_TO matches: at least the matches that are their story's first
+    # article, the same on every page.
+    monkeypatch.setattr("search.query.collapse.COUNT_EXACTLY_UP_TO", 2)
+    pages = [hits(index_dir, word, limit=2, page=page) for page in (1, 2)]
+    for page in pages:
+        assert (page.total, page.total_exact, page.to_json()["total_relation"]) == (
+            len(stories),
+            False,
+            "gte",
+        )
+    shown = [hit.id for page in pages for hit in page.results]
+    assert len(shown) == len({_story(index_dir, doc_id) for doc_id in shown}) == min(4, len(stories))
+
+
+def test_a_page_of_stories_reads_more_hits_while_copies_crowd_it(story_index, monkeypatch):
+    index_dir, _ = story_index
+    word = "nhân dân"  # the story's four articles first, then other stories
+    wanted = hits(index_dir, word, limit=2)
+    monkeypatch.setattr("search.query.answer.hits_to_read", lambda stories, depth: stories)
+    crowded = hits(index_dir, word, limit=2)  # two hits read first: one story
+    assert [hit.id for hit in crowded.results] == [hit.id for hit in wanted.results]
+    assert len({_story(index_dir, hit.id) for hit in crowded.results}) == 2
+
+
+def within(article, options: dict) -> bool:
+    day = article.date.astimezone(VIETNAM).replace(tzinfo=None)
+    if "site" in options and article.site != options["site"]:
+        return False
+    return options.get("date_from", day) <= day < options.get("date_to", day) + timedelta(days=1)
+
+
+def _story(index_dir, doc_id: str) -> str:
+    with live.open_index(index_dir).searcher() as searcher:
+        article = searcher.article(doc_id)
+    return article.story or article.doc_id

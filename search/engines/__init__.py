@@ -71,6 +71,9 @@ class Results:
     exact: bool = True  # False: `total` is a lower bound (count_up_to reached, or time ran out)
     partial: bool = False  # the plan's deadline passed: the best hits found until then
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # plan.facets: value, count
+    # plan.count_originals: the matches that are their story's first article (not capped):
+    # each is a story of its own, so at least this many stories matched.
+    originals: int | None = None
 
 
 VIETNAM = timezone(timedelta(hours=7))
@@ -79,6 +82,11 @@ VIETNAM = timezone(timedelta(hours=7))
 def aware(date: datetime) -> datetime:
     """A date with its time zone; one without is Vietnam time (what the pages mean)."""
     return date if date.tzinfo else date.replace(tzinfo=VIETNAM)
+
+
+def earliest_first(article: StoredArticle) -> tuple:
+    """Sort key of articles: the earliest first, the undated last."""
+    return (article.date is None, article.date and aware(article.date).timestamp(), article.doc_id)
 
 
 def month_of(date: datetime | None) -> str | None:
@@ -120,5 +128,12 @@ class Searcher(Protocol):
 
     def copies(self, story: str, limit: int) -> list[StoredArticle]:
         """The copies in a story (its articles but the first), at most `limit`."""
+
+    def story_articles(self, story: str, limit: int, besides: str = "") -> list[StoredArticle]:
+        """A story's articles (its first and its copies) but the one with id `besides`, at
+        most `limit`, the earliest first."""
+
+    def stories_of(self, handles: list) -> list[str]:
+        """The story of each hit (its article's `story`), without reading the whole article."""
 
     def close(self) -> None: ...

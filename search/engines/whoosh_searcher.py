@@ -10,10 +10,10 @@ from collections import Counter
 from datetime import timezone
 
 from whoosh.collectors import SortingCollector, TimeLimit, TopCollector, WrappingCollector
-from whoosh.query import And, Term
+from whoosh.query import And, AndNot, Term
 
 from search.analysis import fold_term
-from search.engines import Results, StoredArticle, ranked_facets
+from search.engines import Results, StoredArticle, earliest_first, ranked_facets
 from search.engines.whoosh_query import plan_query
 from search.query.plan import FACETS, Plan
 
@@ -29,6 +29,7 @@ class Searcher:
 
     def __init__(self, searcher):
         self._searcher = searcher
+        self._copies: _Copies | None = None  # read when first needed, for this state of the index
 
     def __enter__(self):
         return self
@@ -38,7 +39,7 @@ class Searcher:
 
     def refresh(self) -> "Searcher":
         if not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            self._searcher, self._copies = self._searcher.refresh(), None
         return self
 
     def close(self) -> None:
@@ -60,14 +61,19 @@ class Searcher:
         # blocks that cannot reach the top. Otherwise every match is scored and counted as it
         # goes: Whoosh's block skipping and matcher pruning would leave the count short, and a
         # second pass to count cost more (p50 40 -> 33 ms at 10,000 pages) than they save.
-        by_frequency = single and not plan.filtered and not plan.facets and not reader.has_deletions()
+        by_frequency = (
+            single
+            and not (plan.filtered or plan.facets or plan.count_originals)
+            and not reader.has_deletions()
+        )
         if plan.sort == "date":
             collector = SortingCollector("newest", limit=plan.limit, reverse=True)
         elif by_frequency:
             collector = TopCollector(plan.limit)
         else:
             collector = TopCollector(plan.limit, usequality=False, replace=0)
-        counting = _Deadline(collector, plan.deadline, keep=plan.facets)
+        copies = self._copy_docs().docnums if plan.count_originals else None
+        counting = _Deadline(collector, plan.deadline, keep=plan.facets, copies=copies)
         try:
             self._searcher.search_with_collector(plan_query(plan, reader), counting)
             partial = False
@@ -78,6 +84,8 @@ class Searcher:
         results = _capped(max(total, len(hits)), hits, plan, partial)
         if plan.facets:
             results.facets = self._facets(counting.kept)
+        if plan.count_originals:
+            results.originals = counting.matched - counting.copies
         return results
 
     def _facets(self, docnums) -> dict:
@@ -111,6 +119,22 @@ class Searcher:
             _article(hit.fields()) for hit in self._searcher.search(query, limit=limit, sortedby="newest")
         ]
 
+    def story_articles(self, story: str, limit: int, besides: str = "") -> list[StoredArticle]:
+        query = AndNot(Term("story", story), Term("doc_id", besides))
+        found = self._searcher.search(query, limit=limit, sortedby="newest")  # (undated: 0, first)
+        return sorted((_article(hit.fields()) for hit in found), key=earliest_first)
+
+    def stories_of(self, handles: list) -> list[str]:
+        # An article's story is its own id unless it is a copy (stories.py): the id from its
+        # column, and only a copy's stored fields read (a tenth of the hits, each read once).
+        copies = self._copy_docs()
+        return [copies.story(n) if n in copies.docnums else copies.ids[n] for n in handles]
+
+    def _copy_docs(self) -> "_Copies":
+        if self._copies is None:
+            self._copies = _Copies(self._searcher)
+        return self._copies
+
     def indexed_hashes(self) -> dict[str, str]:
         reader = self._searcher.reader()
         ids, hashes = reader.column_reader("doc_id"), reader.column_reader("content_hash")
@@ -133,31 +157,51 @@ def _article(stored: dict) -> StoredArticle:
     )
 
 
+class _Copies:
+    """The documents that are copies in their story, of one state of the index, and their
+    stories as read."""
+
+    def __init__(self, searcher):
+        self._searcher = searcher
+        self.docnums = frozenset(searcher.docs_for_query(Term("copy", "1")))
+        self.ids = searcher.reader().column_reader("doc_id")
+        self._stories: dict[int, str] = {}
+
+    def story(self, docnum: int) -> str:
+        if docnum not in self._stories:
+            self._stories[docnum] = self._searcher.stored_fields(docnum).get("story") or self.ids[docnum]
+        return self._stories[docnum]
+
+
 def _capped(total: int, hits: list, plan: Plan, partial: bool) -> Results:
     exact = total <= plan.count_up_to and not partial
     return Results(min(total, plan.count_up_to), hits, exact=exact, partial=partial)
 
 
 class _Deadline(WrappingCollector):
-    """Collects through `child`, counting the matches (and keeping their numbers when `keep`),
-    and stops with TimeLimit once the deadline has passed. Whoosh's TimeLimitCollector
-    starts a timer thread for every search; a look at the clock now and then costs less."""
+    """Collects through `child`, counting the matches (and keeping their numbers when `keep`;
+    counting those in `copies` too), and stops with TimeLimit once the deadline has passed.
+    Whoosh's TimeLimitCollector starts a timer thread for every search; a look at the clock
+    now and then costs less."""
 
-    def __init__(self, child, deadline: float | None, keep: bool = False):
+    def __init__(self, child, deadline: float | None, keep: bool = False, copies: frozenset | None = None):
         super().__init__(child)
-        self.matched = 0
+        self.matched = self.copies = 0
         self.kept: list[int] = []
         self._keep = keep
+        self._copies = copies
         if deadline is not None:
             deadline = max(deadline, time.monotonic() + MIN_COLLECT_SECONDS)
         self._deadline = deadline
 
     def collect_matches(self):
-        child, deadline, kept = self.child, self._deadline, self.kept
+        child, deadline, kept, copies = self.child, self._deadline, self.kept, self._copies
         for docnum in child.matches():
             child.collect(docnum)
             self.matched += 1
             if self._keep:
                 kept.append(child.offset + docnum)
+            if copies is not None and child.offset + docnum in copies:
+                self.copies += 1
             if deadline is not None and self.matched % CHECK_EVERY == 1 and time.monotonic() > deadline:
                 raise TimeLimit

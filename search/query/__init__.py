@@ -9,7 +9,8 @@ A query's path, one module a step:
 5. the engine    (search/engines/) the plan -> matching articles, best first
 6. fallback.py   when none has every word: whole words left out, the least informative first
 7. rerank.py     the first hits that hold the typed syllables in one run, raised
-8. snippets.py   the hits' titles and snippets with the matched words marked
+8. collapse.py   one hit a story (its best-ranked article), shown with its other articles
+9. snippets.py   the hits' titles and snippets with the matched words marked
 answer.py walks that path for one search; suggest.py adds "did you mean"; results.py holds the
 records it answers with (Page, Hit, Notice).
 """

@@ -1,8 +1,8 @@
 """User text + a searcher -> one Page of ranked Hits with snippets: the query's path, walked.
 
-parse, expand, plan, the engine, the fallback when nothing has every word, rerank, snippets
-(each step a module of this package: see its __init__); a query longer than MAX_QUERY_CHARS is
-cut first, with a notice. Also what to mark of a query in one
+parse, expand, plan, the engine, the fallback when nothing has every word, rerank, one hit a
+story (collapse.py), snippets (each step a module of this package: see its __init__); a query
+longer than MAX_QUERY_CHARS is cut first, with a notice. Also what to mark of a query in one
 article, for the article page.
 """
 
@@ -23,6 +23,7 @@ from search.limits import (
     MAX_RESULT_WINDOW,
     QUERY_SECONDS,
 )
+from search.query.collapse import MAX_HITS_READ, Stories, hits_to_read, shown_story
 from search.query.expand import expand
 from search.query.fallback import fall_back, left_out_notice, may_fall_back
 from search.query.parse import parse
@@ -37,7 +38,6 @@ from search.spelling import PairCounts
 LOGGER = logging.getLogger(__name__)
 
 SORTS = ("relevance", "date")
-MAX_COPIES = 50  # copies listed beneath a story's hit (the count says how many more)
 
 
 def search(
@@ -56,9 +56,10 @@ def search(
     """Run a user's query on an engine's searcher; return one page of ranked hits with snippets.
 
     `pairs`, the accented pair counts saved with the index, lets "did you mean" choose
-    between spellings (index.pair_counts gives them). `facets` also counts the matches by
-    site and by month. `collapse` shows a story once, its copies listed beneath its first
-    article, and counts stories (totals, facets); without it every article is a hit.
+    between spellings (index.pair_counts gives them). `facets` also counts the matching
+    articles by site and by month. `collapse` shows a story once (found by any of its
+    articles; collapse.py says which one it is shown as), its other articles listed beneath,
+    and the total counts stories; without it every article is a hit.
     """
     started = time.perf_counter()
     deadline = time.monotonic() + QUERY_SECONDS
@@ -81,13 +82,22 @@ def search(
         query_plan.date_from, query_plan.date_to = _day_range(date_from, date_to)
         query_plan.sort = sort
         # Enough hits for this page, and for the whole-run re-ranking of the first ones.
-        query_plan.limit = page * limit + (RERANK_DEPTH if sort == "relevance" else 0)
+        depth = RERANK_DEPTH if sort == "relevance" else 0
+        query_plan.limit = hits_to_read(page * limit, depth) if stories else page * limit + depth
         query_plan.count_up_to, query_plan.deadline = EXACT_TOTAL_UP_TO, deadline
         query_plan.facets = facets
-        query_plan.stories = stories
+        query_plan.count_originals = stories
+        plans.append(query_plan)
         return searcher.search(query_plan)
 
-    stories = collapse and searcher.copy_count() > 0  # (no copies: no filter to pay for)
+    def ranked_hits(found: Results) -> list:
+        ranked = [(score, handle, None) for score, handle in found.hits]
+        if sort == "relevance" and not found.partial:
+            ranked = rerank(searcher, parsed, ranked)
+        return ranked
+
+    stories = collapse and searcher.copy_count() > 0  # (no copies: nothing to collapse)
+    plans: list[Plan] = []
 
     typed = words(parsed, searcher)
     found = run(make_plan(parsed, typed))
@@ -99,20 +109,43 @@ def search(
     if parsed.dropped:
         result.notices.insert(int(cut), _dropped_notice(parsed.dropped))
     result.suggestion = None if found.partial else did_you_mean(searcher, typed_query, pairs)
-    result.total, result.total_exact, result.partial = found.total, found.exact, found.partial
-    result.facets = found.facets
+    result.facets = found.facets  # matching articles, by site and by month
+    ranked = ranked_hits(found)
+    result.total, result.total_exact = found.total, found.exact
+    if stories:
+        found, ranked, result.total, result.total_exact = _one_a_story(
+            searcher, plans[-1], found, ranked, ranked_hits, page, limit
+        )
+    result.partial = found.partial
     result.pages = min(math.ceil(result.total / limit), MAX_RESULT_WINDOW // limit)
-    ranked = [(score, handle, None) for score, handle in found.hits]
-    if sort == "relevance" and not found.partial:
-        ranked = rerank(searcher, parsed, ranked)
     to_mark = marks(parsed, typed)
     for score, handle, stored in ranked[(page - 1) * limit : page * limit]:
-        stored, copies = shown_story(searcher, stored or searcher.stored(handle), stories)
+        stored, copies = stored or searcher.stored(handle), []
+        if stories:
+            stored, copies = shown_story(searcher, stored, plans[-1])
         hit = _hit(score, stored, to_mark, typed if left_out else [])
         hit.copies = [copy_of(article) for article in copies]
         result.results.append(hit)
     result.took_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+def _one_a_story(
+    searcher, plan: Plan, found: Results, ranked: list, ranked_hits, page: int, limit: int
+) -> tuple:
+    """(the engine's results, the best-ranked hit of each story to this page's end, the
+    stories' total, whether exact), from `found` and its `ranked` hits; `ranked_hits` ranks
+    another search's. More hits are asked for while those read hold too few stories (a
+    story's copies rank beside it), up to MAX_HITS_READ."""
+    wanted, shown_from = page * limit, (page - 1) * limit
+    stories = Stories(searcher, ranked)
+    kept = stories.first_hits(wanted, shown_from)
+    while len(kept) < wanted and len(found.hits) == plan.limit < MAX_HITS_READ and not found.partial:
+        plan.limit, plan.facets = min(2 * plan.limit, MAX_HITS_READ), False  # (facets: counted)
+        found = searcher.search(plan)
+        stories = Stories(searcher, ranked_hits(found))
+        kept = stories.first_hits(wanted, shown_from)
+    return (found, kept, *stories.count(found, len(kept)))
 
 
 def cut_query(text: str | None) -> tuple[str, bool]:
@@ -161,20 +194,6 @@ def _dropped_notice(dropped: list[str]) -> Notice:
         f"left out: {' '.join(dropped)[:80]}",
         tuple(dropped),
     )
-
-
-def shown_story(searcher, stored, collapse: bool = True) -> tuple:
-    """(the article a hit's story is shown as, the story's other articles): its earliest
-    article, the others its copies (none when not collapsing, or when it has none)."""
-    copies = searcher.copies(stored.story, MAX_COPIES) if collapse else []
-    if not copies:
-        return stored, []
-    articles = sorted([*copies, stored], key=_earliest_first)
-    return articles[0], articles[1:]
-
-
-def _earliest_first(stored) -> tuple:
-    return (stored.date is None, stored.date and aware(stored.date).timestamp(), stored.doc_id)
 
 
 def copy_of(stored) -> Copy:

@@ -74,11 +74,16 @@ class Plan:
     count_up_to: int = 10_000  # count matches exactly up to this many, then say "at least"
     deadline: float | None = None  # time.monotonic() after which to return what was found
     facets: bool = False  # also count the matches by site and by month (FACETS)
-    stories: bool = False  # one hit per story: its copies (search/stories.py) left out
+    # Also count the matches that are their story's first article (Results.originals): how
+    # many stories matched, at least (search/query/collapse.py).
+    count_originals: bool = False
+    # No longer set: stories are collapsed after the search (collapse.py). whoosh_query.py
+    # still reads it; it goes with that filter.
+    stories: bool = False
 
     @property
     def filtered(self) -> bool:
-        return bool(self.site or self.date_from or self.date_to or self.stories)
+        return bool(self.site or self.date_from or self.date_to)
 
     def single_word(self) -> str | None:
         """The one plain folded-matched word of a one-word query, else None."""

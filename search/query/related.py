@@ -15,6 +15,7 @@ import math
 from collections import Counter
 
 from search.analysis import PAIR_JOINER, forms
+from search.query.collapse import story_of
 from search.query.plan import Plan, Terms
 from search.query.results import Hit
 from search.query.segment import bond
@@ -24,6 +25,7 @@ MAX_TERMS = 12
 MIN_COUNT = 2  # a pair the article says once is as likely chance as subject
 CLOSE = 0.9  # scores at least this share of the one before are "close"
 MAX_OWN_COPIES = 1000
+MAX_HITS = 4 * MAX_OWN_COPIES  # read to find `count` other stories, at most
 
 
 def related(searcher, doc_id: str, count: int = RELATED) -> list[Hit] | None:
@@ -36,15 +38,22 @@ def related(searcher, doc_id: str, count: int = RELATED) -> list[Hit] | None:
     pairs = distinctive_pairs(searcher, f"{article.title}\n{article.title}\n{article.body}", own)
     if not pairs:
         return []
-    # Any of the pairs, each adding its weight; copies left out (a story is found once).
+    # Any of the pairs, each adding its weight; a story found once, at its best hit.
     terms = [Terms("pairs", tuple(pair.split(PAIR_JOINER)), boost=weight) for pair, weight in pairs]
-    plan = Plan(must=[terms], limit=count + own + 1, stories=searcher.copy_count() > 0)
-    hits = []
-    for score, handle in searcher.search(plan).hits:
-        stored = searcher.stored(handle)
-        if stored.story != story and stored.doc_id != story:
-            hits.append(_hit(score, stored))
-    return _newest_among_close(hits)[:count]
+    plan = Plan(must=[terms], limit=count + own + 1)
+    while True:
+        found = searcher.search(plan).hits
+        hits, seen = [], {story}
+        for score, handle in found:
+            stored = searcher.stored(handle)
+            if story_of(stored) not in seen:
+                seen.add(story_of(stored))
+                hits.append(_hit(score, stored))
+        # (other stories' copies take places too: more, while there may be more stories)
+        if len(hits) > count or len(found) < plan.limit or plan.limit >= MAX_HITS:
+            break
+        plan.limit *= 2
+    return _newest_among_close(hits[: count + 1])[:count]
 
 
 def _hit(score: float, stored) -> Hit:
