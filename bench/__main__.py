@@ -2,7 +2,7 @@
 engines, in one run, on generated corpora (see bench/README.md).
 
 Engines: `tantivy` and `whoosh` (this project's index and query code on either library) and
-`plain` (plain Whoosh 2.7.4: default analyzer, the whole file as body, no extraction), for
+`plain` (plain Whoosh 2.7.4: a StemmingAnalyzer schema, the whole file as body, no extraction), for
 ratios. Corpora: `archive2` (issue #23's archive: 50 sites, a year of dates, 10% syndicated
 copies, text dumps and HTML pages; bench/archive.py), and the older `archive` and `dense`
 text-dump corpora (bench/synthetic.py). Each build, open, query and stories pass runs in a

@@ -28,15 +28,21 @@ def own_peak_mb() -> dict:
     return {"own_peak_mb": round(own / 1024, 1), "largest_child_peak_mb": round(children / 1024, 1)}
 
 
-# -- plain Whoosh: the default analyzer, the whole file as body, no extraction ----------------
+# -- plain Whoosh: a StemmingAnalyzer schema, the whole file as body, no extraction -----------
 
 
 def build_plain(corpus: Path, index_dir: Path) -> int:
-    """Plain Whoosh: default analyzer, the whole file as body, its first line as title."""
+    """Plain Whoosh as issue #23 defines it: StemmingAnalyzer on title and body, the whole file
+    as body, its first line as title."""
     from whoosh import index
+    from whoosh.analysis import StemmingAnalyzer
     from whoosh.fields import ID, TEXT, Schema
 
-    schema = Schema(path=ID(stored=True, unique=True), title=TEXT(stored=True), body=TEXT(stored=True))
+    schema = Schema(
+        path=ID(stored=True, unique=True),
+        title=TEXT(analyzer=StemmingAnalyzer(), stored=True),
+        body=TEXT(analyzer=StemmingAnalyzer(), stored=True),
+    )
     index_dir.mkdir(parents=True)
     writer = index.create_in(index_dir, schema).writer(limitmb=256)
     count = 0

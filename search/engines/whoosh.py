@@ -6,34 +6,34 @@ folded token counts towards the field's length, so accented text is not taken fo
 long as English text by BM25's length normalization. `text` holds title, body and captions,
 each token weighted by its part (BM25F); `pairs` the folded neighbour pairs.
 
-The schema pickles the analyzer into the index, so its classes live at module level here.
+The schema's analyzers define those terms (and pickle into the index, so their classes live at
+module level here); `prepare` makes the same terms in the extraction workers, from
+analysis.forms, and whoosh_writer.py writes them without analysing again.
 """
 
+from collections import Counter, defaultdict
 from pathlib import Path
+from pickle import dumps
 
 from whoosh import index as whoosh_index
-from whoosh import multiproc
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Positions
 from whoosh.index import LockError
+from whoosh.system import pack_uint
 
-from search.analysis import pair_term, words
-from search.engines import aware, month_of
+from search.analysis import PAIR_JOINER, forms, pair_term, words
+from search.engines import aware, month_of, whoosh_writer
 from search.engines.whoosh_query import utc
 from search.engines.whoosh_searcher import Searcher
+from search.engines.whoosh_writer import Analysed
 from search.limits import WRITER_MEMORY_MB
-from search.processes import die_with_parent
 from search.query.plan import CAPTION_WEIGHT, TITLE_WEIGHT
 
 NAME = "whoosh"
-# Memory each Whoosh indexing process may use for its pool before it spills to disk.
+# Memory the writer's postings may take before they spill to a sorted run on disk.
 WRITER_LIMIT_MB = WRITER_MEMORY_MB
-# Whoosh's multiprocessing writer: one process per core, a segment each (2.4x faster on 2
-# cores, measured in bench/); small corpora are not worth the processes.
-PROCESSES = 2
-PARALLEL_FROM = 200
 # The title, body and captions go into `text` separated by these marks (see WordTokenizer).
 BODY_MARK, CAPTIONS_MARK = "\x1e", "\x1f"
 
@@ -147,18 +147,17 @@ SCHEMA = Schema(
 
 
 def prepare(article, content_hash: str, doc_id: str, alias: str) -> dict:
-    """The fields one article is added with (Whoosh analyses them in its writer)."""
+    """The fields one article is added with, its text fields analysed (see `analyse`)."""
     captions = "\n".join(article.captions)
     fields = {
         "doc_id": doc_id,
         "alias": alias,
         "path": article.path,
         "content_hash": content_hash,
-        "title": article.title,
-        "text": f"{article.title}\n{BODY_MARK}{article.text}\n{CAPTIONS_MARK}{captions}",
+        **analyse(article.title, article.indexed_text, captions),
+        "_stored_title": article.title,
         "body": article.text,
         "captions": captions,
-        "pairs": article.indexed_text,  # the words of `text`: every phrase there has its pairs
         "byline": article.byline,
         "url": article.url,
     }
@@ -172,13 +171,71 @@ def prepare(article, content_hash: str, doc_id: str, alias: str) -> dict:
     return fields
 
 
+def analyse(title: str, indexed_text: str, captions: str) -> dict[str, Analysed]:
+    """`title`, `text` and `pairs` as the schema's analyzers make them from the title, the
+    text (title, BODY_MARK, body, CAPTIONS_MARK, captions) and indexed_text: one pass over
+    analysis.forms, whose words are those of each of these texts in turn."""
+    every = forms(indexed_text)
+    title_end = len(forms(title))
+    captions_from = len(every) - len(forms(captions))
+    boosted = ((0, title_end, TITLE_WEIGHT), (captions_from, len(every), CAPTION_WEIGHT))
+    folded = [f for _, f in every]
+    pairs = Counter(map(PAIR_JOINER.join, zip(folded, folded[1:])))
+    return {
+        "title": _positions(every[:title_end], ()),
+        "text": _positions(every, boosted),
+        # Frequency format: a pair's weight is its frequency (indexed_text has no marks).
+        "pairs": Analysed(_utf8(pairs), list(pairs.values()), None, len(folded[1:]), 0),
+    }
+
+
+def _positions(every: tuple, boosted: tuple) -> Analysed:
+    """WORDS through SyllablePositions: each term's positions and weight (its tokens' boosts:
+    1.0, but in the `boosted` (start, end, boost) word ranges); the field's length counts the
+    folded tokens, one a word."""
+    where = defaultdict(list)
+    for pos, (exact, folded) in enumerate(every):
+        where[folded].append(pos)
+        if exact != folded:  # the exact form at the folded one's position
+            where[exact].append(pos)
+    weights = {term: len(found) for term, found in where.items()}
+    for start, end, boost in boosted:
+        for exact, folded in every[start:end]:
+            weights[folded] += boost - 1.0
+            if exact != folded:
+                weights[exact] += boost - 1.0
+    # A term at one position (most) is sent as that position: an int is smaller than its
+    # encoded value, once unpickled and held until the segment is written (whoosh_blocks.py
+    # encodes it, as formats.Positions.encode does).
+    values = [found[0] if len(found) == 1 else _encoded_positions(found) for found in where.values()]
+    return Analysed(
+        _utf8(where),
+        # An int where whole: a float is an object of its own once unpickled, a small int is not.
+        [w if type(w) is int else int(w) if w.is_integer() else w for w in weights.values()],
+        values,
+        len(every),
+        sum(33 + len(v) if type(v) is bytes else 32 for v in values),  # with the objects' own size
+    )
+
+
+def _encoded_positions(positions: list[int]) -> bytes:
+    """formats.Positions.encode."""
+    deltas = [positions[0]] + [b - a for a, b in zip(positions, positions[1:])]
+    return pack_uint(len(positions)) + dumps(deltas, 2)
+
+
+def _utf8(terms) -> list[bytes]:
+    """The terms as Whoosh keys them, encoded in one call (no term holds a NUL)."""
+    return "\0".join(terms).encode().split(b"\0") if terms else []
+
+
 class Writer:
     """Adds and deletes documents; nothing is visible to searchers before commit()."""
 
     def __init__(self, index: whoosh_index.Index, documents: int = 0):
+        # One writer whatever `documents` says: it uses a helper process at commit when large.
         try:
-            parallel = {"procs": PROCESSES, "multisegment": True} if documents >= PARALLEL_FROM else {}
-            self._writer = index.writer(limitmb=WRITER_LIMIT_MB, **parallel)
+            self._writer = whoosh_writer.Writer(index, limitmb=WRITER_LIMIT_MB)
         except LockError:
             raise BlockingIOError("another process is writing the index") from None
         self._index = index
@@ -225,20 +282,8 @@ class Index:
         self._index.close()
 
 
-class _SubWriterTask(multiproc.SubWriterTask):
-    """Whoosh's indexing subprocess, ended by the kernel if the build is killed."""
-
-    def run(self):
-        die_with_parent()
-        super().run()
-
-
-# Whoosh's multiprocessing writer makes its subprocesses from this module-level name.
-multiproc.SubWriterTask = _SubWriterTask
-
-
 def create(folder: Path, documents: int = 0) -> Writer:
-    """A writer on a new, empty index in folder (parallel for `documents` >= PARALLEL_FROM)."""
+    """A writer on a new, empty index in folder."""
     return Writer(whoosh_index.create_in(folder, SCHEMA), documents)
 
 

@@ -154,8 +154,6 @@ def _filter(plan: Plan) -> wq.Query | None:
     parts = []
     if plan.site:
         parts.append(wq.Term("site", plan.site))
-    if plan.stories:
-        parts.append(wq.Term("copy", "0"))
     if plan.date_from or plan.date_to:
         parts.append(
             wq.DateRange("date", plan.date_from and utc(plan.date_from), plan.date_to and utc(plan.date_to))

@@ -77,9 +77,6 @@ class Plan:
     # Also count the matches that are their story's first article (Results.originals): how
     # many stories matched, at least (search/query/collapse.py).
     count_originals: bool = False
-    # No longer set: stories are collapsed after the search (collapse.py). whoosh_query.py
-    # still reads it; it goes with that filter.
-    stories: bool = False
 
     @property
     def filtered(self) -> bool:
