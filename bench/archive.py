@@ -38,8 +38,8 @@ import numpy as np
 
 from bench.pages import LATEST_SHOWN, Story, html_page, text_page
 from bench.sites import AGENCIES, LATEST_TITLES, POPULAR_TITLES, Site, make_sites
-from bench.syllables import FUNCTION_WORDS, UNITS
-from bench.synthetic import BODY_BYTES, COPY_CHANGES, FUNCTION_SHARE, Generator
+from bench.syllables import FUNCTION_WORDS
+from bench.synthetic import BODY_BYTES, COPY_CHANGES, FUNCTION_SHARE, Generator, number_phrase
 
 KIND = "archive2"
 # Bump when the pages written for a (seed, number) change: a corpus folder records the version
@@ -132,7 +132,7 @@ class Archive:
                 if cast:
                     words[at] += f" {prng.choice(HONORIFICS)} {prng.choice(cast)}"
             elif mark < 0.03:
-                words[at] += " " + _number(prng, words)
+                words[at] += " " + number_phrase(prng, lambda: prng.choice(words))
             else:
                 words[at] += ","
         sentences, start = [], 0
@@ -265,18 +265,6 @@ class Archive:
         place = self.place(number)
         story = self.story(number, version, place)
         return self.path(number, place), html_page(story) if place.html else text_page(story)
-
-
-def _number(rng: random.Random, words: list[str]) -> str:
-    """A date, a year, or a number with a unit or one of the sentence's words."""
-    kind = rng.random()
-    if kind < 0.3:
-        return f"ngày {rng.randint(1, 28)}/{rng.randint(1, 12)}"
-    if kind < 0.45:
-        return f"năm {rng.randint(1975, 2025)}"
-    if kind < 0.75:
-        return f"{rng.randint(2, 950)} {rng.choice(UNITS)}"
-    return f"{rng.randint(2, 950)} {rng.choice(words)}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import os
 import random
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.syllables import FAMILY, FUNCTION_WORDS, MIDDLE, UNITS, syllable_inventory, syllable_weights
@@ -47,6 +48,18 @@ def _zipf_cumulative(count: int, exponent: float, offset: float = 0.0) -> list[f
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def number_phrase(rng: random.Random, word: Callable[[], str]) -> str:
+    """A date, a year, or a number with a unit or with `word()`, one of the page's words."""
+    kind = rng.random()
+    if kind < 0.3:
+        return f"ngày {rng.randint(1, 28)}/{rng.randint(1, 12)}"
+    if kind < 0.45:
+        return f"năm {rng.randint(1975, 2025)}"
+    if kind < 0.75:
+        return f"{rng.randint(2, 950)} {rng.choice(UNITS)}"
+    return f"{rng.randint(2, 950)} {word()}"
 
 
 class Generator:
@@ -113,17 +126,6 @@ class Generator:
         while True:
             yield from rng.choices(population, cum_weights=cw, k=512)
 
-    def _number(self, rng: random.Random, words) -> str:
-        """A date, a year, or a number with a unit or one of the page's words."""
-        kind = rng.random()
-        if kind < 0.3:
-            return f"ngày {rng.randint(1, 28)}/{rng.randint(1, 12)}"
-        if kind < 0.45:
-            return f"năm {rng.randint(1975, 2025)}"
-        if kind < 0.75:
-            return f"{rng.randint(2, 950)} {rng.choice(UNITS)}"
-        return f"{rng.randint(2, 950)} {next(words)}"
-
     def _sentence(self, rng: random.Random, words, cast: list[str], length: int) -> str:
         """`length` words of the stream, with people of the page's cast, numbers and commas."""
         out = []
@@ -136,7 +138,7 @@ class Generator:
             if extra < 0.015 and cast:
                 out.append(f"{rng.choice(('ông', 'bà', 'anh', 'chị'))} {rng.choice(cast)}")
             elif extra < 0.03:
-                out.append(self._number(rng, words))
+                out.append(number_phrase(rng, lambda: next(words)))
             elif extra < 0.075 and len(out) > 2:
                 out[-1] += ","
         text = " ".join(out).rstrip(",")
