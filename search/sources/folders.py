@@ -123,12 +123,7 @@ def _named_file(path: Path, key: str, stamped: bool) -> Iterator:
     """A file named directly: taken whatever its name, when it can be opened as a file."""
     problem = _not_utf8(str(path))
     if problem is None:
-        try:
-            status = path.stat()  # through symbolic links
-        except OSError as error:
-            problem = _stat_problem(error, path.is_symlink())
-        else:
-            problem = kind_problem(status.st_mode)
+        status, problem = _status(path)
     if problem is not None:
         yield _skipped(str(path), problem)
         return
@@ -179,12 +174,7 @@ def _list(named: str, key: str, stamped: bool, is_page: PageTest, direct: set[st
             problem, status = folder_problem or _not_utf8(name), None
             # The listing says which entries are plain files: those need no stat to be taken.
             if problem is None and (stamped or not entry.is_file(follow_symlinks=False)):
-                try:
-                    status = entry.stat()  # through symbolic links
-                except OSError as error:
-                    problem = _stat_problem(error, entry.is_symlink())
-                else:
-                    problem = kind_problem(status.st_mode)
+                status, problem = _status(entry)
             if problem is not None:
                 if suffix in _TAKEN:
                     skipped.append(_skipped(os.path.join(named, name), problem))
@@ -251,6 +241,15 @@ def _not_utf8(path: str) -> str | None:
     except UnicodeEncodeError:
         return "file name is not valid UTF-8; rename it"
     return None
+
+
+def _status(file: Path | os.DirEntry) -> tuple[os.stat_result | None, str | None]:
+    """The file's stat through symbolic links, and why it cannot be taken as a file, if so."""
+    try:
+        status = file.stat()
+    except OSError as error:
+        return None, _stat_problem(error, file.is_symlink())
+    return status, kind_problem(status.st_mode)
 
 
 def _stat_problem(error: OSError, is_link: bool) -> str:
