@@ -96,7 +96,15 @@ def index_command(
                 else None,
             )
     except KeyboardInterrupt:
-        click.echo("\nInterrupted: the index is as it was before this run.", err=True)
+        stopped = generations.stopped_build(index_dir)
+        if stopped:
+            click.echo(
+                f"\nInterrupted: {_plural(stopped['documents'], 'article')} of this build are saved; "
+                "run the same command again to go on from there. The index in use is as it was.",
+                err=True,
+            )
+        else:
+            click.echo("\nInterrupted: the index is as it was before this run.", err=True)
         sys.exit(130)
     except index.NothingIndexed as error:
         terminal.print_skipped(error.skipped)

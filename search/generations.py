@@ -13,6 +13,12 @@ fsync'd and renamed (`write_atomically`), a generation fsync'd before CURRENT na
         files.sqlite          what the index holds, source by source (manifest.py)
         template.json         what each site repeats on its pages
         pairs.sqlite          accented pair counts for "did you mean"
+        building.json         while a build writes it: from what, and its checkpoints (below)
+
+A build commits what it has every few minutes (a checkpoint). One that stops after a checkpoint
+(Ctrl-C, a crash, kill -9) leaves its generation, with building.json, for the next build of the
+same paths with the same engine to resume (`resumable_build`); any other run's cleaning keeps
+it while it is the newest generation.
 """
 
 import contextlib
@@ -34,6 +40,7 @@ LOCK = "LOCK"
 META = "index.json"  # not meta.json: tantivy keeps its own under that name
 TEMPLATE = "template.json"
 PENDING_SUFFIX = ".new"
+BUILDING = "building.json"
 
 
 class IndexNotFound(Exception):
@@ -142,14 +149,12 @@ def fsync_folder(folder: Path) -> None:
 
 def remove_stale(index_dir: Path) -> None:
     """Remove what no live index uses: generations other than the live one (older ones, and
-    newer ones a killed run left unfinished) and temporary files. Call it holding the lock:
-    then no other process is writing a generation."""
-    try:
-        live = current_generation(index_dir).name
-    except IndexNotFound:
-        live = None
+    newer ones a killed run left unfinished, but the build there is to resume) and temporary
+    files. Call it holding the lock: then no other process is writing a generation."""
+    live = _live_name(index_dir)
+    resumable = resumable_build(index_dir)
     for path in index_dir.glob("gen-*"):
-        if path.name != live and path.is_dir():
+        if path.name != live and path != resumable and path.is_dir():
             LOGGER.info(
                 "removing %s (%s)",
                 path,
@@ -160,6 +165,56 @@ def remove_stale(index_dir: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
     for pending in index_dir.glob("*" + PENDING_SUFFIX):
         pending.unlink(missing_ok=True)
+
+
+def _live_name(index_dir: Path) -> str | None:
+    try:
+        return current_generation(index_dir).name
+    except IndexNotFound:
+        return None
+
+
+# -- a build that stops, and its resumption -----------------------------------------------------
+
+
+def start_building(generation: Path, **what) -> None:
+    """Say in the generation what it is being built from (paths, engine, schema)."""
+    write_atomically(generation / BUILDING, json.dumps({**what, "checkpoints": 0, "documents": 0}))
+
+
+def building(generation: Path) -> dict:
+    """What a generation is being built from, and its checkpoints ({} for a finished one)."""
+    try:
+        return json.loads((generation / BUILDING).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def mark_checkpoint(generation: Path, documents: int) -> None:
+    """Note a checkpoint: from now on the generation is a build to resume, not to throw away."""
+    what = building(generation)
+    what.update(checkpoints=what.get("checkpoints", 0) + 1, documents=documents)
+    what["at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    write_atomically(generation / BUILDING, json.dumps(what))
+
+
+def finish_building(generation: Path) -> None:
+    (generation / BUILDING).unlink(missing_ok=True)
+
+
+def stopped_build(index_dir: str | Path) -> dict:
+    """What the build to resume is of, and how far it got ({} when there is none)."""
+    generation = resumable_build(index_dir)
+    return building(generation) if generation is not None else {}
+
+
+def resumable_build(index_dir: str | Path) -> Path | None:
+    """The generation of a build that stopped after a checkpoint, if it is the newest one."""
+    index_dir = Path(index_dir)
+    newest = max((path for path in index_dir.glob("gen-*") if path.is_dir()), default=None)
+    if newest is None or newest.name == _live_name(index_dir):
+        return None
+    return newest if building(newest).get("checkpoints") else None
 
 
 class WriterLock:

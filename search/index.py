@@ -6,6 +6,10 @@ generation and `CURRENT` is replaced atomically only once it is complete, so a f
 interrupted rebuild leaves the old index answering. Each generation's index.json names the
 engine that built it (search/engines/); everything else here is engine-neutral.
 
+A build commits every CHECKPOINT_SECONDS (limits.py). One that stops after a checkpoint is
+resumed by the next build of the same paths with the same engine: as an update of its own
+generation (new and changed files read, files gone removed), made live when it ends.
+
 One run writes an index at a time (generations.WriterLock: a second waits), and each starts by
 removing what a killed run left. Sources (page files, crawl files and their records) are keyed
 by their resolved path in the manifest (manifest.py); documents by their URL where they have one,
@@ -14,7 +18,7 @@ else their path (pipeline.url_id, pipeline.doc_id), so copies of one page are on
 
 import logging
 import os
-import re
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -28,7 +32,9 @@ from search.generations import (
     DEFAULT_INDEX_DIR,
     TEMPLATE,
     WriterLock,
+    building,
     current_generation,
+    finish_building,
     fsync_tree,
     index_info,
     is_current,
@@ -36,15 +42,17 @@ from search.generations import (
     new_generation,
     read_meta,
     remove_stale,
+    resumable_build,
+    start_building,
     write_meta,
 )
-from search.intake import Intake
+from search.intake import Intake, manifest_of
 from search.live import open_index
-from search.manifest import Entry, Manifest
-from search.pipeline import Extraction, resolved
+from search.manifest import Manifest
+from search.pipeline import Extraction
 from search.sites import SiteNames
-from search.sources import is_crawl
 from search.sources.folders import find_files, walk
+from search.spelling import PairCounts
 from search.stories import Stories
 
 LOGGER = logging.getLogger(__name__)
@@ -52,7 +60,6 @@ LOGGER = logging.getLogger(__name__)
 DEFAULT_CORPUS = "seeds"
 # Bumped when what is indexed changes: an index of another version is rebuilt, not updated.
 SCHEMA_VERSION = 11
-_RECORD_SEPARATOR = re.compile(r"[#:/]")  # after a crawl file's path in its records' paths
 
 
 class NothingIndexed(Exception):
@@ -65,6 +72,10 @@ class NothingIndexed(Exception):
 
 class IndexBusy(Exception):
     """Another process is writing the index."""
+
+
+class CannotResume(Exception):
+    """A stopped build's generation cannot be opened: it is built again from the start."""
 
 
 @dataclass
@@ -82,6 +93,7 @@ class BuildReport:
     copies: int = 0  # pages whose URL is a document indexed already (an AMP or print copy)
     story_copies: int = 0  # articles added as copies in a story (near-identical to one indexed)
     passed: Counter = field(default_factory=Counter)  # crawl records that are no page, by why
+    resumed: bool = False  # a build that stopped, resumed: its files done then are "unchanged"
 
 
 def build_index(
@@ -135,30 +147,42 @@ def index_corpus(
 
 
 def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> BuildReport:
-    started = time.perf_counter()
+    """A new generation from the paths, made live when complete; or the resumption of one a
+    build of the same paths with the same engine left after a checkpoint."""
     module = engines.load(engine or engines.default_engine())
+    stopped = resumable_build(index_dir)
+    if stopped is not None:
+        if _same_build(building(stopped), paths, module.NAME):
+            try:
+                return _resume(stopped, paths, index_dir, module, on_file, say)
+            except CannotResume as error:
+                LOGGER.warning("cannot resume the build in %s (%s): starting again", stopped, error)
+        else:
+            LOGGER.warning("removing %s: a build of other paths or with another engine, stopped", stopped)
+        shutil.rmtree(stopped, ignore_errors=True)
+    started = time.perf_counter()
     report = BuildReport(index_dir=str(index_dir), engine=module.NAME)
+    files, report.skipped = find_files(paths)  # before the generation has files of its own
     generation = new_generation(index_dir)
+    start_building(generation, paths=_resolved_paths(paths), engine=module.NAME, schema=SCHEMA_VERSION)
     try:
-        files, report.skipped = find_files(paths)
         with Extraction(files) as extraction:
             template = extraction.learn_template()
             LOGGER.info(
                 "learned the site template from %d files in %.1f s", len(files), time.perf_counter() - started
             )
+            template.save(generation / TEMPLATE)
+            PairCounts.create(generation)
             writer = module.create(generation, len(files))
             manifest = Manifest.create(generation, bulk=True)
             intake = Intake(writer, manifest, SiteNames(), Stories(), report, on_file, say, fresh=True)
+            intake.checkpoint_in = generation
             try:
                 intake.read(extraction, template, module.prepare)
                 report.indexed = report.added = manifest.documents
                 if not report.indexed:
                     raise NothingIndexed("no article found to index", report.skipped)
-                LOGGER.info(
-                    "extracted and added %d articles at %.1f s; committing",
-                    report.indexed,
-                    time.perf_counter() - started,
-                )
+                LOGGER.info("added %d articles at %.1f s", report.indexed, time.perf_counter() - started)
                 _say(say, f"writing the index ({_plural(report.indexed, 'article')})")
                 writer.commit()
             except BaseException:
@@ -168,41 +192,72 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> Bu
         LOGGER.info("committed at %.1f s", time.perf_counter() - started)
         manifest.commit()
         manifest.close()
-        template.save(generation / TEMPLATE)
-        intake.pairs.save(generation)
-        intake.sites.save(generation)
-        intake.stories.save(generation)
+        intake.save(generation, drop_rare=True)
         report.seconds = time.perf_counter() - started
-        _write_meta(generation, paths, report)
-        make_current(index_dir, generation)
-        LOGGER.info("built %s with %s: %d documents", generation, module.NAME, report.indexed)
+        _make_live(index_dir, generation, paths, report)
     finally:
-        if not is_current(index_dir, generation):
-            remove_stale(index_dir)  # this generation, unfinished
-    remove_stale(index_dir)  # the generation this one replaced
+        _leave(index_dir, generation)
+    return report
+
+
+def _resume(generation: Path, paths: list, index_dir: Path, module, on_file, say) -> BuildReport:
+    """Finish a build that stopped after a checkpoint: what it committed stays, the files it
+    had not reached (or that changed since) are read, and those gone since leave."""
+    started = time.perf_counter()
+    try:
+        store = module.open_index(generation)
+    except Exception as error:  # each engine has its own errors for a damaged index
+        raise CannotResume(str(error)) from None
+    done = building(generation).get("documents", 0)
+    _say(say, f"resuming the build stopped earlier ({_plural(done, 'article')} indexed then)")
+    report = BuildReport(index_dir=str(index_dir), engine=module.NAME)
+    try:
+        _refresh(generation, store, module, paths, True, report, on_file, say, resuming=True)
+        report.resumed = True
+        report.seconds = time.perf_counter() - started
+        _make_live(index_dir, generation, paths, report)
+    finally:
+        _leave(index_dir, generation)
     return report
 
 
 def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildReport:
-    """The index is changed in place. The manifest's changes are committed marked pending before
-    the engine's commit and unmarked after it, so it never passes for another state than the
-    index's. Every document an update adds is first deleted by id, so none is ever indexed
-    twice."""
+    """The live generation changed in place, and committed once."""
     started = time.perf_counter()
     generation = current_generation(index_dir)
     store = open_index(index_dir)
     module = engines.load(read_meta(generation).get("engine", engines.DEFAULT_ENGINE))
-    template = Template.load(generation / TEMPLATE)
     report = BuildReport(index_dir=str(index_dir), engine=module.NAME, rebuilt=False)
+    _refresh(generation, store, module, paths, prune, report, on_file, say)
+    report.seconds = time.perf_counter() - started
+    remembered = read_meta(generation).get("paths", [])
+    _write_meta(generation, paths if prune else remembered + paths, report)
+    changes = f"{report.added} added, {report.changed} changed, {report.removed} removed"
+    LOGGER.info("updated %s: %s", generation, changes)
+    return report
+
+
+def _refresh(
+    generation: Path, store, module, paths, prune: bool, report, on_file, say, resuming=False
+) -> None:
+    """Bring a generation's index up to the paths (an update, or a build resumed): new and
+    changed files are read, the sources of files gone leave. The manifest's changes are
+    committed marked pending before the engine's commit and unmarked after it, so it never
+    passes for another state than the index's. Every document added is first deleted by id,
+    so none is ever indexed twice. A build resumed commits at checkpoints too."""
+    template = Template.load(generation / TEMPLATE)
     try:
         writer = store.writer()
     except BlockingIOError:
-        raise IndexBusy(f"another process is writing the index at {index_dir}/") from None
+        raise IndexBusy(f"another process is writing the index at {report.index_dir}/") from None
     manifest = None
     try:
-        manifest = _manifest(generation, store)
+        manifest = manifest_of(generation, store)
         known = (manifest, SiteNames.load(generation), Stories.load(generation))
         intake = Intake(writer, *known, report, on_file, say)
+        if resuming:
+            intake.pairs = PairCounts(articles=PairCounts.articles_in(generation))
+            intake.checkpoint_in = generation
         scope = [os.path.realpath(path) for path in paths]
         to_read = intake.files_to_read(walk(paths, stamped=True, is_page=intake.is_page), scope, prune)
         with Extraction(to_read) as extraction:
@@ -217,7 +272,7 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
             manifest.close()  # its changes dropped
         raise
     try:
-        if report.added or report.changed or report.removed:
+        if resuming or report.added or report.changed or report.removed:
             _say(say, "writing the index")
             # Pending from before the engine's commit to after it: a run killed between the
             # two leaves a manifest the next run does not trust; it reads what is indexed from
@@ -225,26 +280,41 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
             # unchanged.)
             manifest.commit(pending=True)
             writer.commit()
-            intake.pairs.add_to(generation)
-            intake.sites.save(generation)
-            intake.stories.save(generation)
+            intake.save(generation, drop_rare=resuming)
             fsync_tree(generation)  # Whoosh does not fsync its commits
         else:
             writer.cancel()
         manifest.commit()
     finally:
         manifest.close()
-    report.seconds = time.perf_counter() - started
-    remembered = read_meta(generation).get("paths", [])
-    _write_meta(generation, paths if prune else remembered + paths, report)
-    LOGGER.info(
-        "updated %s: %d added, %d changed, %d removed",
-        generation,
-        report.added,
-        report.changed,
-        report.removed,
+
+
+def _make_live(index_dir: Path, generation: Path, paths: list, report: BuildReport) -> None:
+    _write_meta(generation, paths, report)
+    make_current(index_dir, generation)
+    finish_building(generation)
+    LOGGER.info("built %s with %s: %d documents", generation, report.engine, report.indexed)
+
+
+def _leave(index_dir: Path, generation: Path) -> None:
+    """After a build: what it replaced is removed, and what it wrote if it stopped before a
+    checkpoint (a build stopped after one is kept, to resume)."""
+    if not is_current(index_dir, generation) and resumable_build(index_dir) == generation:
+        LOGGER.warning("the build stopped; the next build of the same paths resumes from its last checkpoint")
+    remove_stale(index_dir)
+
+
+def _same_build(stopped: dict, paths: list, engine: str) -> bool:
+    return (
+        stopped.get("engine") == engine
+        and stopped.get("schema") == SCHEMA_VERSION
+        and sorted(stopped.get("paths", [])) == sorted(_resolved_paths(paths))
     )
-    return report
+
+
+def _resolved_paths(paths: Iterable[str | Path]) -> list[str]:
+    # Resolved, so that a bare `search index` run from anywhere refreshes the same folders.
+    return list(dict.fromkeys(os.path.realpath(path) for path in paths))
 
 
 def _say(say, message: str) -> None:
@@ -255,47 +325,12 @@ def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def _manifest(generation: Path, store) -> Manifest:
-    """What the index holds, source by source: the manifest, or, when it is missing or not
-    trusted, what the index itself holds (each page and crawl file is then read again once)."""
-    manifest = Manifest.load(generation)
-    if manifest is not None:
-        return manifest
-    LOGGER.warning("rebuilding the file list of %s from the index", generation)
-    manifest = Manifest.create(generation)
-    with store.searcher() as searcher:
-        for identifier, content_hash in searcher.indexed_hashes().items():
-            article = searcher.article(identifier)
-            if article is None or article.doc_id != identifier:
-                continue
-            crawl = _crawl_of(article.path)
-            if crawl:  # known, unstamped: read again, and its records compared
-                manifest.put(resolved(crawl), Entry("", "", crawl))
-            crawl_key = resolved(crawl) if crawl else ""
-            manifest.put(
-                resolved(article.path), Entry(content_hash, "", article.path, identifier, crawl=crawl_key)
-            )
-    return manifest
-
-
-def _crawl_of(path: str) -> str:
-    """The crawl file a record's path names ("crawl.warc.gz#1018", "items.jsonl:3",
-    "crawl.wacz/archive/data.warc.gz#7"), or "" for a page file's path."""
-    for separator in _RECORD_SEPARATOR.finditer(path):
-        crawl = path[: separator.start()]
-        if is_crawl(crawl) and os.path.isfile(crawl):
-            return crawl
-    return ""
-
-
 def _write_meta(generation: Path, paths: Iterable[str | Path], report: BuildReport) -> None:
-    # Resolved, so that a bare `search index` run from anywhere refreshes the same folders.
-    resolved = dict.fromkeys(os.path.realpath(path) for path in paths)
     write_meta(
         generation,
         engine=report.engine,
         schema=SCHEMA_VERSION,
-        paths=list(resolved),
+        paths=_resolved_paths(paths),
         documents=report.indexed,
         skipped=len(report.skipped),
     )

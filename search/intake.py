@@ -10,18 +10,25 @@ deletes before it adds.
 
 import logging
 import os
+import re
+import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
+from search import limits
 from search.corpus import Skipped, shown
+from search.generations import mark_checkpoint
 from search.manifest import Entry, Manifest
 from search.pipeline import Extracted, Unchanged, resolved
 from search.sites import SiteNames
-from search.sources import FileDone, Passed
+from search.sources import FileDone, Passed, is_crawl
 from search.sources.folders import Folder, starts_as_html
 from search.spelling import PairCounts
 from search.stories import Stories
 
 LOGGER = logging.getLogger(__name__)
+
+_RECORD_SEPARATOR = re.compile(r"[#:/]")  # after a crawl file's path in its records' paths
 
 
 class Intake:
@@ -44,6 +51,8 @@ class Intake:
         self.on_file, self.say = on_file, say
         self.fresh = fresh  # a new index: nothing to delete first
         self.pairs = PairCounts()  # accented pairs of the sampled articles, counted as they come
+        # A build's generation, where what was taken so far is committed every CHECKPOINT_SECONDS.
+        self.checkpoint_in: Path | None = None
         self._pages: set[str] | None = None  # the page files being read (None: every file read)
         self._crawls = iter(())
         self._crawl = ""  # the key of the crawl file whose records are coming
@@ -132,8 +141,33 @@ class Intake:
         # Which item is a page file's: only needed when crawl records come too.
         self._pages = set(pages) if crawls else None
         self._crawls = iter(crawls)
+        due = time.monotonic() + limits.CHECKPOINT_SECONDS
         for item in extraction.extract(template, prepare, pages, crawls, known):
             self.take(item)
+            if self.checkpoint_in is not None and time.monotonic() >= due:
+                self._checkpoint(self.checkpoint_in)
+                due = time.monotonic() + limits.CHECKPOINT_SECONDS
+
+    def _checkpoint(self, generation: Path) -> None:
+        """Commit what a build took so far, with what is saved beside the index, so that a
+        build that stops resumes from here (the manifest pending meanwhile, as in an update)."""
+        started = time.perf_counter()
+        self.manifest.commit(pending=True)
+        self.writer.checkpoint()
+        self.save(generation)
+        self.manifest.commit()
+        documents = self.manifest.documents
+        mark_checkpoint(generation, documents)
+        LOGGER.info("checkpoint: %d articles committed in %.1f s", documents, time.perf_counter() - started)
+
+    def save(self, generation: Path, drop_rare: bool = False) -> None:
+        """What is kept beside the engine's index: the pairs counted since the last save
+        (`drop_rare`: a build's end), the sites' names, the stories."""
+        self.pairs.add_to(generation)
+        if drop_rare:
+            PairCounts.drop_rare(generation)
+        self.sites.save(generation)
+        self.stories.save(generation)
 
     def known(self, document) -> bool:
         """Whether a crawl's record is indexed already with the same bytes."""
@@ -250,3 +284,36 @@ class Intake:
 def _under(path: str, scope: list[str]) -> bool:
     """Whether a resolved path is one of the scope's paths or inside one of its folders."""
     return any(path == top or path.startswith(top.rstrip(os.sep) + os.sep) for top in scope)
+
+
+def manifest_of(generation: Path, store) -> Manifest:
+    """What the index holds, source by source: the manifest, or, when it is missing or not
+    trusted, what the index itself holds (each page and crawl file is then read again once)."""
+    manifest = Manifest.load(generation)
+    if manifest is not None:
+        return manifest
+    LOGGER.warning("rebuilding the file list of %s from the index", generation)
+    manifest = Manifest.create(generation)
+    with store.searcher() as searcher:
+        for identifier, content_hash in searcher.indexed_hashes().items():
+            article = searcher.article(identifier)
+            if article is None or article.doc_id != identifier:
+                continue
+            crawl = _crawl_of(article.path)
+            if crawl:  # known, unstamped: read again, and its records compared
+                manifest.put(resolved(crawl), Entry("", "", crawl))
+            crawl_key = resolved(crawl) if crawl else ""
+            manifest.put(
+                resolved(article.path), Entry(content_hash, "", article.path, identifier, crawl=crawl_key)
+            )
+    return manifest
+
+
+def _crawl_of(path: str) -> str:
+    """The crawl file a record's path names ("crawl.warc.gz#1018", "items.jsonl:3",
+    "crawl.wacz/archive/data.warc.gz#7"), or "" for a page file's path."""
+    for separator in _RECORD_SEPARATOR.finditer(path):
+        crawl = path[: separator.start()]
+        if is_crawl(crawl) and os.path.isfile(crawl):
+            return crawl
+    return ""

@@ -50,6 +50,9 @@ MAX_HTML_TAGS = 100_000
 MAX_HTML_DEPTH = 256
 BUILD_PROCESSES = _int("BUILD_PROCESSES", os.cpu_count() or 1)
 WRITER_MEMORY_MB = _int("WRITER_MEMORY_MB", 256)  # per engine writer (tantivy: its heap)
+# A build commits what it has this often, so that one that stops is resumed from there
+# (index.py); an update commits once, at its end.
+CHECKPOINT_SECONDS = _float("CHECKPOINT_SECONDS", 300.0)
 
 # -- serving -------------------------------------------------------------------------------------
 WORKERS = _int("WORKERS", os.cpu_count() or 1)  # server processes (`search serve --workers`)

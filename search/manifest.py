@@ -79,13 +79,14 @@ class Manifest:
 
     @classmethod
     def create(cls, generation: Path, bulk: bool = False) -> "Manifest":
-        """A new, empty manifest in the generation (replacing any). `bulk`: a build's, written
-        fast and without a journal (a build that stops is thrown away whole)."""
+        """A new, empty manifest in the generation (replacing any). `bulk`: a build's, with a
+        large cache and a write-ahead log, which keeps the file as of the last checkpoint
+        whatever stops the build (and is cheap: a build commits every few minutes)."""
         _remove(generation)
         connection = _connect(generation / MANIFEST)
         if bulk:
-            connection.execute("PRAGMA journal_mode = OFF")
-            connection.execute("PRAGMA synchronous = OFF")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
         manifest = cls(connection)  # the tables are made in its transaction: all or nothing
         for statement in [f"PRAGMA user_version = {LAYOUT}", *_SCHEMA.split(";")]:
@@ -297,7 +298,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _remove(generation: Path) -> None:
-    for name in (MANIFEST, MANIFEST + "-journal"):
+    for name in (MANIFEST, MANIFEST + "-journal", MANIFEST + "-wal", MANIFEST + "-shm"):
         (generation / name).unlink(missing_ok=True)
 
 

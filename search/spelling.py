@@ -32,7 +32,8 @@ class PairCounts:
 
     def __init__(self, counts: Counter | None = None, articles: int = 0):
         self.counts = counts or Counter()
-        self.articles = articles
+        self.articles = articles  # counted (at most MAX_ARTICLES), in the table or not
+        self._saved_articles = articles  # of them, those whose counts are in the table already
         self._table: sqlite3.Connection | None = None
         self._lock = threading.Lock()
 
@@ -52,32 +53,53 @@ class PairCounts:
             row = self._table.execute("SELECT n FROM pairs WHERE pair = ?", (pair,)).fetchone()
         return row[0] if row else 0
 
-    def save(self, folder: Path) -> None:
+    @staticmethod
+    def create(folder: Path) -> None:
+        """An empty table in folder (a build's), replacing any."""
         path = folder / PAIRS_FILE
         path.unlink(missing_ok=True)
         with sqlite3.connect(path) as table:
             table.execute("CREATE TABLE pairs (pair TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID")
             table.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER)")
-            table.executemany(
-                "INSERT INTO pairs VALUES (?, ?)", ((p, n) for p, n in self.counts.items() if n >= MIN_COUNT)
-            )
-            table.execute("INSERT INTO meta VALUES ('articles', ?)", (self.articles,))
+            table.execute("INSERT INTO meta VALUES ('articles', 0)")
         table.close()
 
     def add_to(self, folder: Path) -> None:
-        """Add these counts (of the articles an update added or changed) to the table saved
-        in folder. (Deleted articles' pairs stay counted: the counts are a sample of spellings
-        in use, not an inventory.) Servers reading the table see it before or after, never half."""
+        """Add the counts made since the last call (of the articles a build or an update added
+        or changed) to the table saved in folder, and forget them. (Deleted articles' pairs stay
+        counted: the counts are a sample of spellings in use, not an inventory.) Servers reading
+        the table see it before or after, never half."""
         if not self.counts:
             return
+        added = self.articles - self._saved_articles
         with sqlite3.connect(folder / PAIRS_FILE, timeout=30) as table:
             table.executemany(
                 "INSERT INTO pairs VALUES (?, ?) ON CONFLICT(pair) DO UPDATE SET n = n + excluded.n",
                 self.counts.items(),
             )
-            table.execute("UPDATE meta SET value = value + ? WHERE key = 'articles'", (self.articles,))
+            table.execute("UPDATE meta SET value = value + ? WHERE key = 'articles'", (added,))
         table.close()
-        LOGGER.info("counted the pairs of %d updated articles into %s", self.articles, folder)
+        self.counts, self._saved_articles = Counter(), self.articles
+        LOGGER.info("counted the pairs of %d more articles into %s", added, folder)
+
+    @staticmethod
+    def drop_rare(folder: Path) -> None:
+        """Drop the pairs seen fewer than MIN_COUNT times (a build's end): they tell no
+        spelling apart, and are most of the pairs."""
+        with sqlite3.connect(folder / PAIRS_FILE, timeout=30) as table:
+            table.execute("DELETE FROM pairs WHERE n < ?", (MIN_COUNT,))
+        table.close()
+
+    @staticmethod
+    def articles_in(folder: Path) -> int:
+        """How many articles the table in folder counts (0 without one)."""
+        try:
+            with sqlite3.connect(f"{(folder / PAIRS_FILE).resolve().as_uri()}?mode=ro", uri=True) as table:
+                found = table.execute("SELECT value FROM meta WHERE key = 'articles'").fetchone()
+            table.close()
+        except sqlite3.Error:
+            return 0
+        return found[0] if found else 0
 
     @classmethod
     def load(cls, folder: Path) -> "PairCounts":

@@ -97,7 +97,14 @@ def print_article(article, explain: bool) -> None:
 
 def print_index_report(report) -> None:
     """What `search index` did (index.BuildReport): the figures, then what it passed over."""
-    if report.rebuilt:
+    if report.resumed:
+        rate = report.added / report.seconds if report.seconds else 0
+        click.echo(
+            f"Resumed the build stopped earlier: {report.unchanged:,} files were done then, "
+            f"{report.added:,} articles added now in {report.seconds:.1f} s ({rate:.0f} articles/s); "
+            f"{_plural(report.indexed, 'article')} in {report.index_dir}/ with {report.engine}."
+        )
+    elif report.rebuilt:
         rate = report.indexed / report.seconds if report.seconds else 0
         click.echo(
             f"Indexed {_plural(report.indexed, 'article')} into {report.index_dir}/ with "

@@ -15,7 +15,8 @@ Each engine module provides:
     open_index(folder) -> Index              an index to search or update
 
     Index:   searcher() -> Searcher; writer() -> Writer; doc_count(); close()
-    Writer:  add(prepared, story, copy); delete(doc_id); commit(); cancel()   (BlockingIOError if busy)
+    Writer:  add(prepared, story, copy); delete(doc_id); commit(); cancel()   (BlockingIOError if busy);
+             checkpoint(): commit what was added and go on (a build's checkpoints)
     Searcher (the protocol below)
 """
 

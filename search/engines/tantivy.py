@@ -115,6 +115,10 @@ class Writer:
         self._writer.wait_merging_threads()
         self._index.reload()
 
+    def checkpoint(self) -> None:
+        """Commit what was added so far and go on writing (merges run on meanwhile)."""
+        self._writer.commit()
+
     def cancel(self) -> None:
         self._writer.rollback()
         self._writer.wait_merging_threads()

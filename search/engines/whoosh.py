@@ -255,6 +255,11 @@ class Writer:
         self._close_searcher()
         self._writer.commit()
 
+    def checkpoint(self) -> None:
+        """Commit what was added so far and go on writing, in a segment of its own."""
+        self.commit()
+        self._writer = whoosh_writer.Writer(self._index, limitmb=WRITER_LIMIT_MB)
+
     def cancel(self) -> None:
         self._close_searcher()
         self._writer.cancel()

@@ -1,0 +1,182 @@
+"""A build that stops after a checkpoint (Ctrl-C, a crash, kill -9) is resumed by the next build
+of the same paths: what it committed stays, the rest is read, and the index is the one a build
+that never stopped gives."""
+
+import os
+import shutil
+
+import pytest
+
+from search import generations, limits
+from search.generations import current_generation, resumable_build, stopped_build
+from search.index import build_index, index_corpus
+from search.intake import Intake
+from search.live import open_index, pair_counts
+from search.manifest import Manifest
+from tests.paths import DATA
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    shutil.copytree(DATA / "vi", tmp_path / "corpus")
+    return tmp_path / "corpus"
+
+
+@pytest.fixture
+def every_file_a_checkpoint(monkeypatch):
+    monkeypatch.setattr(limits, "CHECKPOINT_SECONDS", 0.0)
+
+
+def stop_after(files: int):
+    """An on_file that stops the build as Ctrl-C does once `files` files are done."""
+    done = []
+
+    def on_file(path):
+        done.append(path)
+        if len(done) == files:
+            raise KeyboardInterrupt
+
+    return on_file
+
+
+def indexed(index_dir) -> dict[str, str]:
+    """doc_id -> content hash of every document in the index."""
+    with open_index(index_dir).searcher() as searcher:
+        assert searcher.doc_count() == len(searcher.indexed_hashes())
+        return searcher.indexed_hashes()
+
+
+def test_a_stopped_build_resumes_where_it_stopped(engine, corpus, tmp_path, every_file_a_checkpoint):
+    index_dir = tmp_path / "index"
+    with pytest.raises(KeyboardInterrupt):
+        index_corpus([corpus], index_dir, engine=engine, on_file=stop_after(6))
+    stopped = stopped_build(index_dir)
+    assert 1 <= stopped["documents"] <= 6
+    assert not (index_dir / generations.CURRENT).exists()  # nothing is live before the end
+
+    report = index_corpus([corpus], index_dir, engine=engine)
+    assert report.resumed and report.rebuilt
+    assert report.unchanged >= stopped["documents"]  # not read again
+    assert report.added == report.indexed - report.unchanged
+
+    whole = build_index([corpus], tmp_path / "whole", engine=engine)
+    assert report.indexed == whole.indexed
+    assert indexed(index_dir) == indexed(tmp_path / "whole")
+    assert [p.name for p in index_dir.glob("gen-*")] == [current_generation(index_dir).name]
+    assert not (current_generation(index_dir) / generations.BUILDING).exists()
+    assert stopped_build(index_dir) == {}
+    # What is kept beside the index was saved at the checkpoints and added to after.
+    assert pair_counts(index_dir).articles == pair_counts(tmp_path / "whole").articles
+
+
+def test_a_build_stopped_before_its_first_checkpoint_leaves_nothing(engine, corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    with pytest.raises(KeyboardInterrupt):
+        build_index([corpus], index_dir, engine=engine, on_file=stop_after(6))
+    assert resumable_build(index_dir) is None
+    assert list(index_dir.glob("gen-*")) == []
+    assert not build_index([corpus], index_dir, engine=engine).resumed
+
+
+def test_a_resumed_build_sees_what_changed_meanwhile(corpus, tmp_path, every_file_a_checkpoint):
+    index_dir = tmp_path / "index"
+    with pytest.raises(KeyboardInterrupt):
+        build_index([corpus], index_dir, on_file=stop_after(6))
+    first = sorted(open_index_files(index_dir))
+    gone, edited = first[0], first[1]  # both indexed before the stop
+    os.unlink(gone)
+    with open(edited, "a", encoding="utf-8") as file:
+        file.write("\nCâu mới thêm vào: chim sẻ đậu trên cành khế.\n")
+    shutil.copy(sorted((DATA / "en").iterdir())[0], corpus / "added.txt")
+
+    report = build_index([corpus], index_dir)
+    assert report.resumed
+    whole = build_index([corpus], tmp_path / "whole")
+    assert indexed(index_dir) == indexed(tmp_path / "whole")
+    assert report.indexed == whole.indexed
+
+
+def open_index_files(index_dir) -> list[str]:
+    """The files the stopped build's generation holds articles of."""
+    generation = resumable_build(index_dir)
+    with Manifest.load(generation) as manifest:
+        return [
+            os.path.join(folder, name) for folder in manifest.folders() for name in manifest.files_in(folder)
+        ]
+
+
+def test_a_build_of_other_paths_starts_again(corpus, tmp_path, every_file_a_checkpoint):
+    index_dir = tmp_path / "index"
+    with pytest.raises(KeyboardInterrupt):
+        build_index([corpus], index_dir, on_file=stop_after(6))
+    stopped = resumable_build(index_dir)
+    report = build_index([DATA / "en"], index_dir)
+    assert not report.resumed
+    assert not stopped.exists()
+    assert [p.name for p in index_dir.glob("gen-*")] == [current_generation(index_dir).name]
+
+
+def test_an_update_of_the_live_index_leaves_a_stopped_rebuild_to_resume(
+    corpus, tmp_path, every_file_a_checkpoint
+):
+    index_dir = tmp_path / "index"
+    build_index([DATA / "en"], index_dir)
+    live = current_generation(index_dir)
+    with pytest.raises(KeyboardInterrupt):
+        index_corpus([corpus], index_dir, rebuild=True, on_file=stop_after(6))
+    assert current_generation(index_dir) == live  # the old index still answers
+    stopped = resumable_build(index_dir)
+    index_corpus([DATA / "en"], index_dir)  # an update, meanwhile
+    assert resumable_build(index_dir) == stopped
+    assert index_corpus([corpus], index_dir, rebuild=True).resumed
+    assert not live.exists()
+
+
+def test_a_build_killed_in_a_checkpoint_resumes_from_what_the_index_holds(
+    engine, corpus, tmp_path, monkeypatch, every_file_a_checkpoint
+):
+    """Killed after the engine's commit, before the manifest said it matched: the manifest is
+    not trusted, and what the index holds is read from the index."""
+    index_dir = tmp_path / "index"
+    calls = []
+    save = Intake.save
+
+    def killed_on_the_third(self, generation, drop_rare=False):
+        calls.append(generation)
+        if len(calls) == 3:
+            raise SystemExit("killed")  # as if kill -9 came right after the engine's commit
+        save(self, generation, drop_rare)
+
+    monkeypatch.setattr(Intake, "save", killed_on_the_third)
+    with pytest.raises(SystemExit):
+        build_index([corpus], index_dir, engine=engine)
+    monkeypatch.setattr(Intake, "save", save)
+    assert stopped_build(index_dir)["documents"] == 2  # the last checkpoint that ended
+
+    report = build_index([corpus], index_dir, engine=engine)
+    assert report.resumed
+    build_index([corpus], tmp_path / "whole", engine=engine)
+    assert indexed(index_dir) == indexed(tmp_path / "whole")
+
+
+def test_the_cli_says_how_to_resume(runner, corpus, tmp_path, monkeypatch, every_file_a_checkpoint):
+    from search import cli, terminal
+
+    index_dir = tmp_path / "index"
+    done = []
+    update = terminal.Progress.update
+
+    def stopping_update(self, path=None):
+        done.append(path)
+        if len(done) == 6:
+            raise KeyboardInterrupt
+        update(self, path)
+
+    monkeypatch.setattr(terminal.Progress, "update", stopping_update)
+    stopped = runner.invoke(cli.main, ["index", str(corpus), "--index", str(index_dir)])
+    assert stopped.exit_code == 130
+    assert "run the same command again to go on from there" in stopped.output
+    monkeypatch.setattr(terminal.Progress, "update", update)
+    resumed = runner.invoke(cli.main, ["index", str(corpus), "--index", str(index_dir)])
+    assert resumed.exit_code == 0, resumed.output
+    assert "Resumed the build stopped earlier" in resumed.output
