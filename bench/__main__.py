@@ -385,7 +385,8 @@ def measure_engine(engine: str, corpus: Corpus, index_dir: Path, queries_file: P
     result["build"] = build
     log(
         f"  {engine} build: {build['seconds']} s, {build['pages_per_s']} pages/s, "
-        f"peak {build['peak_rss_mb']} MB RSS ({build['peak_pss_mb']} MB PSS), index {build['index_mb']} MB"
+        f"peak {build['peak_rss_mb']} MB RSS ({build['peak_pss_mb']} MB PSS, "
+        f"{build['peak_private_mb']} MB private), index {build['index_mb']} MB"
     )
 
     texts = [query.text for query in corpus.queries]

@@ -102,7 +102,10 @@ def target_rows(report: dict, corpus: str, issue: str) -> list[str]:
             met = met and http["errors"] == 0
             shown += f", {http['errors']} errors"
         if key == "peak":
-            shown += f" RSS sum ({_fmt(measured['build']['peak_pss_mb'])} MB PSS)"
+            shown += (
+                f" RSS sum ({_fmt(measured['build']['peak_pss_mb'])} MB PSS, "
+                f"{_fmt(measured['build'].get('peak_private_mb'))} MB private)"
+            )
         if key == "open":
             shown += f" (worst of {OPEN_RUNS}; median {_fmt(measured['open']['median_ms'])})"
         if key == "index_ratio":
@@ -140,8 +143,11 @@ def growth_rows(report: dict, corpus: str) -> list[str]:
 
     row("build, pages/s", lambda r, f: _fmt(f["build"]["pages_per_s"]))
     row(
-        "peak memory building, MB RSS (PSS)",
-        lambda r, f: f"{_fmt(f['build']['peak_rss_mb'])} ({_fmt(f['build']['peak_pss_mb'])})",
+        "peak memory building, MB RSS (PSS; private)",
+        lambda r, f: (
+            f"{_fmt(f['build']['peak_rss_mb'])} ({_fmt(f['build']['peak_pss_mb'])}; "
+            f"{_fmt(f['build'].get('peak_private_mb'))})"
+        ),
     )
     row(
         "index on disk / the text it holds, MB",
