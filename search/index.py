@@ -212,7 +212,11 @@ def _resume(generation: Path, paths: list, index_dir: Path, module, on_file, say
     _say(say, f"resuming the build stopped earlier ({_plural(done, 'article')} indexed then)")
     report = BuildReport(index_dir=str(index_dir), engine=module.NAME)
     try:
-        _refresh(generation, store, module, paths, True, report, on_file, say, resuming=True)
+        try:
+            _refresh(generation, store, module, paths, True, report, on_file, say, resuming=True)
+        except Exception:  # not Ctrl-C: the next build starts afresh rather than fail the same way
+            finish_building(generation)
+            raise
         report.resumed = True
         report.seconds = time.perf_counter() - started
         _make_live(index_dir, generation, paths, report)

@@ -14,6 +14,8 @@ where a dict per band would take five times that.
 It is saved with the index (stories.npz), so an update adds to the stories a build found.
 """
 
+import os
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -109,7 +111,7 @@ class Stories:
                 if "keys" in saved.files:  # the layout before runs: one of them
                     pairs = [(saved["keys"], saved["rows"])]
                 return cls(saved["signatures"].astype(np.uint16), saved["stories"].tolist(), pairs)
-        except (OSError, KeyError, ValueError):
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
             return cls()
 
     def save(self, generation: Path) -> None:
@@ -117,8 +119,12 @@ class Stories:
         runs = {}
         for n, (keys, rows) in enumerate(self.runs):
             runs[f"keys{n}"], runs[f"rows{n}"] = keys, rows
-        with open(generation / STORIES, "wb") as file:
+        # Written aside and renamed: a build stopped meanwhile resumes with the stories as
+        # they were at its last checkpoint, never with half a file.
+        pending = generation / (STORIES + ".new")
+        with open(pending, "wb") as file:
             np.savez(file, signatures=self._signatures(), stories=np.array(self.stories), **runs)
+        os.replace(pending, generation / STORIES)
 
     def assign(self, doc_id: str, sign: np.ndarray | None) -> tuple[str, bool]:
         """The story of an article (its id), and whether the article is a copy in it (another

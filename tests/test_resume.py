@@ -180,3 +180,21 @@ def test_the_cli_says_how_to_resume(runner, corpus, tmp_path, monkeypatch, every
     resumed = runner.invoke(cli.main, ["index", str(corpus), "--index", str(index_dir)])
     assert resumed.exit_code == 0, resumed.output
     assert "Resumed the build stopped earlier" in resumed.output
+
+
+def test_a_resumption_that_fails_is_not_tried_again(corpus, tmp_path, monkeypatch, every_file_a_checkpoint):
+    index_dir = tmp_path / "index"
+    with pytest.raises(KeyboardInterrupt):
+        build_index([corpus], index_dir, on_file=stop_after(6))
+    read = Intake.read
+
+    def failing(self, *args, **kwargs):
+        raise RuntimeError("a bug, or a generation damaged past what the resumption can tell")
+
+    monkeypatch.setattr(Intake, "read", failing)
+    with pytest.raises(RuntimeError):
+        build_index([corpus], index_dir)
+    monkeypatch.setattr(Intake, "read", read)
+    assert resumable_build(index_dir) is None
+    report = build_index([corpus], index_dir)
+    assert not report.resumed and report.indexed == len(indexed(index_dir))
