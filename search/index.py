@@ -143,23 +143,25 @@ def index_corpus(
         same_engine = engine is None or engine == info.get("engine")
         if not rebuild and same_engine and info.get("schema") == SCHEMA_VERSION:
             return _update(paths, index_dir, on_file, say, prune)
-        return _build(paths, index_dir, on_file, engine or info.get("engine"), say)
+        return _build(paths, index_dir, on_file, engine, say, usual_engine=info.get("engine"))
 
 
-def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> BuildReport:
+def _build(paths: list, index_dir: Path, on_file, engine: str | None, say, usual_engine=None) -> BuildReport:
     """A new generation from the paths, made live when complete; or the resumption of one a
-    build of the same paths with the same engine left after a checkpoint."""
-    module = engines.load(engine or engines.default_engine())
+    build of the same paths left after a checkpoint, if `engine` is its engine or None. A new
+    one is built with `engine`, else `usual_engine` (the live index's), else the default."""
     stopped = resumable_build(index_dir)
     if stopped is not None:
-        if _same_build(building(stopped), paths, module.NAME):
+        what = building(stopped)
+        if _same_build(what, paths, engine or what.get("engine")):
             try:
-                return _resume(stopped, paths, index_dir, module, on_file, say)
+                return _resume(stopped, paths, index_dir, what["engine"], on_file, say)
             except CannotResume as error:
                 LOGGER.warning("cannot resume the build in %s (%s): starting again", stopped, error)
         else:
             LOGGER.warning("removing %s: a build of other paths or with another engine, stopped", stopped)
         shutil.rmtree(stopped, ignore_errors=True)
+    module = engines.load(engine or usual_engine or engines.default_engine())
     started = time.perf_counter()
     report = BuildReport(index_dir=str(index_dir), engine=module.NAME)
     files, report.skipped = find_files(paths)  # before the generation has files of its own
@@ -200,11 +202,12 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say) -> Bu
     return report
 
 
-def _resume(generation: Path, paths: list, index_dir: Path, module, on_file, say) -> BuildReport:
+def _resume(generation: Path, paths: list, index_dir: Path, engine: str, on_file, say) -> BuildReport:
     """Finish a build that stopped after a checkpoint: what it committed stays, the files it
     had not reached (or that changed since) are read, and those gone since leave."""
     started = time.perf_counter()
     try:
+        module = engines.load(engine)
         store = module.open_index(generation)
     except Exception as error:  # each engine has its own errors for a damaged index
         raise CannotResume(str(error)) from None

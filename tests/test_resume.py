@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from search import generations, limits
+from search.engines import ENGINES, default_engine
 from search.generations import current_generation, resumable_build, stopped_build
 from search.index import build_index, index_corpus
 from search.intake import Intake
@@ -198,3 +199,12 @@ def test_a_resumption_that_fails_is_not_tried_again(corpus, tmp_path, monkeypatc
     assert resumable_build(index_dir) is None
     report = build_index([corpus], index_dir)
     assert not report.resumed and report.indexed == len(indexed(index_dir))
+
+
+def test_a_build_run_again_without_its_engine_resumes_with_it(corpus, tmp_path, every_file_a_checkpoint):
+    index_dir = tmp_path / "index"
+    other = next(name for name in ENGINES if name != default_engine())
+    with pytest.raises(KeyboardInterrupt):
+        index_corpus([corpus], index_dir, engine=other, on_file=stop_after(6))
+    report = index_corpus([corpus], index_dir)  # as `search index PATH` with no --engine
+    assert report.resumed and report.engine == other
