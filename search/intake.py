@@ -163,9 +163,7 @@ class Intake:
     def save(self, generation: Path, drop_rare: bool = False) -> None:
         """What is kept beside the engine's index: the pairs counted since the last save
         (`drop_rare`: a build's end), the sites' names, the stories."""
-        self.pairs.add_to(generation)
-        if drop_rare:
-            PairCounts.drop_rare(generation)
+        self.pairs.add_to(generation, drop_rare)
         self.sites.save(generation)
         self.stories.save(generation)
 

@@ -64,31 +64,32 @@ class PairCounts:
             table.execute("INSERT INTO meta VALUES ('articles', 0)")
         table.close()
 
-    def add_to(self, folder: Path) -> None:
+    def add_to(self, folder: Path, drop_rare: bool = False) -> None:
         """Add the counts made since the last call (of the articles a build or an update added
-        or changed) to the table saved in folder, and forget them. (Deleted articles' pairs stay
-        counted: the counts are a sample of spellings in use, not an inventory.) Servers reading
-        the table see it before or after, never half."""
-        if not self.counts:
+        or changed) to the table saved in folder, and forget them. `drop_rare` (a build's end):
+        then drop the pairs seen fewer than MIN_COUNT times, which tell no spelling apart and
+        are most of the pairs. (Deleted articles' pairs stay counted: the counts are a sample
+        of spellings in use, not an inventory.) Servers reading the table see it before or
+        after, never half."""
+        if not self.counts and not drop_rare:
             return
         added = self.articles - self._saved_articles
+        first = self._saved_articles == 0  # into the empty table of a build: nothing to add to
+        if first and drop_rare:
+            items = sorted((pair, n) for pair, n in self.counts.items() if n >= MIN_COUNT)
+        else:  # in key order: the table's pages are then visited once each
+            items = sorted(self.counts.items())
         with sqlite3.connect(folder / PAIRS_FILE, timeout=30) as table:
             table.executemany(
-                "INSERT INTO pairs VALUES (?, ?) ON CONFLICT(pair) DO UPDATE SET n = n + excluded.n",
-                self.counts.items(),
+                "INSERT INTO pairs VALUES (?, ?) ON CONFLICT(pair) DO UPDATE SET n = n + excluded.n", items
             )
             table.execute("UPDATE meta SET value = value + ? WHERE key = 'articles'", (added,))
+            if drop_rare and not first:
+                table.execute("DELETE FROM pairs WHERE n < ?", (MIN_COUNT,))
         table.close()
         self.counts, self._saved_articles = Counter(), self.articles
-        LOGGER.info("counted the pairs of %d more articles into %s", added, folder)
-
-    @staticmethod
-    def drop_rare(folder: Path) -> None:
-        """Drop the pairs seen fewer than MIN_COUNT times (a build's end): they tell no
-        spelling apart, and are most of the pairs."""
-        with sqlite3.connect(folder / PAIRS_FILE, timeout=30) as table:
-            table.execute("DELETE FROM pairs WHERE n < ?", (MIN_COUNT,))
-        table.close()
+        if added:
+            LOGGER.info("counted the pairs of %d more articles into %s", added, folder)
 
     @staticmethod
     def articles_in(folder: Path) -> int:
