@@ -182,7 +182,7 @@ def test_a_long_query_gets_a_notice(searcher):
 
 EXPANSION = {
     "whoosh": "search.engines.whoosh_query.MAX_PREFIX_EXPANSION",
-    "tantivy": "search.engines.tantivy.MAX_PREFIX_EXPANSION",
+    "tantivy": "search.engines.tantivy_query.MAX_PREFIX_EXPANSION",
 }
 
 
@@ -357,3 +357,70 @@ def test_a_phrase_needs_its_words_in_one_run_not_just_its_pairs(build, tmp_path)
 
 def test_a_one_letter_query_gets_no_did_you_mean(searcher):
     assert search(searcher, "x").suggestion is None
+
+
+def test_a_month_filter_holds_its_month_in_vietnam_time(build, tmp_path):
+    # Whole months (what the month facet and the timeline link to) are filtered by the month
+    # field's terms in tantivy, a range of dates otherwise: the same articles at the edges.
+    from datetime import datetime
+
+    published = {
+        "dau-thang": "2025-03-01T00:00:00+07:00",
+        "dau-thang-utc": "2025-02-28T17:30:00+00:00",  # 1 March, 00:30 in Vietnam
+        "cuoi-thang": "2025-03-31T23:59:59+07:00",
+        "thang-truoc": "2025-02-28T23:59:59+07:00",
+        "thang-sau-utc": "2025-03-31T17:00:00+00:00",  # 1 April, 00:00 in Vietnam
+    }
+    for number, (slug, date) in enumerate(published.items()):
+        (tmp_path / f"{slug}.html").write_text(
+            f'<html><head><meta charset="utf-8"><title>Phiên chợ quê số {number}</title>'
+            f'<meta property="article:published_time" content="{date}"></head><body><article>'
+            f"<h1>Phiên chợ quê số {number}</h1><p>Phiên chợ quê lần {number} họp từ sáng sớm.</p>"
+            "</article></body></html>",
+            encoding="utf-8",
+        )
+    from search.live import open_index
+
+    def found(**options):
+        page = search(searcher, "phiên chợ quê", limit=10, **options)
+        return [hit.path.rsplit("/", 1)[-1].removesuffix(".html") for hit in page.results]
+
+    march = {"date_from": datetime(2025, 3, 1), "date_to": datetime(2025, 3, 31)}
+    with open_index(build(tmp_path)).searcher() as searcher:
+        assert set(found(**march)) == {"dau-thang", "dau-thang-utc", "cuoi-thang"}
+        assert found(**march, sort="date") == ["cuoi-thang", "dau-thang-utc", "dau-thang"]
+        assert search(searcher, "phiên chợ quê", facets=True, **march).facets["month"] == [("2025-03", 3)]
+        spring = found(date_from=datetime(2025, 3, 1), date_to=datetime(2025, 4, 30))
+        assert set(spring) == {"dau-thang", "dau-thang-utc", "cuoi-thang", "thang-sau-utc"}
+        assert found(date_from=datetime(2025, 2, 1), date_to=datetime(2025, 2, 28)) == ["thang-truoc"]
+        # Not whole months: a range of days.
+        assert set(found(date_from=datetime(2025, 3, 1), date_to=datetime(2025, 3, 30))) == {
+            "dau-thang",
+            "dau-thang-utc",
+        }
+        assert set(found(date_from=datetime(2025, 2, 28), date_to=datetime(2025, 3, 31))) == {
+            "thang-truoc",
+            "dau-thang",
+            "dau-thang-utc",
+            "cuoi-thang",
+        }
+
+
+def test_a_phrase_with_a_repeated_pair_or_some_accents_finds_its_run(build, tmp_path):
+    # A phrase is looked for among the articles holding its neighbour pairs (in tantivy):
+    # a pair typed twice, or a phrase typed half with accents, finds what it did.
+    (tmp_path / "a.txt").write_text("Từng bước một\nĐi từng bước từng bước lên đỉnh núi.\n")
+    # b.txt holds both pairs ("từng bước", "bước từng"), never the run.
+    (tmp_path / "b.txt").write_text(
+        "Leo núi mùa đông\nHọ đi từng bước trên sườn núi. Bước từng ngày không nghỉ.\n"
+    )
+    from search.live import open_index
+
+    with open_index(build(tmp_path)).searcher() as searcher:
+        for text in ('"từng bước từng bước"', '"tung buoc tung buoc"', '"từng buoc từng"'):
+            page = search(searcher, text)
+            assert [hit.path.rsplit("/", 1)[-1] for hit in page.results] == ["a.txt"], text
+        assert {hit.path.rsplit("/", 1)[-1] for hit in search(searcher, '"từng bước"').results} == {
+            "a.txt",
+            "b.txt",
+        }

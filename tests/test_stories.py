@@ -281,3 +281,21 @@ def _story(index_dir, doc_id: str) -> str:
     with live.open_index(index_dir).searcher() as searcher:
         article = searcher.article(doc_id)
     return article.story or article.doc_id
+
+
+def test_stories_are_counted_alike_with_facets_in_a_month_and_by_date(story_index, monkeypatch):
+    # tantivy counts the matching copies in the facets' pass when there are facets, and filters
+    # a whole month by its month terms: the same counts either way.
+    index_dir, _ = story_index
+    word = "nhân dân"  # the story's four articles (1-4 March), and other stories (in April)
+    march = {"date_from": datetime(2025, 3, 1), "date_to": datetime(2025, 3, 31)}
+    in_march = hits(index_dir, word, facets=True, **march)
+    assert (in_march.total, in_march.total_exact) == (1, True)
+    assert in_march.facets["month"] == [("2025-03", 4)]  # the facets count articles
+    monkeypatch.setattr("search.query.collapse.COUNT_EXACTLY_UP_TO", 2)
+    for options in [{}, march, {"sort": "date"}, {**march, "sort": "date"}]:
+        plain = hits(index_dir, word, limit=2, **options)
+        faceted = hits(index_dir, word, limit=2, facets=True, **options)
+        assert (faceted.total, faceted.total_exact) == (plain.total, plain.total_exact), options
+        assert [hit.id for hit in faceted.results] == [hit.id for hit in plain.results], options
+    assert hits(index_dir, word, limit=2, facets=True, **march).total == 1  # at least the story

@@ -9,7 +9,6 @@ weighs more through a boosted title clause beside each text clause. The article 
 stored as one JSON value.
 """
 
-import functools
 import json
 from collections import Counter
 from datetime import datetime
@@ -17,11 +16,11 @@ from pathlib import Path
 
 import tantivy
 
-from search.analysis import fold_term, pair_term, term_streams
+from search.analysis import term_streams
 from search.engines import Results, StoredArticle, aware, earliest_first, month_of, ranked_facets
-from search.limits import MAX_PREFIX_EXPANSION, WRITER_MEMORY_MB
-from search.normalize import has_accents
-from search.query.plan import FACETS, TITLE_WEIGHT, Plan, Terms
+from search.engines.tantivy_query import plan_query
+from search.limits import WRITER_MEMORY_MB
+from search.query.plan import FACETS, Plan
 
 NAME = "tantivy"
 # The writer's memory for segments in the making, and its indexing threads: analysis happens
@@ -200,29 +199,31 @@ class Searcher:
     def search(self, plan: Plan) -> Results:
         # tantivy counts every match at little cost; the total is capped all the same, so
         # both engines say "at least" past the same point.
-        query = _query(plan, self._searcher)
+        matches = plan_query(plan, SCHEMA, self._searcher, counting=True)
         if plan.sort == "date":
             found = self._searcher.search(
-                query, plan.limit, count=True, order_by_field="date", order=tantivy.Order.Desc
+                matches, plan.limit, count=True, order_by_field="date", order=tantivy.Order.Desc
             )
             hits = [(0.0, address) for _, address in found.hits]
         else:
-            found = self._searcher.search(query, plan.limit, count=True)
+            found = self._searcher.search(plan_query(plan, SCHEMA, self._searcher), plan.limit, count=True)
             hits = list(found.hits)
         results = Results(min(found.count, plan.count_up_to), hits, exact=found.count <= plan.count_up_to)
+        if not (plan.count_originals or plan.facets):
+            return results
+        # The matching copies (cheap beside reading a story per match) and the facets, in one
+        # pass over the matches without scores: a scored count of the copies cost as much as
+        # the search itself.
+        wanted = {name: {"terms": {"field": name, "size": 1000}} for name in FACETS if plan.facets}
         if plan.count_originals:
-            # A second count, of the matching copies: cheap beside reading a story per match.
-            copies = tantivy.Query.boolean_query([(_MUST, query), (_MUST, _COPY)])
-            results.originals = found.count - (
-                self._searcher.search(copies, 1, count=True).count if found.count else 0
-            )
-        if plan.facets and found.count:
-            buckets = self._searcher.aggregate(
-                query, {name: {"terms": {"field": name, "size": 1000}} for name in FACETS}
-            )
+            wanted[_COPIES] = {"filter": f"copy:{_COPY_VALUE}"}
+        counted = self._searcher.aggregate(matches, wanted) if found.count else None
+        if plan.count_originals:
+            results.originals = found.count - (counted[_COPIES]["doc_count"] if counted else 0)
+        if plan.facets and counted:
             results.facets = ranked_facets(
                 {
-                    name: Counter({b["key"]: b["doc_count"] for b in buckets[name]["buckets"]})
+                    name: Counter({b["key"]: b["doc_count"] for b in counted[name]["buckets"]})
                     for name in FACETS
                 }
             )
@@ -266,79 +267,14 @@ class Searcher:
         return {(a := self.stored(address)).doc_id: a.content_hash for _, address in every.hits}
 
 
-_MUST, _SHOULD, _NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
-_COPY = tantivy.Query.term_query(SCHEMA, "copy", 1)  # a copy in its story, not its first article
+_MUST, _NOT = tantivy.Occur.Must, tantivy.Occur.MustNot
+_COPY_VALUE = 1  # "copy" of a copy in its story, not its first article
+_COPY = tantivy.Query.term_query(SCHEMA, "copy", _COPY_VALUE)
+_COPIES = "copies"  # the aggregation counting them (not a facet's name)
 
 
 def _term(field: str, value: str) -> tantivy.Query:
     return tantivy.Query.term_query(SCHEMA, field, value)
-
-
-def _any(queries: list[tantivy.Query]) -> tantivy.Query:
-    if len(queries) == 1:
-        return queries[0]
-    return tantivy.Query.boolean_query([(_SHOULD, q) for q in queries])
-
-
-def _query(plan: Plan, searcher) -> tantivy.Query:
-    leaf = functools.partial(_leaf, searcher)
-    groups = [_any([leaf(t) for t in group]) for group in plan.must]
-    clauses = [(_MUST, g) for g in groups]
-    if not groups:  # no words: every document (the newest first, or filtered)
-        clauses = [(_MUST, tantivy.Query.all_query())]
-    clauses += [(_SHOULD, leaf(t)) for t in plan.should]
-    clauses += [(_NOT, leaf(t)) for t in plan.must_not]
-    if plan.site:
-        clauses.append((_MUST, tantivy.Query.const_score_query(_term("site", plan.site), 0.0)))
-    if plan.date_from or plan.date_to:
-        dates = tantivy.Query.range_query(
-            SCHEMA,
-            "date",
-            tantivy.FieldType.Date,
-            plan.date_from and aware(plan.date_from),
-            plan.date_to and aware(plan.date_to),
-        )
-        clauses.append((_MUST, tantivy.Query.const_score_query(dates, 0.0)))
-    return tantivy.Query.boolean_query(clauses)
-
-
-def _leaf(searcher, terms: Terms) -> tantivy.Query:
-    query = _match(searcher, terms)
-    if terms.field == "text" and not terms.prefix:
-        # The title weighs TITLE_WEIGHT times the body: its words score again, boosted.
-        title = _match(searcher, Terms("title", terms.words, terms.exact))
-        query = _any([query, tantivy.Query.boost_query(title, TITLE_WEIGHT - 1)])
-    return tantivy.Query.boost_query(query, terms.boost) if terms.boost != 1.0 else query
-
-
-def _match(searcher, terms: Terms) -> tantivy.Query:
-    folded = [fold_term(word) for word in terms.words]
-    if terms.field == "pairs":
-        return _term("pairs", pair_term(*folded))
-    folded_field = terms.field  # "text" or "title"
-    exact_field = "exact" if terms.field == "text" else "title_exact"
-    if terms.prefix:
-        # The most common words the prefix stands for, not all of them ("ng*" is thousands).
-        found = searcher.terms_with_prefix(folded_field, folded[0], limit=MAX_PREFIX_EXPANSION)
-        if not found:
-            return tantivy.Query.empty_query()
-        return tantivy.Query.term_set_query(SCHEMA, folded_field, [term for term, _ in found])
-    accented = [w for w in terms.words if terms.exact and has_accents(w)]
-    if accented and len(accented) == len(terms.words):
-        return _words(exact_field, list(terms.words))
-    query = _words(folded_field, folded)
-    if not accented:
-        return query
-    # Some words typed with accents, some without: the phrase folded, the accented ones exact.
-    return tantivy.Query.boolean_query(
-        [(_MUST, query)] + [(_MUST, _term(exact_field, word)) for word in accented]
-    )
-
-
-def _words(field: str, words: list[str]) -> tantivy.Query:
-    if len(words) > 1:
-        return tantivy.Query.phrase_query(SCHEMA, field, words)
-    return _term(field, words[0])
 
 
 def _newest_first(article: StoredArticle) -> float:

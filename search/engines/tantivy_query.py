@@ -1,0 +1,155 @@
+"""A query plan -> a tantivy query (the tantivy engine's half that reads plans).
+
+Input: search/query/plan.py's Plan, the index's schema, and its searcher (for the words a
+prefix stands for). Output: tantivy.Query objects: groups intersected, bonuses as optional
+clauses, filters scoring 0; for counting, only what decides a match. What only makes a query
+cheaper keeps its matches and its scores to the bit: tantivy adds up an intersection's scores
+in the order of its clauses' estimated costs, so no scored clause changes its place.
+"""
+
+from datetime import datetime, timedelta
+
+import tantivy
+
+from search.analysis import fold_term, pair_term
+from search.engines import VIETNAM, aware, month_of
+from search.limits import MAX_PREFIX_EXPANSION
+from search.normalize import has_accents
+from search.query.plan import TITLE_WEIGHT, Plan, Terms
+
+_MUST, _SHOULD, _NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
+_INSTANT = timedelta(microseconds=1)  # the precision of a datetime
+MAX_MONTHS = 120  # whole months a date filter is made of, at most, as month terms
+
+
+def plan_query(plan: Plan, schema: tantivy.Schema, searcher, counting: bool = False) -> tantivy.Query:
+    """The plan as a tantivy query; `counting`: only what decides a match (to count the
+    matches, or to sort them by date), no bonus and no title clause beside a text one (the
+    text holds the title's words, and its phrases)."""
+    return _Queries(schema, searcher, counting).plan(plan)
+
+
+class _Queries:
+    def __init__(self, schema: tantivy.Schema, searcher, counting: bool):
+        self.schema, self.searcher, self.counting = schema, searcher, counting
+
+    def plan(self, plan: Plan) -> tantivy.Query:
+        leaf = self.match if self.counting else self.leaf
+        groups = [_any([leaf(t) for t in group]) for group in plan.must]
+        clauses = [(_MUST, g) for g in groups]
+        if not groups:  # no words: every document (the newest first, or filtered)
+            clauses = [(_MUST, tantivy.Query.all_query())]
+        if not self.counting:
+            clauses += [(_SHOULD, leaf(t)) for t in plan.should]
+        clauses += [(_NOT, leaf(t)) for t in plan.must_not]
+        if plan.site:
+            clauses.append((_MUST, _zero(self.term("site", plan.site))))
+        if plan.date_from or plan.date_to:
+            dates = tantivy.Query.range_query(
+                self.schema,
+                "date",
+                tantivy.FieldType.Date,
+                plan.date_from and aware(plan.date_from),
+                plan.date_to and aware(plan.date_to),
+            )
+            clauses.append((_MUST, _zero(dates)))
+        query = tantivy.Query.boolean_query(clauses)
+        months = whole_months(plan.date_from, plan.date_to)
+        if months:
+            # A range of dates scans the date column at each candidate: a month of a common
+            # word took three times as long as every month, at a million articles. Whole
+            # months are their terms in the month field (month_of(date)), whose postings lead
+            # from outside; the range stays in its place among the clauses.
+            months_query = tantivy.Query.term_set_query(self.schema, "month", months)
+            query = tantivy.Query.boolean_query([(_MUST, query), (_MUST, _zero(months_query))])
+        return query
+
+    def leaf(self, terms: Terms) -> tantivy.Query:
+        query = self.match(terms)
+        if terms.field == "text" and not terms.prefix:
+            # The title weighs TITLE_WEIGHT times the body: its words score again, boosted.
+            title = self.match(Terms("title", terms.words, terms.exact))
+            query = _any([query, tantivy.Query.boost_query(title, TITLE_WEIGHT - 1)])
+        return tantivy.Query.boost_query(query, terms.boost) if terms.boost != 1.0 else query
+
+    def match(self, terms: Terms) -> tantivy.Query:
+        folded = [fold_term(word) for word in terms.words]
+        if terms.field == "pairs":
+            return self.term("pairs", pair_term(*folded))
+        folded_field = terms.field  # "text" or "title"
+        exact_field = "exact" if terms.field == "text" else "title_exact"
+        if terms.prefix:
+            # The most common words the prefix stands for, not all of them ("ng*" is thousands).
+            found = self.searcher.terms_with_prefix(folded_field, folded[0], limit=MAX_PREFIX_EXPANSION)
+            if not found:
+                return tantivy.Query.empty_query()
+            return tantivy.Query.term_set_query(self.schema, folded_field, [term for term, _ in found])
+        accented = [w for w in terms.words if terms.exact and has_accents(w)]
+        if accented and len(accented) == len(terms.words):
+            return self.words(exact_field, list(terms.words))
+        query = self.words(folded_field, folded)
+        if not accented:
+            return query
+        # Some words typed with accents, some without: the phrase folded, the accented ones exact.
+        return tantivy.Query.boolean_query(
+            [(_MUST, query)] + [(_MUST, self.term(exact_field, word)) for word in accented]
+        )
+
+    def words(self, field: str, words: list[str]) -> tantivy.Query:
+        if len(words) == 1:
+            return self.term(field, words[0])
+        # A phrase of common syllables reads the positions of every article holding them all
+        # (a quarter of a second at a million articles, each time it runs). Any article with
+        # the phrase holds its neighbour pairs too (analysis.term_streams: the pairs of the
+        # folded stream the positions line up with), and their short postings leave few to
+        # check; they score 0, so the score is the phrase's.
+        folded = [fold_term(word) for word in words]
+        pairs = dict.fromkeys(pair_term(*pair) for pair in zip(folded, folded[1:]))
+        phrase = tantivy.Query.phrase_query(self.schema, field, words)
+        return tantivy.Query.boolean_query(
+            [(_MUST, phrase)] + [(_MUST, _zero(self.term("pairs", pair))) for pair in pairs]
+        )
+
+    def term(self, field: str, value: str) -> tantivy.Query:
+        return tantivy.Query.term_query(self.schema, field, value)
+
+
+def whole_months(start: datetime | None, end: datetime | None) -> list[str]:
+    """The months from `start` to `end`, as month_of names them, when these are the first and
+    the last instant of months in Vietnam time (at most MAX_MONTHS months); else [].
+
+    >>> whole_months(datetime(2025, 3, 1), datetime(2025, 4, 30, 23, 59, 59, 999999))
+    ['2025-03', '2025-04']
+    >>> whole_months(datetime(2025, 3, 1), datetime(2025, 4, 29, 23, 59, 59, 999999))
+    []
+    """
+    if not (start and end):
+        return []
+    try:
+        first, after = aware(start).astimezone(VIETNAM), (aware(end) + _INSTANT).astimezone(VIETNAM)
+    except OverflowError:  # the last instant of year 9999
+        return []
+    if first >= after or first != _month_start(first) or after != _month_start(after):
+        return []
+    if (after.year - first.year) * 12 + after.month - first.month > MAX_MONTHS:
+        return []
+    months = []
+    while first < after:
+        months.append(month_of(first))
+        first = _month_start(first + timedelta(days=32))
+    return months
+
+
+def _month_start(date: datetime) -> datetime:
+    return date.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _any(queries: list[tantivy.Query]) -> tantivy.Query:
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(_SHOULD, q) for q in queries])
+
+
+def _zero(query: tantivy.Query) -> tantivy.Query:
+    """The query as a filter: it matches, and adds 0 to the score."""
+    return tantivy.Query.const_score_query(query, 0.0)
