@@ -114,6 +114,8 @@ def child(
             if line.startswith("progress "):
                 with contextlib.suppress(ValueError, IndexError):
                     done["pages"] = int(line.split()[1])
+            elif line.startswith("log ") and label:
+                log(f"  {label}: {line[4:].rstrip()}")
 
     readers = [
         threading.Thread(target=read, args=(process.stdout, stdout), daemon=True),

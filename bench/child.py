@@ -12,6 +12,7 @@ the sampled figure must not fall under.
 
 import inspect
 import json
+import logging
 import resource
 import sys
 import time
@@ -184,6 +185,9 @@ def update(corpus: Path, index_dir: Path) -> dict:
 
 def main() -> None:
     mode, *args = sys.argv[1:]
+    # Warnings, and a build's checkpoints, as "log ..." lines the bench's log repeats.
+    logging.basicConfig(level=logging.WARNING, format="log %(name)s: %(message)s")
+    logging.getLogger("search.intake").setLevel(logging.INFO)
     if mode == "build":
         result = build(args[0], Path(args[1]), Path(args[2]))
     elif mode == "open":
