@@ -15,7 +15,7 @@ import os
 import re
 import stat
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -46,13 +46,15 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 @dataclass(frozen=True)
 class RawDocument:
     path: str  # as the user named it (relative paths stay relative)
-    text: str  # decoded, newlines as \n; NFC is extract's job
+    text: str  # decoded, newlines as \n (an HTML page's as its parser reads them); NFC is extract's job
     kind: str  # "text" or "html"
     encoding: str
     content_hash: str  # of the bytes, for incremental updates
     url: str | None = None  # where a crawler fetched it (a WARC record's target URI, a JSON line's url)
     crawled: datetime | None = None  # when (WARC-Date); the article's date when the page gives none
     given: dict | None = None  # title, date, site a JSON line states beside its text
+    # An HTML page's bytes when they are its text in UTF-8: its parser reads them, not a copy.
+    utf8: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,7 @@ def decode_document(path: str | Path, data: bytes) -> RawDocument:
     html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(data[:SNIFF_BYTES]))
     kind = "html" if html else "text"
     text, encoding = decode(data, html=html)
-    if not text.strip():
+    if not text or text.isspace():  # (not text.strip(): a copy of the page)
         raise UnreadableFile("empty file")
     return RawDocument(
         path=str(path),
@@ -175,6 +177,7 @@ def decode_document(path: str | Path, data: bytes) -> RawDocument:
         kind=kind,
         encoding=encoding,
         content_hash=content_hash(data),
+        utf8=data if html and encoding == "utf-8" else None,  # (decode leaves an HTML page's bytes be)
     )
 
 
@@ -183,7 +186,8 @@ def decode(data: bytes, html: bool = False, charset: str | None = None) -> tuple
     the server sent (`charset`) or the page declares, then Windows-1258.
 
     Returns the text with newlines as "\\n" and the encoding used. Raises UnreadableFile for
-    empty, binary or undecodable data.
+    empty, binary or undecodable data. An HTML page's "\\r\\n" and "\\r" are left as they are:
+    its parser reads them as "\\n" (HTML's own rule), and the copy would cost as much as decoding.
     """
     if not data.strip():
         raise UnreadableFile("empty file")
@@ -193,12 +197,14 @@ def decode(data: bytes, html: bool = False, charset: str | None = None) -> tuple
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if data.startswith(bom):
-            return _as_text(_decoded(data, encoding)), encoding
+            return _as_text(_decoded(data, encoding), newlines=not html), encoding
     if b"\0" in data:
         raise UnreadableFile("binary file (contains NUL bytes)")
     if len(data) - len(data.translate(None, _CONTROL_BYTES)) > MAX_CONTROL_SHARE * len(data):
         raise UnreadableFile(BINARY)  # (counted on the bytes, in C: 5x faster than on the text)
-    if b"\r" in data:  # newlines made "\n" on the bytes, a third of the cost of doing it on the text
+    # Newlines made "\n" on the bytes, a third of the cost of doing it on the text (an HTML
+    # page's are left to its parser).
+    if b"\r" in data and not html:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     candidates = ["utf-8"]
     for declared in (_charset(charset), _declared_charset(data) if html else None):
@@ -210,7 +216,7 @@ def decode(data: bytes, html: bool = False, charset: str | None = None) -> tuple
     for encoding in candidates:
         text = _decoded(data, encoding)
         if text is not None:
-            return _as_text(text, controls_counted=True), encoding
+            return _as_text(text, controls_counted=True, newlines=not html), encoding
     raise UnreadableFile("undecodable: not UTF-8, UTF-16 or Windows-1258 text")
 
 
@@ -221,11 +227,11 @@ def _decoded(data: bytes, encoding: str) -> str | None:
         return None
 
 
-def _as_text(text: str | None, controls_counted: bool = False) -> str:
-    """Newlines as \\n; raise for text that is really binary data or blank."""
+def _as_text(text: str | None, controls_counted: bool = False, newlines: bool = True) -> str:
+    """Newlines as \\n (with `newlines`); raise for text that is really binary data or blank."""
     if text is None:
         raise UnreadableFile("undecodable: invalid bytes after its byte-order mark")
-    if "\r" in text:  # (a scan in C; the copies are made only for files that need them)
+    if newlines and "\r" in text:  # (a scan in C; the copies are made only for files that need them)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not controls_counted and len(_CONTROL.findall(text)) > MAX_CONTROL_SHARE * len(text):
         raise UnreadableFile(BINARY)
@@ -235,7 +241,12 @@ def _as_text(text: str | None, controls_counted: bool = False) -> str:
 
 
 def _declared_charset(data: bytes) -> str | None:
-    match = _META_CHARSET.search(data[:4096])
+    """The charset a page declares in its first 4096 bytes, counted with newlines as "\\n"
+    (8192 bytes hold at least 4096 so counted)."""
+    start = data[:8192]
+    if b"\r" in start:
+        start = start.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    match = _META_CHARSET.search(start[:4096])
     if not match:
         return None
     return _charset(match.group(1).decode("ascii", "replace"))

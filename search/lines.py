@@ -97,7 +97,20 @@ def clean_line(line: str) -> str:
     line = nfc(line)
     if len(line) > 10_000:  # the same, without a list of its words (a few MB for a long line)
         return _SPACES.sub(" ", line).strip()
-    return " ".join(line.split())
+    return collapse_spaces(line)
+
+
+def collapse_spaces(text: str) -> str:
+    """Each run of whitespace as one space, and none at the ends: " ".join(text.split()), but
+    most lines have nothing to collapse, and that is checked in C without a list of their words
+    (every space but " " is unprintable to str.isprintable).
+
+    >>> collapse_spaces(" Hà\\u00a0 Nội\\n"), collapse_spaces("Hà Nội")
+    ('Hà Nội', 'Hà Nội')
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def _stream_safe(run: re.Match) -> str:
@@ -136,13 +149,19 @@ def starts_with_image(line: str) -> bool:
     return bool(match and match.group("end"))
 
 
+_KEY_WORDS = 8  # lines of at most this many words are looked up (headings, chrome) or bylines
+_WORDS_ASKED = max(_KEY_WORDS, noise.DATELINE_MAX_WORDS)
+
+
 def line_label(line: str) -> str | None:
     """Label a line by its own shape; None for a line that may be article text."""
     if not line:
         return None
-    words = len(line.split())
+    # Counted up to one more than the most any rule here asks about (a paragraph is not split
+    # into all its words to learn that it has more than ten).
+    words = len(line.split(maxsplit=_WORDS_ASKED))
     # Headings and site chrome are short lines; only those are looked up.
-    key = heading_key(line) if words <= 8 else ""
+    key = heading_key(line) if words <= _KEY_WORDS else ""
     # Images and links are "[...](...)": a line without "](" has neither (most paragraphs).
     marked_up = "](" in line
     if not (without_markup(noise.IMAGE, line) if marked_up else line).strip(" |"):
@@ -165,7 +184,7 @@ def line_label(line: str) -> str | None:
         return "social widget"
     if words <= noise.DATELINE_MAX_WORDS and dateline_date(line):
         return "dateline"
-    if noise.BYLINE.match(line) and words <= 8:
+    if noise.BYLINE.match(line) and words <= _KEY_WORDS:
         return "byline"
     if noise.BREADCRUMB.match(line) and not END_PUNCTUATION.search(line):
         return "breadcrumb"

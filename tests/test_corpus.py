@@ -40,6 +40,28 @@ def test_html_meta_charset_is_honoured():
     assert encoding == "cp1258" and "Vi" in text
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_html_newlines_are_left_to_the_parser(newline):
+    """An HTML page's \\r\\n and \\r are not copied away: its parser reads them as \\n, so the
+    article is the one of the same page with \\n; its charset is looked for in its first 4096
+    bytes counted with newlines as \\n, as before."""
+    from search.corpus import decode_document
+    from search.extract import extract
+
+    head = "<!-- padding -->\n" * 235  # the charset declared by byte 4096 (with \n as newlines)
+    page = (
+        f"<html><head>{head}<meta charset=windows-1252><title>Caf\u00e9 \u00d2 Nam</title></head>"
+        "<body><h1>Caf\u00e9 \u00d2 Nam</h1>\n<p>"
+        + "A sentence long enough to be a paragraph.\n" * 9
+        + "</p></body></html>"
+    )
+    plain = decode_document("a.html", page.encode("cp1252"))
+    other = decode_document("a.html", page.replace("\n", newline).encode("cp1252"))
+    assert plain.encoding == other.encoding == "cp1252"
+    assert extract(plain).to_json(explain=True) == extract(other).to_json(explain=True)
+    assert extract(other).title == "Caf\u00e9 \u00d2 Nam"
+
+
 @pytest.mark.parametrize(
     "name, reason",
     [

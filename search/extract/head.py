@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from search import noise
 from search.lines import clean_line, domain_of
@@ -31,9 +31,23 @@ _WRITES_TEXT = re.compile(
 )
 
 
+# The meta values read here and in page_dates.py: only those are cleaned and kept.
+READ_META = frozenset(
+    {
+        "og:type",
+        "og:site_name",
+        "og:title",
+        "twitter:title",
+        "og:url",
+        *noise.PUBLISHED_META,
+        *noise.MODIFIED_META,
+    }
+)
+
+
 @dataclass
 class Head:
-    meta: dict[str, str]  # lower-case property, name or itemprop -> its first value
+    meta: dict[str, str]  # lower-case property, name or itemprop -> its first value (READ_META only)
     json_ld: list[dict]  # every item, stories first
     site: str | None
     url: str | None
@@ -49,9 +63,13 @@ class Head:
 
 
 def read_head(document: LexborHTMLParser) -> Head:
-    meta = _meta(document)
-    json_ld = _json_ld(document)
-    url = _canonical_url(document, meta)
+    # One search of the page for the elements read here (each search walks the whole page).
+    found: dict[str, list[LexborNode]] = {"meta": [], "script": [], "link": []}
+    for node in document.css("meta, script, link[rel]"):
+        found[node.tag].append(node)
+    meta = _meta(document, found["meta"])
+    json_ld = _json_ld(found["script"])
+    url = _canonical_url(found["link"], meta)
     names = [name for name in (meta.get("og:site_name"), _publisher(json_ld)) if name]
     # A name beats a domain ("vnexpress.net" in og:site_name, "Báo VnExpress" as publisher).
     site = next((name for name in names if not _DOMAIN_LIKE.search(name)), names[0] if names else None)
@@ -61,45 +79,46 @@ def read_head(document: LexborHTMLParser) -> Head:
     titles += [clean_line(item["headline"]) for item in json_ld if isinstance(item.get("headline"), str)]
     title = document.css_first("title")
     titles.append(clean_line(title.text()) if title is not None else None)
-    return Head(meta, json_ld, site, url, [t for t in titles if t], _scripted_dates(document))
+    return Head(meta, json_ld, site, url, [t for t in titles if t], _scripted_dates(found["script"]))
 
 
 def _linked_domain(document: LexborHTMLParser) -> str | None:
     """The domain the page's absolute links and images point to most, by far: a saved
     page's own site (the others are CDNs, ads, sister sites, social buttons)."""
     hosts = Counter(
-        domain_of(match.group(1))
+        match.group(1)
         for node in document.css("a[href], img[src]")
         if (match := _LINK_HOST.match(node.attributes.get("href") or node.attributes.get("src") or ""))
     )
-    ranked = hosts.most_common(2) + [("", 0), ("", 0)]
+    domains: Counter = Counter()
+    for host, count in hosts.items():  # (hundreds of links, a few hosts: each read once)
+        domains[domain_of(host)] += count
+    ranked = domains.most_common(2) + [("", 0), ("", 0)]
     (domain, count), (_, runner_up) = ranked[0], ranked[1]
     return domain if count >= MIN_LINKS and count >= LINK_MAJORITY * runner_up else None
 
 
-def _meta(document: LexborHTMLParser) -> dict[str, str]:
+def _meta(document: LexborHTMLParser, metas: list[LexborNode]) -> dict[str, str]:
     values = {}
-    for node in document.css("meta"):
+    for node in metas:
         attributes = node.attributes
         key = (
             attributes.get("property") or attributes.get("name") or attributes.get("itemprop") or ""
         ).lower()
         if key and attributes.get("content") and key not in values:
-            values[key] = clean_line(attributes["content"])
+            values[key] = attributes["content"]
     for node in document.css("[itemprop=datePublished], [itemprop=dateModified]"):
         attributes = node.attributes
         key = (attributes.get("itemprop") or "").lower()
         if key not in values:
-            values[key] = clean_line(
-                attributes.get("content") or attributes.get("datetime") or node.text()[:200]
-            )
-    return values
+            values[key] = attributes.get("content") or attributes.get("datetime") or node.text()[:200]
+    return {key: clean_line(value) for key, value in values.items() if key in READ_META}
 
 
-def _json_ld(document: LexborHTMLParser) -> list[dict]:
+def _json_ld(scripts: list[LexborNode]) -> list[dict]:
     """Every JSON-LD item of the page (inside an @graph too), stories first."""
     items: list[dict] = []
-    for script in document.css("script"):
+    for script in scripts:
         if (script.attributes.get("type") or "").strip().lower() != "application/ld+json":
             continue
         text = script.text()
@@ -120,11 +139,11 @@ def _json_ld(document: LexborHTMLParser) -> list[dict]:
     return items
 
 
-def _scripted_dates(document: LexborHTMLParser) -> list[str]:
+def _scripted_dates(scripts: list[LexborNode]) -> list[str]:
     """Dates a script writes into an element named for a date, the page's dateline then
     being empty in the HTML: `getElementById("pDateTime").innerHTML = "Thứ năm, 20/12/2012"`."""
     found = []
-    for script in document.css("script"):
+    for script in scripts:
         text = script.text()
         if "innerHTML" not in text or len(text) > MAX_SCRIPT_CHARS:
             continue
@@ -149,8 +168,8 @@ def _publisher(json_ld: list[dict]) -> str | None:
     return None
 
 
-def _canonical_url(document: LexborHTMLParser, meta: dict[str, str]) -> str | None:
-    for link in document.css("link[rel]"):
+def _canonical_url(links: list[LexborNode], meta: dict[str, str]) -> str | None:
+    for link in links:
         attributes = link.attributes
         if "canonical" in (attributes.get("rel") or "").lower().split():
             href = (attributes.get("href") or "").strip()

@@ -50,11 +50,12 @@ class NotAnArticle(Exception):
         self.listing = listing
 
 
-def extract_html(path: str, html: str) -> Article:
-    """Extract the article of one HTML page, or raise NotAnArticle saying why there is none."""
+def extract_html(path: str, html: str, utf8: bytes | None = None) -> Article:
+    """Extract the article of one HTML page, or raise NotAnArticle saying why there is none.
+    `utf8`, when given, is the page in UTF-8, what the parser reads (else it encodes `html`)."""
     if (too_costly := _too_costly(html)) is not None:
         return as_plain_text(path, html, too_costly)
-    document = parse(html)
+    document = parse(html if utf8 is None else utf8)
     head = read_head(document)
     tree = read_tree(document)
     if tree.depth > limits.MAX_HTML_DEPTH:
@@ -95,9 +96,10 @@ def _story_blocks(
     blocks: list[tuple[str, str, float, str]] = []
     dropped: list[Dropped] = []
     roles: dict[int, str] = {}
+    root, last = story.root, tree.ends[story.root]
     for segment in tree.segments:
         element = segment.element
-        if tree.is_inside(element, story.root) and not story.noise[element]:
+        if root <= element <= last and not story.noise[element]:  # inside the story's root
             share = min(segment.link_chars, len(segment.text)) / len(segment.text)
             blocks.append((tree.tags[element], segment.text, share, _role(tree, element, story.root, roles)))
         elif segment.text not in lead:

@@ -47,11 +47,12 @@ def page_dates(head: Head, tree: Tree, story: Story, headline: int | None) -> li
         if head.meta.get(key) and (found := find_date(head.meta[key])):
             updated.append((found, f"meta {key}"))
     shown = _shown_datelines(tree, story, headline) + [(-1, text) for text in head.scripted_dates]
-    # The page's own short lines (datelines, comments' dates) tell how it writes a date.
+    # The page's own short lines (datelines, comments' dates) tell how it writes a date: those
+    # with a "/" or "-", the only ones that can hold a date read day or month first.
     evidence = [text for _, text in shown] + [
         s.text for s in tree.segments if len(s.text) <= MAX_EVIDENCE_CHARS
     ]
-    month_first = says_month_first(" ".join(evidence))
+    month_first = says_month_first(" ".join(text for text in evidence if "/" in text or "-" in text))
     first_update = None
     for element, text in shown:
         read = find_date if element in tree.times else dateline_date
@@ -74,10 +75,11 @@ def page_dates(head: Head, tree: Tree, story: Story, headline: int | None) -> li
 def _shown_datelines(tree: Tree, story: Story, headline: int | None) -> list[tuple[int, str]]:
     """(element, text) of the <time> elements and date-named elements that may be the page's
     dateline, nearest the headline first (after it before before it)."""
+    dated = {names for names in set(tree.names) if _named_date(names)}  # a page reuses its names
     elements = [
         element
-        for element in range(len(tree.tags))
-        if (element in tree.times or _named_date(tree.names[element]))
+        for element, names in enumerate(tree.names)
+        if (names in dated or element in tree.times)
         and not story.noise[element].startswith("<")  # <nav>, <header>, <aside>, <footer>
         and not _in_link(tree, element)
     ]

@@ -29,6 +29,8 @@ _TAG = re.compile(r"<[^<>]*>")
 def as_plain_text(path: str, html: str, why: str) -> Article | None:
     """Extract the page as a text dump, saying why in the log."""
     LOGGER.warning("%s: read as plain text, not as HTML: %s", path, why)
+    if "\r" in html:  # newlines as "\n", as the HTML parser would have read them (corpus.decode)
+        html = html.replace("\r\n", "\n").replace("\r", "\n")
     text = _COMMENT.sub(" ", _HIDDEN.sub(" ", html)).replace("\n", " ")
     text = html_module.unescape(_TAG.sub("", _BREAK.sub("\n", text)))
     return extract_text(path, text)

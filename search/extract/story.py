@@ -125,9 +125,10 @@ def _navigation_marks(tree: Tree, protected: set[int]) -> list[str]:
     paragraphs = tree.subtree_sums(paragraphs)
     most = MOST_OF_THE_PAGE * paragraphs[0] if tree.tags else 0
     reasons = [""] * len(tree.tags)
+    widgets = {names for names in set(tree.names) if widget_reason(names)}  # a page reuses its names
     # Parents come first: an element without a reason of its own inherits its parent's.
     for element, (tag, names, parent) in enumerate(zip(tree.tags, tree.names, tree.parents)):
-        if names or tag in NAVIGATION_TAGS:
+        if names in widgets or tag in NAVIGATION_TAGS:
             reason = _navigation(tag, names)
             if reason and element not in protected and paragraphs[element] <= most:
                 reasons[element] = reason

@@ -10,6 +10,7 @@ taken without its site suffix; without metadata, the first <h1>.
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from search import limits
@@ -80,17 +81,18 @@ def _shown_in(key: str, title_key: str, title: str, shown: str) -> str | None:
     return None
 
 
-def _headings(tree: Tree) -> list[int]:
-    """<h1> elements first, then elements named for a title, then <h2> and <h3>, in page order."""
-    h1, named, h23 = [], [], []
+def _headings(tree: Tree) -> Iterator[int]:
+    """<h1> elements first, then elements named for a title, then <h2> and <h3>, in page order.
+    The others are looked for only when no <h1> is the headline (most often one is)."""
+    h1 = [element for element, tag in enumerate(tree.tags) if tag == "h1"]
+    yield from h1[:MAX_CANDIDATES]
+    named, h23 = [], []
     for element, tag in enumerate(tree.tags):
-        if tag == "h1":
-            h1.append(element)
-        elif tag != "a" and _named_title(tree.names[element]):
+        if tag != "h1" and tag != "a" and _named_title(tree.names[element]):
             named.append(element)
         elif tag in ("h2", "h3"):
             h23.append(element)
-    return h1[:MAX_CANDIDATES] + named[:MAX_CANDIDATES] + h23[:MAX_CANDIDATES]
+    yield from named[:MAX_CANDIDATES] + h23[:MAX_CANDIDATES]
 
 
 @functools.lru_cache(maxsize=8192)

@@ -15,6 +15,8 @@ from itertools import accumulate
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from search.lines import collapse_spaces
+
 # Elements that start a new line of text where they open and close; the rest are inline.
 # fmt: off
 BLOCK_TAGS = frozenset({
@@ -75,7 +77,7 @@ class Tree:
                 parts.extend(
                     part for owner, part in zip(segment.owners, segment.parts) if element <= owner <= end
                 )
-        return " ".join(" ".join(parts).split())
+        return collapse_spaces(" ".join(parts))
 
     def _segments_around(self, element: int) -> list[Segment]:
         """The segments that may hold text of the element: a segment's texts follow one
@@ -109,7 +111,8 @@ class SubtreeSums:
         return self._totals[self._ends[element] + 1] - self._totals[element]
 
 
-def parse(html: str) -> LexborHTMLParser:
+def parse(html: str | bytes) -> LexborHTMLParser:
+    """The page's tree; bytes are read as UTF-8."""
     return LexborHTMLParser(html)
 
 
@@ -136,10 +139,8 @@ def read_tree(document: LexborHTMLParser) -> Tree:
     while True:
         tag = node.tag
         if tag == "-text":
-            content = node.text_content
-            if not content:
-                pass
-            elif content.isspace():
+            # (spaces and newlines only are told in C, without a copy of the text)
+            if node.is_empty_text_node or (content := node.text_content).isspace():
                 spaced = True
             else:
                 block = block_of[parent]
@@ -157,9 +158,13 @@ def read_tree(document: LexborHTMLParser) -> Tree:
             number = len(tags)
             attributes = node.attributes
             tags.append(tag)
-            names.append(
-                " ".join(filter(None, map(attributes.get, NAMING_ATTRIBUTES))).lower() if attributes else ""
-            )
+            if not attributes:
+                names.append("")
+            elif len(attributes) == 1:  # most often a class alone, or a link's href: made quick
+                name = attributes.get("class") or attributes.get("id") or attributes.get("role")
+                names.append((name or attributes.get("itemprop") or "").lower())
+            else:
+                names.append(" ".join(filter(None, map(attributes.get, NAMING_ATTRIBUTES))).lower())
             parents.append(parent)
             ends.append(number)
             if len(opened) > deepest:
@@ -186,5 +191,5 @@ def read_tree(document: LexborHTMLParser) -> Tree:
         if node is None:
             break
     for segment in segments:
-        segment.text = " ".join("".join(segment.parts).split())
+        segment.text = collapse_spaces("".join(segment.parts))
     return Tree(tags, names, parents, deepest, segments, times, ends)
