@@ -109,6 +109,7 @@ def build_index(
     with each file's path as it is done (for a progress bar), `say` with what the run is
     waiting for or doing between files. Raises NothingIndexed, leaving any old index in place,
     when no file held an article. Waits for another run writing the same index to finish.
+    A build of the same paths that stopped after a checkpoint is resumed instead.
     """
     with WriterLock(index_dir, say):
         remove_stale(Path(index_dir))
