@@ -73,7 +73,8 @@ def index_command(
     --rebuild, or another --engine than the index's) is written beside the old index and
     replaces it only when complete. One run writes an index at a time: a second one waits.
     """
-    paths = paths or tuple(generations.index_info(index_dir).get("paths", ())) or (index.DEFAULT_CORPUS,)
+    known = generations.index_info(index_dir) or generations.stopped_build(index_dir)  # a first build's
+    paths = paths or tuple(known.get("paths", ())) or (index.DEFAULT_CORPUS,)
     missing = [path for path in paths if not os.path.exists(path)]
     if len(missing) == len(paths):
         raise click.ClickException(
@@ -96,7 +97,7 @@ def index_command(
                 else None,
             )
     except KeyboardInterrupt:
-        stopped = generations.stopped_build(index_dir)
+        stopped = index.resumable_by(list(paths), index_dir, rebuild, engine)
         if stopped:
             click.echo(
                 f"\nInterrupted: {_plural(stopped['documents'], 'article')} of this build are saved; "

@@ -198,8 +198,31 @@ def mark_checkpoint(generation: Path, documents: int) -> None:
     write_atomically(generation / BUILDING, json.dumps(what))
 
 
+def failed_resumption(generation: Path) -> int:
+    """Note that resuming the build failed; how many times it has."""
+    what = building(generation)
+    what["failed"] = what.get("failed", 0) + 1
+    write_atomically(generation / BUILDING, json.dumps(what))
+    return what["failed"]
+
+
 def finish_building(generation: Path) -> None:
     (generation / BUILDING).unlink(missing_ok=True)
+
+
+def same_build(stopped: dict, paths, engine: str | None, schema: int) -> bool:
+    """Whether a stopped build (`building`) is of these paths, with this engine and schema."""
+    return (
+        stopped.get("engine") == engine
+        and stopped.get("schema") == schema
+        and sorted(stopped.get("paths", [])) == sorted(resolved_paths(paths))
+    )
+
+
+def resolved_paths(paths) -> list[str]:
+    """The paths with links resolved, once each: a bare `search index` run from anywhere
+    refreshes the same folders."""
+    return list(dict.fromkeys(os.path.realpath(path) for path in paths))
 
 
 def stopped_build(index_dir: str | Path) -> dict:

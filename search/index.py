@@ -34,6 +34,7 @@ from search.generations import (
     WriterLock,
     building,
     current_generation,
+    failed_resumption,
     finish_building,
     fsync_tree,
     index_info,
@@ -42,8 +43,11 @@ from search.generations import (
     new_generation,
     read_meta,
     remove_stale,
+    resolved_paths,
     resumable_build,
+    same_build,
     start_building,
+    stopped_build,
     write_meta,
 )
 from search.intake import Intake, manifest_of
@@ -60,6 +64,7 @@ LOGGER = logging.getLogger(__name__)
 DEFAULT_CORPUS = "seeds"
 # Bumped when what is indexed changes: an index of another version is rebuilt, not updated.
 SCHEMA_VERSION = 11
+MAX_FAILED_RESUMPTIONS = 2  # resumptions of a stopped build that fail (not Ctrl-C) before it is dropped
 
 
 class NothingIndexed(Exception):
@@ -141,10 +146,20 @@ def index_corpus(
         paths = list(paths) or info.get("paths", [])
         if not paths:
             raise ValueError("name the files or folders to index")
-        same_engine = engine is None or engine == info.get("engine")
-        if not rebuild and same_engine and info.get("schema") == SCHEMA_VERSION:
+        if not rebuild and engine in (None, info.get("engine")) and info.get("schema") == SCHEMA_VERSION:
             return _update(paths, index_dir, on_file, say, prune)
         return _build(paths, index_dir, on_file, engine, say, usual_engine=info.get("engine"))
+
+
+def resumable_by(
+    paths: list, index_dir: str | Path, rebuild: bool = False, engine: str | None = None
+) -> dict:
+    """What the stopped build holds that index_corpus with these arguments would resume ({}
+    when it would update the live index, or build afresh)."""
+    info, stopped = index_info(index_dir), stopped_build(index_dir)
+    if not rebuild and engine in (None, info.get("engine")) and info.get("schema") == SCHEMA_VERSION:
+        return {}
+    return stopped if same_build(stopped, paths, engine or stopped.get("engine"), SCHEMA_VERSION) else {}
 
 
 def _build(paths: list, index_dir: Path, on_file, engine: str | None, say, usual_engine=None) -> BuildReport:
@@ -154,7 +169,7 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say, usual
     stopped = resumable_build(index_dir)
     if stopped is not None:
         what = building(stopped)
-        if _same_build(what, paths, engine or what.get("engine")):
+        if same_build(what, paths, engine or what.get("engine"), SCHEMA_VERSION):
             try:
                 return _resume(stopped, paths, index_dir, what["engine"], on_file, say)
             except CannotResume as error:
@@ -167,7 +182,7 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say, usual
     report = BuildReport(index_dir=str(index_dir), engine=module.NAME)
     files, report.skipped = find_files(paths)  # before the generation has files of its own
     generation = new_generation(index_dir)
-    start_building(generation, paths=_resolved_paths(paths), engine=module.NAME, schema=SCHEMA_VERSION)
+    start_building(generation, paths=resolved_paths(paths), engine=module.NAME, schema=SCHEMA_VERSION)
     try:
         with Extraction(files) as extraction:
             template = extraction.learn_template()
@@ -178,8 +193,10 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say, usual
             PairCounts.create(generation)
             writer = module.create(generation, len(files))
             manifest = Manifest.create(generation, bulk=True)
-            intake = Intake(writer, manifest, SiteNames(), Stories(), report, on_file, say, fresh=True)
-            intake.checkpoint_in = generation
+            known = (SiteNames(), Stories())
+            intake = Intake(
+                writer, manifest, *known, report, on_file, say, fresh=True, checkpoint_in=generation
+            )
             try:
                 intake.read(extraction, template, module.prepare)
                 report.indexed = report.added = manifest.documents
@@ -187,15 +204,16 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say, usual
                     raise NothingIndexed("no article found to index", report.skipped)
                 LOGGER.info("added %d articles at %.1f s", report.indexed, time.perf_counter() - started)
                 _say(say, f"writing the index ({_plural(report.indexed, 'article')})")
+                intake.save(generation, drop_rare=True)  # in the order of a checkpoint's
                 writer.commit()
             except BaseException:
                 writer.cancel()
                 manifest.close()
                 raise
         LOGGER.info("committed at %.1f s", time.perf_counter() - started)
+        fsync_tree(generation)
         manifest.commit()
         manifest.close()
-        intake.save(generation, drop_rare=True)
         report.seconds = time.perf_counter() - started
         _make_live(index_dir, generation, paths, report)
     finally:
@@ -217,9 +235,10 @@ def _resume(generation: Path, paths: list, index_dir: Path, engine: str, on_file
     report = BuildReport(index_dir=str(index_dir), engine=module.NAME)
     try:
         try:
-            _refresh(generation, store, module, paths, True, report, on_file, say, resuming=True)
-        except Exception:  # not Ctrl-C: the next build starts afresh rather than fail the same way
-            finish_building(generation)
+            _refresh(generation, store, module, paths, report, on_file, say, prune=True, resuming=True)
+        except Exception:  # not Ctrl-C: after a few, the next build starts afresh, not fail alike
+            if failed_resumption(generation) >= MAX_FAILED_RESUMPTIONS:
+                finish_building(generation)
             raise
         report.resumed = True
         report.seconds = time.perf_counter() - started
@@ -236,23 +255,22 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
     store = open_index(index_dir)
     module = engines.load(read_meta(generation).get("engine", engines.DEFAULT_ENGINE))
     report = BuildReport(index_dir=str(index_dir), engine=module.NAME, rebuilt=False)
-    _refresh(generation, store, module, paths, prune, report, on_file, say)
+    _refresh(generation, store, module, paths, report, on_file, say, prune=prune)
     report.seconds = time.perf_counter() - started
     remembered = read_meta(generation).get("paths", [])
     _write_meta(generation, paths if prune else remembered + paths, report)
-    changes = f"{report.added} added, {report.changed} changed, {report.removed} removed"
-    LOGGER.info("updated %s: %s", generation, changes)
+    LOGGER.info("updated %s: %d added, %d changed", generation, report.added, report.changed)
     return report
 
 
 def _refresh(
-    generation: Path, store, module, paths, prune: bool, report, on_file, say, resuming=False
+    generation: Path, store, module, paths, report, on_file, say, prune: bool, resuming=False
 ) -> None:
     """Bring a generation's index up to the paths (an update, or a build resumed): new and
     changed files are read, the sources of files gone leave. The manifest's changes are
     committed marked pending before the engine's commit and unmarked after it, so it never
     passes for another state than the index's. Every document added is first deleted by id,
-    so none is ever indexed twice. A build resumed commits at checkpoints too."""
+    so none is ever indexed twice. A build resumed commits at checkpoints too, and as they do."""
     template = Template.load(generation / TEMPLATE)
     try:
         writer = store.writer()
@@ -262,10 +280,10 @@ def _refresh(
     try:
         manifest = manifest_of(generation, store)
         known = (manifest, SiteNames.load(generation), Stories.load(generation))
-        intake = Intake(writer, *known, report, on_file, say)
+        intake = Intake(writer, *known, report, on_file, say, checkpoint_in=generation if resuming else None)
         if resuming:
             intake.pairs = PairCounts(articles=PairCounts.articles_in(generation))
-            intake.checkpoint_in = generation
+            intake.lagging = True
         scope = [os.path.realpath(path) for path in paths]
         to_read = intake.files_to_read(walk(paths, stamped=True, is_page=intake.is_page), scope, prune)
         with Extraction(to_read) as extraction:
@@ -282,13 +300,14 @@ def _refresh(
     try:
         if resuming or report.added or report.changed or report.removed:
             _say(say, "writing the index")
-            # Pending from before the engine's commit to after it: a run killed between the
-            # two leaves a manifest the next run does not trust; it reads what is indexed from
-            # the index itself. (A stale one would take a file edited back to its old text for
-            # unchanged.)
-            manifest.commit(pending=True)
+            intake.save(generation, drop_rare=resuming)  # first: a run stopped after it loses nothing
+            if not resuming:
+                # Pending from before the engine's commit to after it: a run killed between
+                # the two leaves a manifest the next run does not trust; it reads what is
+                # indexed from the index itself. (A stale one would take a file edited back to
+                # its old text for unchanged.) A build, resumed, commits as a checkpoint does.
+                manifest.commit(pending=True)
             writer.commit()
-            intake.save(generation, drop_rare=resuming)
             fsync_tree(generation)  # Whoosh does not fsync its commits
         else:
             writer.cancel()
@@ -305,24 +324,10 @@ def _make_live(index_dir: Path, generation: Path, paths: list, report: BuildRepo
 
 
 def _leave(index_dir: Path, generation: Path) -> None:
-    """After a build: what it replaced is removed, and what it wrote if it stopped before a
-    checkpoint (a build stopped after one is kept, to resume)."""
+    """After a build: what it replaced goes, and what it wrote unless it is one to resume."""
     if not is_current(index_dir, generation) and resumable_build(index_dir) == generation:
         LOGGER.warning("the build stopped; the next build of the same paths resumes from its last checkpoint")
     remove_stale(index_dir)
-
-
-def _same_build(stopped: dict, paths: list, engine: str) -> bool:
-    return (
-        stopped.get("engine") == engine
-        and stopped.get("schema") == SCHEMA_VERSION
-        and sorted(stopped.get("paths", [])) == sorted(_resolved_paths(paths))
-    )
-
-
-def _resolved_paths(paths: Iterable[str | Path]) -> list[str]:
-    # Resolved, so that a bare `search index` run from anywhere refreshes the same folders.
-    return list(dict.fromkeys(os.path.realpath(path) for path in paths))
 
 
 def _say(say, message: str) -> None:
@@ -338,7 +343,7 @@ def _write_meta(generation: Path, paths: Iterable[str | Path], report: BuildRepo
         generation,
         engine=report.engine,
         schema=SCHEMA_VERSION,
-        paths=_resolved_paths(paths),
+        paths=resolved_paths(paths),
         documents=report.indexed,
         skipped=len(report.skipped),
     )

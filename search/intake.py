@@ -17,7 +17,7 @@ from pathlib import Path
 
 from search import limits
 from search.corpus import Skipped, shown
-from search.generations import mark_checkpoint
+from search.generations import fsync_tree, mark_checkpoint
 from search.manifest import Entry, Manifest
 from search.pipeline import Extracted, Unchanged, resolved
 from search.sites import SiteNames
@@ -45,6 +45,7 @@ class Intake:
         on_file,
         say,
         fresh=False,
+        checkpoint_in: Path | None = None,
     ):
         self.writer, self.manifest, self.sites, self.stories = writer, manifest, sites, stories
         self.report = report
@@ -52,7 +53,11 @@ class Intake:
         self.fresh = fresh  # a new index: nothing to delete first
         self.pairs = PairCounts()  # accented pairs of the sampled articles, counted as they come
         # A build's generation, where what was taken so far is committed every CHECKPOINT_SECONDS.
-        self.checkpoint_in: Path | None = None
+        self.checkpoint_in = checkpoint_in
+        # A build commits its index before its manifest (see _checkpoint): resumed, a page file
+        # read again is indexed again even with the bytes the manifest knows, which may be
+        # older than what the index holds.
+        self.lagging = False
         self._pages: set[str] | None = None  # the page files being read (None: every file read)
         self._crawls = iter(())
         self._crawl = ""  # the key of the crawl file whose records are coming
@@ -149,15 +154,19 @@ class Intake:
                 due = time.monotonic() + limits.CHECKPOINT_SECONDS
 
     def _checkpoint(self, generation: Path) -> None:
-        """Commit what a build took so far, with what is saved beside the index, so that a
-        build that stops resumes from here (the manifest pending meanwhile, as in an update)."""
+        """Commit what a build took so far, so that a build that stops resumes from here.
+        What is saved beside the index first, then the index, then the manifest: stopped
+        between two of these, the resumed build reads the files of the last few minutes again
+        (and counts them twice in the pair counts and site names, which are samples) but never
+        loses them, nor trusts a manifest that says more than the index holds."""
         started = time.perf_counter()
-        self.manifest.commit(pending=True)
-        self.writer.checkpoint()
         self.save(generation)
+        self.writer.checkpoint()
+        fsync_tree(generation)  # Whoosh does not fsync its commits
         self.manifest.commit()
         documents = self.manifest.documents
-        mark_checkpoint(generation, documents)
+        if documents:  # (a build that found no article yet has nothing to resume)
+            mark_checkpoint(generation, documents)
         LOGGER.info("checkpoint: %d articles committed in %.1f s", documents, time.perf_counter() - started)
 
     def save(self, generation: Path, drop_rare: bool = False) -> None:
@@ -201,7 +210,8 @@ class Intake:
 
     def _take_article(self, key: str, item: Extracted, crawl: str) -> None:
         known = self.manifest.get(key)
-        if known and known.content_hash == item.content_hash and not self.manifest.is_orphan(known):
+        same = known and known.content_hash == item.content_hash and not (self.lagging and not crawl)
+        if same and not self.manifest.is_orphan(known):
             if item.stamp and item.stamp != known.stamp:
                 self.manifest.set_stamp(key, item.stamp)
             self.report.unchanged += 1

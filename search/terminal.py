@@ -100,7 +100,7 @@ def print_index_report(report) -> None:
     if report.resumed:
         rate = report.added / report.seconds if report.seconds else 0
         click.echo(
-            f"Resumed the build stopped earlier: {report.unchanged:,} files were done then, "
+            f"Resumed the build stopped earlier: {report.unchanged:,} files and records were done then, "
             f"{report.added:,} articles added now in {report.seconds:.1f} s ({rate:.0f} articles/s); "
             f"{_plural(report.indexed, 'article')} in {report.index_dir}/ with {report.engine}."
         )

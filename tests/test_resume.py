@@ -7,13 +7,15 @@ import shutil
 
 import pytest
 
+import search.intake
 from search import generations, limits
 from search.engines import ENGINES, default_engine
 from search.generations import current_generation, resumable_build, stopped_build
-from search.index import build_index, index_corpus
+from search.index import MAX_FAILED_RESUMPTIONS, build_index, index_corpus
 from search.intake import Intake
 from search.live import open_index, pair_counts
 from search.manifest import Manifest
+from search.sites import SiteNames
 from tests.paths import DATA
 
 
@@ -133,31 +135,43 @@ def test_an_update_of_the_live_index_leaves_a_stopped_rebuild_to_resume(
     assert not live.exists()
 
 
-def test_a_build_killed_in_a_checkpoint_resumes_from_what_the_index_holds(
-    engine, corpus, tmp_path, monkeypatch, every_file_a_checkpoint
+@pytest.mark.parametrize("killed_in", ["save", "fsync_tree"])
+def test_a_build_killed_in_a_checkpoint_loses_nothing(
+    engine, corpus, tmp_path, monkeypatch, every_file_a_checkpoint, killed_in
 ):
-    """Killed after the engine's commit, before the manifest said it matched: the manifest is
-    not trusted, and what the index holds is read from the index."""
+    """Killed in its third checkpoint, before the engine's commit (in the saving of what lives
+    beside the index) or after it (before the manifest's): the resumed index, its stories and
+    its sites' names are those of a build that never stopped, and what the last checkpoint
+    committed is not read again."""
     index_dir = tmp_path / "index"
-    calls = []
-    save = Intake.save
+    owner = Intake if killed_in == "save" else search.intake
+    step, calls = getattr(owner, killed_in), []
 
-    def killed_on_the_third(self, generation, drop_rare=False):
-        calls.append(generation)
+    def killed_on_the_third(*args, **kwargs):
+        calls.append(args)
         if len(calls) == 3:
-            raise SystemExit("killed")  # as if kill -9 came right after the engine's commit
-        save(self, generation, drop_rare)
+            raise SystemExit("killed")  # as kill -9 would, leaving what was written
+        return step(*args, **kwargs)
 
-    monkeypatch.setattr(Intake, "save", killed_on_the_third)
+    monkeypatch.setattr(owner, killed_in, killed_on_the_third)
     with pytest.raises(SystemExit):
         build_index([corpus], index_dir, engine=engine)
-    monkeypatch.setattr(Intake, "save", save)
+    monkeypatch.setattr(owner, killed_in, step)
     assert stopped_build(index_dir)["documents"] == 2  # the last checkpoint that ended
 
-    report = build_index([corpus], index_dir, engine=engine)
-    assert report.resumed
+    resumed = build_index([corpus], index_dir, engine=engine)
+    assert resumed.resumed and resumed.unchanged >= 2  # what was committed is not read again
     build_index([corpus], tmp_path / "whole", engine=engine)
     assert indexed(index_dir) == indexed(tmp_path / "whole")
+    assert stories(index_dir) == stories(tmp_path / "whole")
+    sites = [set(SiteNames.load(current_generation(d)).seen) for d in (index_dir, tmp_path / "whole")]
+    assert sites[0] == sites[1]
+
+
+def stories(index_dir) -> dict[str, str]:
+    """doc_id -> its story."""
+    with open_index(index_dir).searcher() as searcher:
+        return {doc_id: searcher.article(doc_id).story for doc_id in searcher.indexed_hashes()}
 
 
 def test_the_cli_says_how_to_resume(runner, corpus, tmp_path, monkeypatch, every_file_a_checkpoint):
@@ -183,7 +197,7 @@ def test_the_cli_says_how_to_resume(runner, corpus, tmp_path, monkeypatch, every
     assert "Resumed the build stopped earlier" in resumed.output
 
 
-def test_a_resumption_that_fails_is_not_tried_again(corpus, tmp_path, monkeypatch, every_file_a_checkpoint):
+def test_a_resumption_that_keeps_failing_is_dropped(corpus, tmp_path, monkeypatch, every_file_a_checkpoint):
     index_dir = tmp_path / "index"
     with pytest.raises(KeyboardInterrupt):
         build_index([corpus], index_dir, on_file=stop_after(6))
@@ -193,8 +207,10 @@ def test_a_resumption_that_fails_is_not_tried_again(corpus, tmp_path, monkeypatc
         raise RuntimeError("a bug, or a generation damaged past what the resumption can tell")
 
     monkeypatch.setattr(Intake, "read", failing)
-    with pytest.raises(RuntimeError):
-        build_index([corpus], index_dir)
+    for _ in range(MAX_FAILED_RESUMPTIONS):
+        assert resumable_build(index_dir) is not None  # (a passing failure: tried again)
+        with pytest.raises(RuntimeError):
+            build_index([corpus], index_dir)
     monkeypatch.setattr(Intake, "read", read)
     assert resumable_build(index_dir) is None
     report = build_index([corpus], index_dir)
@@ -208,3 +224,19 @@ def test_a_build_run_again_without_its_engine_resumes_with_it(corpus, tmp_path, 
         index_corpus([corpus], index_dir, engine=other, on_file=stop_after(6))
     report = index_corpus([corpus], index_dir)  # as `search index PATH` with no --engine
     assert report.resumed and report.engine == other
+
+
+def test_an_interrupted_update_does_not_say_it_will_resume(
+    runner, corpus, tmp_path, monkeypatch, every_file_a_checkpoint
+):
+    from search import cli, terminal
+
+    index_dir = tmp_path / "index"
+    build_index([DATA / "en"], index_dir)
+    with pytest.raises(KeyboardInterrupt):
+        index_corpus([corpus], index_dir, rebuild=True, on_file=stop_after(6))  # a rebuild to resume
+    monkeypatch.setattr(terminal.Progress, "update", lambda self, path=None: stop_after(1)(path))
+    updated = runner.invoke(cli.main, ["index", str(DATA / "en"), "--index", str(index_dir)])
+    assert updated.exit_code == 130
+    assert "the index is as it was before this run" in updated.output
+    assert resumable_build(index_dir) is not None  # the rebuild is still there to resume

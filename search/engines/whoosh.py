@@ -256,8 +256,11 @@ class Writer:
         self._writer.commit()
 
     def checkpoint(self) -> None:
-        """Commit what was added so far and go on writing, in a segment of its own."""
-        self.commit()
+        """Commit what was added so far and go on writing, in a segment of its own. Segments
+        are not merged meanwhile (a merge of hundreds of thousands of documents, in Python,
+        would stall the build); the build's last commit merges as Whoosh does."""
+        self._close_searcher()
+        self._writer.commit(merge=False)
         self._writer = whoosh_writer.Writer(self._index, limitmb=WRITER_LIMIT_MB)
 
     def cancel(self) -> None:
