@@ -240,3 +240,26 @@ def test_an_interrupted_update_does_not_say_it_will_resume(
     assert updated.exit_code == 130
     assert "the index is as it was before this run" in updated.output
     assert resumable_build(index_dir) is not None  # the rebuild is still there to resume
+
+
+def test_a_build_stopped_in_a_crawl_file_resumes_it(corpus, tmp_path, monkeypatch, every_file_a_checkpoint):
+    from tests.crawls import html, story_pages, write_warc
+
+    write_warc(corpus / "crawl.warc.gz", [html(url, data) for url, data in story_pages()])
+    whole = build_index([corpus], tmp_path / "whole")
+    index_dir = tmp_path / "index"
+    take, taken = Intake._take_article, []
+
+    def stopped_at_the_second_record(self, key, item, crawl):
+        taken.append(crawl)
+        if sum(map(bool, taken)) == 2:
+            raise KeyboardInterrupt
+        take(self, key, item, crawl)
+
+    monkeypatch.setattr(Intake, "_take_article", stopped_at_the_second_record)
+    with pytest.raises(KeyboardInterrupt):
+        build_index([corpus], index_dir)
+    monkeypatch.setattr(Intake, "_take_article", take)
+    report = build_index([corpus], index_dir)
+    assert report.resumed and report.indexed == whole.indexed
+    assert indexed(index_dir) == indexed(tmp_path / "whole")
