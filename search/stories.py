@@ -89,10 +89,13 @@ class Stories:
     (two signatures agreeing by chance on a position: 1 in 65,536, no matter at a 0.4
     threshold), in blocks that grow without copying; the band table is a few sorted runs of
     at most RUN_KEYS keys, so that merging new keys in never copies the whole table; a copy's
-    story id is its first article's string, shared, not a string of its own."""
+    story id is its first article's string, shared, not a string of its own. The story ids
+    loaded stay one numpy array (a million strings made one by one took a second of every
+    update); those added since are a list."""
 
     def __init__(self, signatures=None, stories=None, runs=None):
-        self.stories: list[str] = list(stories) if stories is not None else []
+        self._loaded = np.asarray(stories if stories is not None else [], dtype=str)
+        self._added: list[str] = []
         self._blocks: list[np.ndarray] = []  # BLOCK rows of signatures each
         if signatures is not None:
             for start in range(0, len(signatures), BLOCK):
@@ -110,7 +113,7 @@ class Stories:
                 pairs = [(saved[f"keys{n}"], saved[f"rows{n}"]) for n in range(runs)]
                 if "keys" in saved.files:  # the layout before runs: one of them
                     pairs = [(saved["keys"], saved["rows"])]
-                return cls(saved["signatures"].astype(np.uint16), saved["stories"].tolist(), pairs)
+                return cls(saved["signatures"].astype(np.uint16), saved["stories"], pairs)
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
             return cls()
 
@@ -123,7 +126,7 @@ class Stories:
         # they were at its last checkpoint, never with half a file.
         pending = generation / (STORIES + ".new")
         with open(pending, "wb") as file:
-            np.savez(file, signatures=self._signatures(), stories=np.array(self.stories), **runs)
+            np.savez(file, signatures=self._signatures(), stories=self._story_ids(), **runs)
         os.replace(pending, generation / STORIES)
 
     def assign(self, doc_id: str, sign: np.ndarray | None) -> tuple[str, bool]:
@@ -140,8 +143,8 @@ class Stories:
             for row, similarity in sorted(zip(rows, similarities.tolist()), key=lambda x: -x[1]):
                 if similarity < STORY_SIMILARITY:
                     break
-                if self.stories[row] != doc_id:
-                    story, copy = self.stories[row], True  # (the first's own string: shared)
+                if (first := self._story(row)) != doc_id:
+                    story, copy = first, True
                     break
         self._add(keys, sign, story)
         return story, copy
@@ -172,16 +175,28 @@ class Stories:
             self._blocks.append(np.zeros((BLOCK, PERMUTATIONS), dtype=np.uint16))
         return self._blocks[row // BLOCK]
 
+    def __len__(self) -> int:
+        return len(self._loaded) + len(self._added)
+
+    def _story(self, row: int) -> str:
+        loaded = len(self._loaded)
+        return str(self._loaded[row]) if row < loaded else self._added[row - loaded]
+
+    def _story_ids(self) -> np.ndarray:
+        if not self._added:
+            return self._loaded
+        return np.concatenate([self._loaded, np.array(self._added, dtype=str)])
+
     def _signatures(self) -> np.ndarray:
-        count = len(self.stories)
+        count = len(self)
         if not self._blocks:
             return np.zeros((0, PERMUTATIONS), dtype=np.uint16)
         return np.concatenate(self._blocks)[:count]
 
     def _add(self, keys: np.ndarray, sign: np.ndarray, story: str) -> None:
-        row = len(self.stories)
+        row = len(self)
         self._block_for(row)[row % BLOCK] = sign
-        self.stories.append(story)
+        self._added.append(story)
         for key in keys.tolist():
             self.recent.setdefault(key, []).append(row)
         if len(self.recent) >= MERGE_AT:
