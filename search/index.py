@@ -267,10 +267,10 @@ def _refresh(
     generation: Path, store, module, paths, report, on_file, say, prune: bool, resuming=False
 ) -> None:
     """Bring a generation's index up to the paths (an update, or a build resumed): new and
-    changed files are read, the sources of files gone leave. The manifest's changes are
+    changed files are read, the sources of files gone leave. An update's manifest changes are
     committed marked pending before the engine's commit and unmarked after it, so it never
-    passes for another state than the index's. Every document added is first deleted by id,
-    so none is ever indexed twice. A build resumed commits at checkpoints too, and as they do."""
+    passes for another state than the index's; a build resumed commits as its checkpoints do.
+    Every document added is first deleted by id, so none is ever indexed twice."""
     template = Template.load(generation / TEMPLATE)
     try:
         writer = store.writer()

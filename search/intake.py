@@ -5,7 +5,8 @@ with the manifest; then what pipeline.Extraction yields (articles, skipped pages
 passed over or unchanged, crawl files done). Output: documents added to and deleted from the
 engine's writer, the manifest (manifest.py) kept in step, the sites' names (sites.py), and the
 run's figures in its report. A build and an update take items the same way; only an update
-deletes before it adds.
+deletes before it adds. A build commits what it took every CHECKPOINT_SECONDS (_checkpoint),
+with what is saved beside the index (pair counts, sites, stories).
 """
 
 import logging

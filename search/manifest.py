@@ -10,11 +10,12 @@ reads them again nor indexes them twice.
 The manifest is an SQLite file in the generation, never loaded whole: a build streams its rows
 in, an update reads the rows of the folders it walks and of the sources it reads, and writes
 what changed. Each folder (and crawl file) path is stored once, in `paths`; a source is its
-folder's number and its name. All changes of a run are one transaction. Before the engine's
-commit the run commits them marked pending, and clears the mark after: a manifest found pending
-(a run killed between the two) is not trusted, and the index itself says what it holds
-(index._manifest). An index written before this layout has files.json: it is read once and
-converted.
+folder's number and its name. All changes of an update are one transaction. Before the
+engine's commit the update commits them marked pending, and clears the mark after: a manifest
+found pending (a run killed between the two) is not trusted, and the index itself says what it
+holds (intake.manifest_of). A build commits at its checkpoints after the engine, unmarked: its
+manifest may then say less than the index, never more (see intake.Intake._checkpoint). An index
+written before this layout has files.json: it is read once and converted.
 """
 
 import json
