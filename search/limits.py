@@ -18,6 +18,13 @@ def _int(name: str, default: int, minimum: int = 1) -> int:
         return default
 
 
+def _cpus() -> int:
+    """The CPUs this process may run on (a container's or `taskset`'s, not the host's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def _float(name: str, default: float) -> float:
     value = os.environ.get(f"SEARCH_{name}", "").strip()
     try:
@@ -48,14 +55,14 @@ FILE_SECONDS = _float("FILE_SECONDS", 30.0)  # a file taking longer to extract i
 # text instead of as a tree (a reason is logged): the tree costs about 1 kB of memory per tag.
 MAX_HTML_TAGS = 100_000
 MAX_HTML_DEPTH = 256
-BUILD_PROCESSES = _int("BUILD_PROCESSES", os.cpu_count() or 1)
+BUILD_PROCESSES = _int("BUILD_PROCESSES", _cpus())
 WRITER_MEMORY_MB = _int("WRITER_MEMORY_MB", 256)  # per engine writer (tantivy: its heap)
 # A build commits what it has this often, so that one that stops is resumed from there
 # (index.py); an update commits once, at its end.
 CHECKPOINT_SECONDS = _float("CHECKPOINT_SECONDS", 300.0)
 
 # -- serving -------------------------------------------------------------------------------------
-WORKERS = _int("WORKERS", os.cpu_count() or 1)  # server processes (`search serve --workers`)
+WORKERS = _int("WORKERS", _cpus())  # server processes (`search serve --workers`)
 MAX_CONNECTIONS = _int("MAX_CONNECTIONS", 1000)  # per worker; more wait in the listen backlog
 IDLE_SECONDS = _int("IDLE_SECONDS", 5)  # an idle keep-alive connection is closed after this
 REQUEST_SECONDS = _int("REQUEST_SECONDS", 60)  # a worker stuck longer than this is restarted
