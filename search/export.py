@@ -77,13 +77,13 @@ def _hits(searcher, ranked: list, plan, collapse: bool, names) -> Iterator[query
     for score, handle, stored in ranked:
         stored, copies = stored or searcher.stored(handle), []
         if collapse:
-            if story_of(stored) in seen:
+            story = story_of(stored)
+            if story in seen:
                 continue
-            seen.add(story_of(stored))
+            seen.add(story)
             stored, copies = shown_story(searcher, stored, plan)  # as the page shows it
-        score = (
-            0.0 if plan.sort == "date" else score
-        )  # (newest first scores nothing; Whoosh gives its sort key)
+        # Newest first scores nothing (Whoosh gives its sort key as the score).
+        score = 0.0 if plan.sort == "date" else score
         yield query.Hit(
             id=stored.doc_id,
             path=stored.path,

@@ -192,18 +192,21 @@ def building(generation: Path) -> dict:
 
 def mark_checkpoint(generation: Path, documents: int) -> None:
     """Note a checkpoint: from now on the generation is a build to resume, not to throw away."""
-    what = building(generation)
-    what.update(checkpoints=what.get("checkpoints", 0) + 1, documents=documents)
-    what["at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    write_atomically(generation / BUILDING, json.dumps(what))
+    at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    _note(generation, "checkpoints", documents=documents, at=at)
 
 
 def failed_resumption(generation: Path) -> int:
     """Note that resuming the build failed; how many times it has."""
+    return _note(generation, "failed")["failed"]
+
+
+def _note(generation: Path, counted: str, **values) -> dict:
+    """building.json with one more `counted` and these values."""
     what = building(generation)
-    what["failed"] = what.get("failed", 0) + 1
+    what.update(values, **{counted: what.get(counted, 0) + 1})
     write_atomically(generation / BUILDING, json.dumps(what))
-    return what["failed"]
+    return what
 
 
 def finish_building(generation: Path) -> None:

@@ -6,9 +6,8 @@ generation and `CURRENT` is replaced atomically only once it is complete, so a f
 interrupted rebuild leaves the old index answering. Each generation's index.json names the
 engine that built it (search/engines/); everything else here is engine-neutral.
 
-A build commits every CHECKPOINT_SECONDS (limits.py). One that stops after a checkpoint is
-resumed by the next build of the same paths with the same engine: as an update of its own
-generation (new and changed files read, files gone removed), made live when it ends.
+A build commits every CHECKPOINT_SECONDS (limits.py); one stopped after that is resumed by the
+next build of the same paths, as an update of its own generation made live when it ends.
 
 One run writes an index at a time (generations.WriterLock: a second waits), and each starts by
 removing what a killed run left. Sources (page files, crawl files and their records) are keyed
@@ -146,20 +145,23 @@ def index_corpus(
         paths = list(paths) or info.get("paths", [])
         if not paths:
             raise ValueError("name the files or folders to index")
-        if not rebuild and engine in (None, info.get("engine")) and info.get("schema") == SCHEMA_VERSION:
+        if _updates(info, rebuild, engine):
             return _update(paths, index_dir, on_file, say, prune)
         return _build(paths, index_dir, on_file, engine, say, usual_engine=info.get("engine"))
 
 
-def resumable_by(
-    paths: list, index_dir: str | Path, rebuild: bool = False, engine: str | None = None
-) -> dict:
+def resumable_by(paths: list, index_dir: str | Path, rebuild=False, engine: str | None = None) -> dict:
     """What the stopped build holds that index_corpus with these arguments would resume ({}
     when it would update the live index, or build afresh)."""
-    info, stopped = index_info(index_dir), stopped_build(index_dir)
-    if not rebuild and engine in (None, info.get("engine")) and info.get("schema") == SCHEMA_VERSION:
+    if _updates(index_info(index_dir), rebuild, engine):
         return {}
+    stopped = stopped_build(index_dir)
     return stopped if same_build(stopped, paths, engine or stopped.get("engine"), SCHEMA_VERSION) else {}
+
+
+def _updates(info: dict, rebuild: bool, engine: str | None) -> bool:
+    """Whether index_corpus updates the live index (`info`) rather than build one."""
+    return not rebuild and engine in (None, info.get("engine")) and info.get("schema") == SCHEMA_VERSION
 
 
 def _build(paths: list, index_dir: Path, on_file, engine: str | None, say, usual_engine=None) -> BuildReport:
@@ -257,8 +259,7 @@ def _update(paths: list, index_dir: Path, on_file, say, prune: bool) -> BuildRep
     report = BuildReport(index_dir=str(index_dir), engine=module.NAME, rebuilt=False)
     _refresh(generation, store, module, paths, report, on_file, say, prune=prune)
     report.seconds = time.perf_counter() - started
-    remembered = read_meta(generation).get("paths", [])
-    _write_meta(generation, paths if prune else remembered + paths, report)
+    _write_meta(generation, paths if prune else read_meta(generation).get("paths", []) + paths, report)
     LOGGER.info("updated %s: %d added, %d changed", generation, report.added, report.changed)
     return report
 
