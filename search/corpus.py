@@ -40,6 +40,10 @@ MAX_CONTROL_SHARE = 0.01
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])  # the same, in an 8-bit file
 BINARY = "binary file (mostly control characters)"
+# UTF-8 with broken sequences is read as UTF-8 when its good sequences are at least this many
+# times as many (each starts with one of these bytes).
+MIN_GOOD_PER_BROKEN = 10
+_UTF8_LEADS = bytes(range(0xC2, 0xF5))
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -177,7 +181,8 @@ def decode_document(path: str | Path, data: bytes) -> RawDocument:
         kind=kind,
         encoding=encoding,
         content_hash=content_hash(data),
-        utf8=data if html and encoding == "utf-8" else None,  # (decode leaves an HTML page's bytes be)
+        # (decode leaves an HTML page's bytes be, but for stray NULs)
+        utf8=data if html and encoding == "utf-8" and b"\0" not in data else None,
     )
 
 
@@ -198,17 +203,23 @@ def decode(data: bytes, html: bool = False, charset: str | None = None) -> tuple
     ):
         if data.startswith(bom):
             return _as_text(_decoded(data, encoding), newlines=not html), encoding
-    if b"\0" in data:
-        raise UnreadableFile("binary file (contains NUL bytes)")
     if len(data) - len(data.translate(None, _CONTROL_BYTES)) > MAX_CONTROL_SHARE * len(data):
-        raise UnreadableFile(BINARY)  # (counted on the bytes, in C: 5x faster than on the text)
+        # (counted on the bytes, in C: 5x faster than on the text)
+        raise UnreadableFile("binary file (contains NUL bytes)" if b"\0" in data else BINARY)
+    if b"\0" in data:  # a few stray NULs in a page (a browser ignores them): not a binary file
+        data = data.replace(b"\0", b"")
     # Newlines made "\n" on the bytes, a third of the cost of doing it on the text (an HTML
     # page's are left to its parser).
     if b"\r" in data and not html:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    candidates = ["utf-8"]
+    text = _decoded(data, "utf-8")
+    if text is None:
+        text = _mostly_utf8(data)
+    if text is not None:
+        return _as_text(text, controls_counted=True, newlines=not html), "utf-8"
+    candidates = []
     for declared in (_charset(charset), _declared_charset(data) if html else None):
-        if declared and declared not in candidates:
+        if declared and declared not in candidates and declared != "utf-8":
             candidates.append(declared)
     # Windows-1258 is the usual legacy encoding of Vietnamese text; it stores tone marks as
     # separate combining characters, which extract's NFC step composes.
@@ -218,6 +229,17 @@ def decode(data: bytes, html: bool = False, charset: str | None = None) -> tuple
         if text is not None:
             return _as_text(text, controls_counted=True, newlines=not html), encoding
     raise UnreadableFile("undecodable: not UTF-8, UTF-16 or Windows-1258 text")
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken sequences (a teaser cut mid-letter by a byte count, a pasted
+    Latin-1 word), decoded as a browser shows it, U+FFFD for each; None when broken sequences
+    are more than a tenth of the good ones: then it is another encoding, whose letters above
+    127 are single bytes that UTF-8 never accepts alone."""
+    text = data.decode("utf-8", "replace")
+    broken = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")  # (not the page's own U+FFFD)
+    good = len(data) - len(data.translate(None, _UTF8_LEADS)) - broken
+    return text if broken * MIN_GOOD_PER_BROKEN <= good else None
 
 
 def _decoded(data: bytes, encoding: str) -> str | None:

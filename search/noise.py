@@ -133,17 +133,23 @@ STRIP_TAGS = [
 # cookie banners, ads. Strong words count anywhere in a class ("jp-relatedposts"); short
 # ones only as whole words ("nav", not "canvas").
 WIDGET_ANYWHERE = re.compile(
-    r"related|relate|sharing|share|social|comment|binhluan|binh-luan|sidebar|breadcrumb|"
+    r"related|relate|sharing|share|social|comment|binhluan|binh-luan|breadcrumb|"
     r"cookie|consent|gdpr|advert|quangcao|quang-cao|newsletter|subscribe|popup|modal|"
-    r"most-?read|most-?viewed|mostpopular|trending|recommend|readmore|read-more|widget|"
+    r"most-?read|most-?viewed|mostpopular|trending|recommend|"
     r"tinlienquan|lienquan|lien-quan|xemthem|xem-them|doc-them|box-tin|author-box|pagination",
     re.I,
 )
 WIDGET_WORDS = re.compile(
-    r"(?:^|[\s_-])(menu|navbar|nav|navigation|banner|ads?|promo|tags?|keywords?|footer|header|"
+    r"(?:^|[\s_-])(menu|navbar|nav|navigation|banner|ads?|promo|keywords?|"
     r"login|signin|toolbar|masthead|colophon|topbar)(?:$|[\s_-])",
     re.I,
 )
+# Words of the layout that name widgets on most sites, but that some sites' builders give
+# every block ("elementor-widget", "main sidebar_right", "entry-content-read-more",
+# WordPress's "tag-SLUG" on a post): a page whose story these names would hide is read again
+# without them (extract/story.py).
+LAYOUT_ANYWHERE = re.compile(r"sidebar|readmore|read-more|widget", re.I)
+LAYOUT_WORDS = re.compile(r"(?:^|[\s_-])(tags?|footer|header)(?:$|[\s_-])", re.I)
 # Photo captions and the lead paragraph ("sapo"), which sites often set outside the body.
 CAPTION_HINTS = re.compile(r"caption|(?:^|[\s_-])(image|photo|pic|img)(?:$|[\s_-])", re.I)
 LEAD_HINTS = re.compile(r"sapo|description|(?:^|[\s_-])(lead|summary|chapeau|excerpt|standfirst)", re.I)

@@ -92,3 +92,33 @@ def test_folders_are_searched_recursively_and_missing_paths_reported(tmp_path):
     files, missing = find_files([tmp_path / "a", tmp_path / "nope"])
     assert [os.path.basename(f) for f in files] == ["page.html"]
     assert missing == [Skipped(str(tmp_path / "nope"), "no such file or folder")]
+
+
+def test_utf8_with_a_few_broken_sequences_is_read_as_utf8():
+    """A teaser cut mid-letter by a byte count leaves one broken sequence in a UTF-8 page: the
+    page is still UTF-8 (a browser shows U+FFFD there), not Windows-1258 mojibake nor lost."""
+    story = "Đà Nẵng khai trương tuyến xe buýt điện ven biển, nối các khu du lịch. " * 20
+    cut = "Giá vàng tă".encode()[:-1]  # "ă" is two bytes: the second is cut away
+    data = f"<html><body><h1>Xe buýt điện</h1><p>{story}</p><p>".encode() + cut + b"...</p></body></html>"
+    text, encoding = decode(data, html=True)
+    assert encoding == "utf-8"
+    assert story in text and "Giá vàng t\ufffd..." in text
+
+
+def test_legacy_text_with_bytes_utf8_never_accepts_alone_is_not_read_as_utf8():
+    """Windows-1258 text: its letters above 127 are single bytes, each a broken UTF-8
+    sequence, even where one happens to start a UTF-8 sequence."""
+    data = read_document(DATA / "vi" / "xe-buyt-cp1258.txt")
+    assert data.encoding == "cp1258"
+    latin = "Mitgefühl wählen, Übergänge prüfen. " * 10
+    assert decode(latin.encode("cp1252"))[1] == "cp1258"
+
+
+def test_stray_nul_bytes_do_not_make_a_page_binary():
+    """A few NULs in a saved page (a browser ignores them) are dropped; a file of NULs and
+    other control bytes is still binary."""
+    story = "Tuyến xe buýt điện đầu tiên của thành phố chạy dọc bờ biển từ sáng nay. " * 20
+    text, encoding = decode(f"<html><body><p>{story}</p>\0\0<p>Hết.</p></body></html>".encode(), html=True)
+    assert encoding == "utf-8" and "\0" not in text and story in text
+    with pytest.raises(UnreadableFile, match="binary file"):
+        decode(b"\0\1\2abc" * 100)

@@ -303,3 +303,53 @@ def test_template_lines_are_those_on_two_pages_or_more():
     )
     assert template.repeated == {10, 13}
     assert template.banners == set()
+
+
+# --- Page builders and leftovers of a site's code ------------------------------------------------
+
+STORY = [
+    "Sáng nay, tuyến xe buýt điện đầu tiên của Đà Nẵng chính thức chạy dọc bờ biển, nối sân bay với các khu du lịch.",
+    "Theo Sở Giao thông vận tải, mỗi ngày có 40 chuyến, giá vé 8.000 đồng, học sinh và người cao tuổi được miễn phí.",
+    "Hành khách có thể thanh toán bằng thẻ ngân hàng hoặc mã QR, thời gian chờ giữa hai chuyến khoảng 15 phút.",
+    "Thành phố dự kiến mở thêm ba tuyến nữa trong năm tới, thay dần các xe chạy dầu đã cũ trên những tuyến hiện có.",
+]
+
+
+def page(body: str) -> RawDocument:
+    head = "<title>Đà Nẵng có tuyến xe buýt điện ven biển - Báo Mẫu</title>"
+    html = (
+        f"<html><head>{head}</head><body><h1>Đà Nẵng có tuyến xe buýt điện ven biển</h1>{body}</body></html>"
+    )
+    return RawDocument("site/page.html", html, "html", "utf-8", "h")
+
+
+def test_a_page_builder_that_names_every_block_a_widget_keeps_its_story():
+    """Some builders wrap every block of a page in a class that says widget (and a theme
+    may name the main column by its sidebar): the story is read again without those names."""
+    blocks = "".join(
+        f'<div class="pb-element pb-element-{n} pb-widget"><div class="pb-widget-container"><p>{p}</p></div></div>'
+        for n, p in enumerate(STORY)
+    )
+    article = extract(page(f'<div class="main container_wrap sidebar_right">{blocks}</div>'))
+    assert article.body == STORY
+    assert any("without the layout's names" in line for line in article.explain)
+
+
+def test_a_short_story_beside_a_long_sidebar_widget_stays_the_story():
+    """A short story whose page has a longer text widget in its sidebar: the second reading
+    without the layout's names may find that text, and it is not taken for the story."""
+    about = "Báo Mẫu là tờ báo điện tử về đời sống đô thị, giao thông và du lịch miền Trung. " * 5
+    body = (
+        f'<div class="content"><p>{STORY[0]}</p><p>{STORY[1]}</p><p>{STORY[2]}</p></div>'
+        f'<div class="sidebar"><div class="textwidget"><p>{about}</p></div></div>'
+        f"<footer><p>{about}</p></footer>"
+    )
+    article = extract(page(body))
+    assert article.body == STORY[:3]
+
+
+def test_php_left_in_a_page_is_no_element_and_no_text():
+    """`<?php ... ?>` left in a saved page is neither text nor an element to the parser."""
+    php = "<?php if (function_exists('share')) { share(); } ?>"
+    body = "".join(f"<p>{p}</p>{php}" for p in STORY)
+    assert extract(page(f"<div>{body}</div>")).body == STORY

@@ -28,6 +28,10 @@ MAX_ADDED_LINKS = 0.3
 # A block holding more than this share of the page's paragraph text is its content, whatever
 # its tag or names say.
 MOST_OF_THE_PAGE = 0.5
+# Fewer characters of paragraphs than this are no story: it is looked for again without the
+# layout's names, and the second one taken when it is this many times as long (find_story).
+MIN_STORY_CHARS = 150
+RETRY_GAIN = 2
 NAVIGATION_TAGS = frozenset({"nav", "aside", "header", "footer", "menu"})
 
 
@@ -43,9 +47,29 @@ class Story:
 
 def find_story(tree: Tree, protected: set[int]) -> Story:
     """Mark the navigation and find the story's root; `protected` holds the elements that
-    hold the headline (never navigation, whatever their class says)."""
+    hold the headline (never navigation, whatever their class says). When the names left
+    less than MIN_STORY_CHARS of paragraphs, the story is looked for again without the
+    layout's names (noise.LAYOUT_ANYWHERE), and that one taken if it is RETRY_GAIN times as
+    long: sites whose page builder names every block a widget, or their main column by its
+    sidebar. (A short story found is kept: without those names, a sidebar's text could join it.)"""
+    story = _find_story(tree, protected, layout_names=True)
+    found = story.story_chars[story.root] if tree.tags else 0
+    if found >= MIN_STORY_CHARS or not tree.tags:
+        return story
+    again = _find_story(tree, protected, layout_names=False)
+    if again.story_chars[again.root] < max(RETRY_GAIN * found, MIN_STORY_CHARS):
+        return story
+    again.why.insert(
+        0,
+        f"read without the layout's names (widget, sidebar, header...): "
+        f"with them, {found:,} characters of paragraphs were left",
+    )
+    return again
+
+
+def _find_story(tree: Tree, protected: set[int], layout_names: bool) -> Story:
     count = len(tree.tags)
-    reasons = _navigation_marks(tree, protected)
+    reasons = _navigation_marks(tree, protected, layout_names)
     text, links, story = [0] * count, [0] * count, [0] * count
     scores: dict[int, float] = {}  # the elements that paragraphs score, and their scores
     for segment in tree.segments:
@@ -115,7 +139,7 @@ def _climb(tree: Tree, story: Story) -> None:
             )
 
 
-def _navigation_marks(tree: Tree, protected: set[int]) -> list[str]:
+def _navigation_marks(tree: Tree, protected: set[int], layout_names: bool) -> list[str]:
     """Element -> why it is navigation, by its own tag or names or its parent's. A block named
     like a widget that holds most of the page's paragraph text is the page's content (CMSs
     call every block a widget), and so is everything around the headline."""
@@ -125,11 +149,12 @@ def _navigation_marks(tree: Tree, protected: set[int]) -> list[str]:
     paragraphs = tree.subtree_sums(paragraphs)
     most = MOST_OF_THE_PAGE * paragraphs[0] if tree.tags else 0
     reasons = [""] * len(tree.tags)
-    widgets = {names for names in set(tree.names) if widget_reason(names)}  # a page reuses its names
+    # (a page reuses its names: each is read once)
+    widgets = {names for names in set(tree.names) if widget_reason(names, layout_names)}
     # Parents come first: an element without a reason of its own inherits its parent's.
     for element, (tag, names, parent) in enumerate(zip(tree.tags, tree.names, tree.parents)):
         if names in widgets or tag in NAVIGATION_TAGS:
-            reason = _navigation(tag, names)
+            reason = _navigation(tag, names, layout_names)
             if reason and element not in protected and paragraphs[element] <= most:
                 reasons[element] = reason
                 continue
@@ -138,19 +163,25 @@ def _navigation_marks(tree: Tree, protected: set[int]) -> list[str]:
     return reasons
 
 
-def _navigation(tag: str, names: str) -> str:
+def _navigation(tag: str, names: str, layout_names: bool) -> str:
     """Why an element is navigation by its own tag or names ("" when it is not)."""
     if tag in NAVIGATION_TAGS:
         return f"<{tag}>"
     if tag in ("html", "body", "article", "main") or tag in HEADINGS:
         return ""
-    return widget_reason(names)
+    return widget_reason(names, layout_names)
 
 
 @functools.lru_cache(maxsize=8192)
-def widget_reason(names: str) -> str:
+def widget_reason(names: str, layout_names: bool = True) -> str:
     """ "widget (names)" when a block's class, id or role names a widget (a site reuses a few
-    hundred names on all its pages: each is read once)."""
-    if noise.WIDGET_ANYWHERE.search(names) or noise.WIDGET_WORDS.search(names) or "complementary" in names:
+    hundred names on all its pages: each is read once); with `layout_names`, the layout's
+    words count too (noise.LAYOUT_ANYWHERE)."""
+    if (
+        noise.WIDGET_ANYWHERE.search(names)
+        or noise.WIDGET_WORDS.search(names)
+        or "complementary" in names
+        or (layout_names and (noise.LAYOUT_ANYWHERE.search(names) or noise.LAYOUT_WORDS.search(names)))
+    ):
         return f"widget ({names[:60]})"
     return ""

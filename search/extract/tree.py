@@ -29,6 +29,7 @@ BLOCK_TAGS = frozenset({
 HIDDEN_TAGS = frozenset({
     "script", "style", "noscript", "template", "svg", "iframe", "button", "input", "select",
     "textarea", "object", "embed", "canvas", "head", "title", "option", "math",
+    None,  # what the parser makes of "<?php ... ?>" left in a page: no element, no text
 })
 # fmt: on
 NAMING_ATTRIBUTES = ("class", "id", "role", "itemprop")
@@ -154,7 +155,7 @@ def read_tree(document: LexborHTMLParser) -> Tree:
                 current.owners.append(parent)
                 if in_link[parent]:
                     current.link_chars += len(content.strip())
-        elif tag[0] != "-" and tag not in HIDDEN_TAGS:  # not "-comment", "-doctype"
+        elif tag not in HIDDEN_TAGS and tag[0] != "-":  # not "-comment", "-doctype"
             number = len(tags)
             attributes = node.attributes
             tags.append(tag)
