@@ -353,3 +353,19 @@ def test_php_left_in_a_page_is_no_element_and_no_text():
     php = "<?php if (function_exists('share')) { share(); } ?>"
     body = "".join(f"<p>{p}</p>{php}" for p in STORY)
     assert extract(page(f"<div>{body}</div>")).body == STORY
+
+
+def test_a_list_of_short_points_in_the_story_is_body_and_a_list_of_links_is_not():
+    """Short list items are a menu when they are links; without links they are the story's
+    own points (what a bus ticket costs, a recipe's ingredients)."""
+    points = ["Vé lượt: 8.000 đồng", "Vé tháng: 200.000 đồng", "Học sinh: miễn phí"]
+    menu = "".join(
+        f'<li><a href="/{n}">{name}</a></li>' for n, name in enumerate(["Thời sự", "Thể thao", "Du lịch"])
+    )
+    body = (
+        f"<div><p>{STORY[0]}</p><p>{STORY[1]}</p><ul>{''.join(f'<li>{p}</li>' for p in points)}</ul>"
+        f"<p>{STORY[2]}</p><ul>{menu}</ul><p>{STORY[3]}</p></div>"
+    )
+    article = extract(page(body))
+    assert article.body == [*STORY[:2], *points, *STORY[2:]]
+    assert "Thời sự" not in " ".join(article.body)

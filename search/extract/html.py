@@ -241,7 +241,9 @@ def _take_block(
     label = line_label(text)
     if label is None and link_share > MAX_LINK_SHARE:
         label = "link list"
-    if label is None and name == "li" and len(text.split()) <= noise.SHORT_LINE_WORDS:
+    # A short list item is a menu's entry when it links; without a link it is one of the
+    # story's points (prices, a recipe's ingredients).
+    if label is None and name == "li" and link_share > 0 and len(text.split()) <= noise.SHORT_LINE_WORDS:
         label = "menu"
     if label is None:
         article.body.append(text)
