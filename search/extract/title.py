@@ -23,6 +23,7 @@ _TITLE_SEPARATORS = re.compile(r"(?<!\s)\s+(?:[|\-–—»]|::?)\s+")
 # "Tiêu đề có dấu-tieu de khong dau": an unaccented copy glued on for search engines.
 _SEO_TAIL = re.compile(r"-(?P<tail>[a-z0-9][a-z0-9 ]{8,})$")
 _SEPARATOR_START = re.compile(r"\s*[|\-–—»:/]")
+_SITE_SEPARATOR = re.compile(r"\s+[|\-–—»/]\s")
 _SEPARATOR_END = re.compile(r"[|\-–—»:/]\s*$")
 _END_PUNCTUATION = " .,;:!?)]}\"'”»"
 _NAMED_TITLE = re.compile(r"title|headline|tieu-?de", re.I)
@@ -30,6 +31,8 @@ MAX_TITLE_CHARS = 400  # a heading longer than this is a paragraph set in large 
 MAX_CANDIDATES = 40
 MAX_SUFFIXES = 3  # "Title - Site | Section | Subsection" at the most
 MAX_PREFIX_WORDS = 4  # "Teen9x News - Title": a site's name before the title is short
+MIN_KICKED_WORDS = 3  # a title found after a kicker in the heading: not a word or two
+_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -40,18 +43,25 @@ class Headline:
 
 
 def find_headline(head: Head, tree: Tree) -> Headline:
-    """The page's headline, the element that shows it, and where it came from."""
+    """The page's headline, the element that shows it, and where it came from. An <h1> that
+    is a metadata title wins over one that is part of one ("Site" in "Title | Site")."""
     titles = [(title, _key(title)) for title in head.titles]
-    for element in _headings(tree):
-        shown = clean_line(tree.text_of(element))
-        key = _key(shown)
-        if len(key) < 4 or len(shown) > MAX_TITLE_CHARS:
-            continue
-        for title, title_key in titles:
-            if (matched := _shown_in(key, title_key, title, shown)) is not None:
-                return Headline(
-                    _bounded(matched), element, f"<{tree.tags[element]}> matching the page's metadata"
-                )
+    headings = _Headings(tree)
+    for exact in (True, False):
+        for element, shown, key in headings:
+            if exact and tree.tags[element] != "h1":
+                break  # (the <h1> elements come first)
+            for title, title_key in titles:
+                if exact:
+                    matched = title if key == title_key else None
+                else:
+                    matched = _shown_in(key, title_key, title, shown, head.site, _is_link(tree, element))
+                if matched is not None:
+                    return Headline(
+                        _bounded(_without_suffix_of_others(matched, titles)),
+                        element,
+                        f"<{tree.tags[element]}> matching the page's metadata",
+                    )
     if titles:
         return Headline(_bounded(without_site_suffix(titles[0][0], head.site)), None, "the page's metadata")
     for element in _headings(tree):
@@ -60,25 +70,80 @@ def find_headline(head: Head, tree: Tree) -> Headline:
     return Headline(None, None, "none: no <title>, og:title or <h1>")
 
 
-def _shown_in(key: str, title_key: str, title: str, shown: str) -> str | None:
+class _Headings:
+    """(element, text, key) of each heading that may show the headline (_headings), each
+    read once however often it is walked, and only as far as it is walked."""
+
+    def __init__(self, tree: Tree):
+        self._tree, self._elements, self._read = tree, _headings(tree), []
+
+    def __iter__(self):
+        yield from self._read
+        for element in self._elements:
+            shown = clean_line(self._tree.text_of(element))
+            key = _key(shown)
+            if len(key) >= 4 and len(shown) <= MAX_TITLE_CHARS:
+                self._read.append((element, shown, key))
+                yield self._read[-1]
+
+
+def _is_link(tree: Tree, element: int) -> bool:
+    """Whether a heading's text is mostly a link's (a logo links to the home page)."""
+    end = tree.ends[element]
+    inside = [s for s in tree.segments if element <= s.element <= end]
+    return 2 * sum(s.link_chars for s in inside) > sum(len(s.text) for s in inside)
+
+
+def _shown_in(
+    key: str, title_key: str, title: str, shown: str, site: str | None, is_link: bool
+) -> str | None:
     """The headline, when a heading's text (`key`) is the metadata title, or the part of it
-    before a separator ("Title - Site"), or the part after one when that is the longer
-    ("Site - Title"); None when it is not."""
+    before a separator ("Title - Site"), or the part after a short one ("Site - Title"), or
+    the title after a short kicker in the heading ("Recipe Worm box made at home"); None when
+    it is not."""
     if title_key == key:
         return title
-    if len(key.split()) < 4 and 2 * len(key) < len(title_key):
-        return None  # a section's name or a logo, not the headline
+    before_separator = title_key.startswith(key) and _SEPARATOR_START.match(title_key[len(key) :])
+    # A short heading is a section's name or a logo, not the headline: but for one before a
+    # separator (not a colon: a subtitle follows one) that is no link and does not name the
+    # site ("Ben Wilson Surf - Point of Sail - Sails, surf and kite shop").
+    short = len(key.split()) < 4 and 2 * len(key) < len(title_key)
+    if _names_site(key, site) or (
+        short and (is_link or not (before_separator and _SITE_SEPARATOR.match(title_key[len(key) :])))
+    ):
+        return None
     if title_key.startswith(key):
-        rest = title_key[len(key) :]
-        if not rest.strip(_END_PUNCTUATION):
+        if not title_key[len(key) :].strip(_END_PUNCTUATION):
             return title  # the heading lost a closing bracket or quote
-        if _SEPARATOR_START.match(rest):
+        if before_separator:
             return shown
     if title_key.endswith(key):
         before = title_key[: -len(key)]
-        if _SEPARATOR_END.search(before) and len(before.split()) <= MAX_PREFIX_WORDS:
+        if _SEPARATOR_END.search(before) and len(_WORD.findall(before)) <= MAX_PREFIX_WORDS:
             return shown
+    kicker = key[: -len(title_key)]
+    if key.endswith(title_key) and len(title_key.split()) >= MIN_KICKED_WORDS:
+        return title if len(_WORD.findall(kicker)) <= MAX_PREFIX_WORDS else None
     return None
+
+
+def _names_site(key: str, site: str | None) -> bool:
+    return bool(site) and key in {_key(site), _key(site.split(".")[0])}
+
+
+def _without_suffix_of_others(matched: str, titles: list[tuple[str, str]]) -> str:
+    """The headline without a suffix that another of the page's metadata titles lacks
+    ("Title | Agency" in <title> and <h1>, "Title" in og:title)."""
+    for title, _ in titles:
+        rest = matched[len(title) :]
+        if (
+            len(title) >= 4
+            and matched.startswith(title)
+            and _SEPARATOR_START.match(rest)
+            and rest.strip(" |-–—»:/")
+        ):
+            return title
+    return matched
 
 
 def _headings(tree: Tree) -> Iterator[int]:
@@ -101,7 +166,7 @@ def _named_title(names: str) -> bool:
 
 
 def _key(text: str) -> str:
-    return heading_key(text).strip(" .,;:!?\"'“”()[]")
+    return heading_key(text.replace("...", "…")).strip(" .,;:!?\"'“”()[]")
 
 
 def _bounded(title: str) -> str:
