@@ -369,3 +369,12 @@ def test_a_list_of_short_points_in_the_story_is_body_and_a_list_of_links_is_not(
     article = extract(page(body))
     assert article.body == [*STORY[:2], *points, *STORY[2:]]
     assert "Thời sự" not in " ".join(article.body)
+
+
+def test_a_dateline_named_for_nothing_beside_the_headline_dates_the_article():
+    """No metadata, no <time>, no element named for a date: the short line next to the
+    headline that is a date and little else; a sentence about a day is no dateline."""
+    body = f'<h3 class="meta">02.01.2022, 08:15</h3><div><p>{STORY[0]}</p><p>{STORY[1]}</p></div>'
+    assert str(extract(page(body)).date) == "2022-01-02 08:15:00+07:00"
+    body = f"<p>Ngày 30/11/2021, tại Đà Nẵng, thành phố khai trương tuyến xe buýt.</p><div><p>{STORY[1]}</p></div>"
+    assert extract(page(body)).date is None

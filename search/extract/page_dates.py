@@ -5,7 +5,8 @@ metadata (noise.PUBLISHED_META: article:published_time, itemprop datePublished, 
 DC.date...), then the dateline the page shows: the `<time>` or the element named for a date
 (noise.DATE_HINTS) nearest the headline, outside the page's <nav>, <header>, <aside> and
 <footer> and outside links (other stories' dates), or a date a script writes into such an
-element; then the same sources' modification dates, marked `updated`. Numeric dates are read
+element, or else a short line beside the headline that is a date and little else; then the
+same sources' modification dates, marked `updated`. Numeric dates are read
 day first, unless the page's datelines can only be read month first ("12/24/2012").
 html.py adds the datelines of the story itself, and falls back on the date in the page's URL.
 """
@@ -25,6 +26,7 @@ MAX_DATELINE_CHARS = 200
 MAX_EVIDENCE_CHARS = 60
 MAX_WRAPPER_LINES = 20
 MAX_LINK_DEPTH = 8  # how far up an element is looked at for a link around it
+BESIDE_HEADLINE = 4  # lines before and after the headline's looked at for an unnamed dateline
 
 
 def page_dates(head: Head, tree: Tree, story: Story, headline: int | None) -> list[tuple[Found, str]]:
@@ -86,7 +88,7 @@ def _shown_datelines(tree: Tree, story: Story, headline: int | None) -> list[tup
     if headline is not None:
         elements.sort(key=lambda e: e - headline if e > headline else 2 * (headline - e))
     found = []
-    for element in elements[:MAX_TRIED]:
+    for element in elements[:MAX_TRIED] + _beside_headline(tree, story, headline):
         if element in tree.times and tree.times[element]:
             found.append((element, tree.times[element]))
             continue
@@ -99,6 +101,22 @@ def _shown_datelines(tree: Tree, story: Story, headline: int | None) -> list[tup
                 found.append((element, line[: dates[0].end]))  # "Published on 03-08-2011 01:00 AM"
                 break
     return found
+
+
+def _beside_headline(tree: Tree, story: Story, headline: int | None) -> list[int]:
+    """The blocks of the few short lines around the headline, last resort for a dateline
+    whose element is named for nothing ("<h3 class=meta>02.01.2022</h3><h1>..."): tried
+    after the named ones, nearest first, each read as a dateline (a date and little else)."""
+    if headline is None:
+        return []
+    at = next((n for n, s in enumerate(tree.segments) if s.element >= headline), len(tree.segments))
+    around = tree.segments[max(0, at - BESIDE_HEADLINE) : at + BESIDE_HEADLINE + 1]
+    around.sort(key=lambda s: abs(s.element - headline))
+    return [
+        s.element
+        for s in around
+        if len(s.text) <= MAX_DATELINE_CHARS and not s.link_chars and not story.noise[s.element]
+    ]
 
 
 @functools.lru_cache(maxsize=8192)
