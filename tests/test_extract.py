@@ -378,3 +378,18 @@ def test_a_dateline_named_for_nothing_beside_the_headline_dates_the_article():
     assert str(extract(page(body)).date) == "2022-01-02 08:15:00+07:00"
     body = f"<p>Ngày 30/11/2021, tại Đà Nẵng, thành phố khai trương tuyến xe buýt.</p><div><p>{STORY[1]}</p></div>"
     assert extract(page(body)).date is None
+
+
+def test_a_story_told_in_text_loose_in_its_column_is_found():
+    """Text with no <p> around it, between <br>s in the column that also holds the title: a
+    paragraph whose parent is that column, not the row beside a sidebar of links."""
+    archive = "".join(f'<li><a href="/tin?m={m}">Tháng {m} năm 2018 (15)</a></li>' for m in range(1, 13))
+    loose = "<br><br>".join(STORY)
+    body = (
+        f'<div class="row"><div class="col-3"><ul>{archive}</ul></div>'
+        f'<div class="col-9"><p class="titulo">Đà Nẵng có tuyến xe buýt điện ven biển</p>'
+        f'<small>05/10/2018 - Tags: <a href="/tag/xe-buyt">xe buýt</a></small><br><br>{loose}</div></div>'
+        '<div class="bottom"><div>Cổng thông tin điện tử thành phố, cơ quan chủ quản: Văn phòng Ủy ban nhân dân thành phố, '
+        "giấy phép số 123, địa chỉ số 24 đường Trần Phú.</div></div>"
+    )
+    assert extract(page(body)).body == STORY

@@ -72,6 +72,9 @@ def _find_story(tree: Tree, protected: set[int], layout_names: bool) -> Story:
     reasons = _navigation_marks(tree, protected, layout_names)
     text, links, story = [0] * count, [0] * count, [0] * count
     scores: dict[int, float] = {}  # the elements that paragraphs score, and their scores
+    # Blocks that hold other blocks: text loose in one (no <p> around it) is a paragraph
+    # of its own, whose parent is that block (readability wraps such runs in a <p>).
+    containers = {tree.parents[segment.element] for segment in tree.segments}
     for segment in tree.segments:
         element = segment.element
         if reasons[element]:
@@ -81,7 +84,7 @@ def _find_story(tree: Tree, protected: set[int], layout_names: bool) -> Story:
         if paragraph := paragraph_chars(segment):
             story[element] += paragraph
             score = 1 + segment.text.count(",") + min(len(segment.text) // 100, 3)
-            parent = tree.parents[element]
+            parent = element if element in containers else tree.parents[element]
             if parent >= 0:
                 scores[parent] = scores.get(parent, 0.0) + score
                 if (grandparent := tree.parents[parent]) >= 0:
