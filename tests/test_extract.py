@@ -393,3 +393,20 @@ def test_a_story_told_in_text_loose_in_its_column_is_found():
         "giấy phép số 123, địa chỉ số 24 đường Trần Phú.</div></div>"
     )
     assert extract(page(body)).body == STORY
+
+
+def test_the_story_beside_its_headline_beats_a_longer_list_of_teasers_with_summaries():
+    """A 'breaking news' list whose items carry summaries can hold more text than a short
+    story: the story in the headline's own block wins."""
+    teasers = "".join(
+        f'<li><a href="/tin-{n}">Tin nóng số {n} trong ngày hôm nay</a><p>Tóm tắt tin {n}: thành phố, '
+        f"người dân và chính quyền cùng bàn cách giữ gìn bãi biển sạch đẹp, an toàn cho du khách mùa hè.</p></li>"
+        for n in range(8)
+    )
+    html = (
+        "<html><head><title>Đà Nẵng có tuyến xe buýt điện ven biển - Báo Mẫu</title></head><body>"
+        '<div class="left"><div class="article"><h1>Đà Nẵng có tuyến xe buýt điện ven biển</h1>'
+        f'<div class="content"><p>{STORY[0]}</p><p>{STORY[1]}</p><p>{STORY[2]}</p></div></div>'
+        f'<div class="breaking"><ul>{teasers}</ul></div></div></body></html>'
+    )
+    assert extract(RawDocument("site/page.html", html, "html", "utf-8", "h")).body == STORY[:3]

@@ -4,7 +4,7 @@ Navigation is found by structure: <nav>, <aside>, <header>, <footer>, <menu>, an
 class or id names a widget (noise.py), unless they hold the page's headline. The root is
 found as readability does it: each paragraph-like segment scores its parent (and, half, its
 grandparent) by its length and commas; a candidate's score shrinks with its share of link
-text. A story split in two containers (an ad slot between them, a mobile template) or told in
+text, and grows by half inside the block that holds the headline. A story split in two containers (an ad slot between them, a mobile template) or told in
 one table per photo is then gathered by climbing from the best candidate to the ancestor that
 adds story text and little link text.
 """
@@ -21,10 +21,11 @@ MIN_PARAGRAPH_CHARS = 25
 MAX_CLIMB = 6
 # What an ancestor must add to be taken as the story: story text (at least this many
 # characters, and this share of what the candidate holds), with link text at most this share
-# of it (a list of teasers adds about as much link text as text).
+# of it (a list of teasers adds about as much link text as text; one with summaries, a
+# quarter or more).
 MIN_ADDED_CHARS = 150
 MIN_ADDED_SHARE = 0.1
-MAX_ADDED_LINKS = 0.3
+MAX_ADDED_LINKS = 0.25
 # A block holding more than this share of the page's paragraph text is its content, whatever
 # its tag or names say.
 MOST_OF_THE_PAGE = 0.5
@@ -32,6 +33,7 @@ MOST_OF_THE_PAGE = 0.5
 # layout's names, and the second one taken when it is this many times as long (find_story).
 MIN_STORY_CHARS = 150
 RETRY_GAIN = 2
+HEADLINE_BLOCK_BONUS = 1.5
 NAVIGATION_TAGS = frozenset({"nav", "aside", "header", "footer", "menu"})
 
 
@@ -93,6 +95,11 @@ def _find_story(tree: Tree, protected: set[int], layout_names: bool) -> Story:
     result = Story(0, reasons, text, links, story)
     if count == 0:
         return result
+    # The headline's own block holds its story: its candidates count more than a list of
+    # teasers with summaries elsewhere on the page.
+    near = _headline_block(tree, protected)
+    if near is not None:
+        scores = {e: v * HEADLINE_BLOCK_BONUS if tree.is_inside(e, near) else v for e, v in scores.items()}
     best = _best_candidate(tree, scores, text, links)
     result.root = best
     result.why.append(
@@ -101,6 +108,12 @@ def _find_story(tree: Tree, protected: set[int], layout_names: bool) -> Story:
     )
     _climb(tree, result)
     return result
+
+
+def _headline_block(tree: Tree, protected: set[int]) -> int | None:
+    """The block that holds the headline, unless that is the page's body."""
+    around = sorted(protected, reverse=True)[1:2]  # the headline, then its parent
+    return around[0] if around and tree.tags[around[0]] not in ("body", "html") else None
 
 
 def _best_candidate(tree: Tree, scores: dict[int, float], text: SubtreeSums, links: SubtreeSums) -> int:
