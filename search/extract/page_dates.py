@@ -12,6 +12,7 @@ html.py adds the datelines of the story itself, and falls back on the date in th
 """
 
 import functools
+import re
 
 from search import noise
 from search.dates import Found, dateline_date, find_date, find_dates, says_month_first
@@ -26,6 +27,7 @@ MAX_DATELINE_CHARS = 200
 MAX_EVIDENCE_CHARS = 60
 MAX_WRAPPER_LINES = 20
 MAX_LINK_DEPTH = 8  # how far up an element is looked at for a link around it
+_DIGIT = re.compile(r"\d")
 BESIDE_HEADLINE = 4  # lines before and after the headline's looked at for an unnamed dateline
 
 
@@ -88,7 +90,10 @@ def _shown_datelines(tree: Tree, story: Story, headline: int | None) -> list[tup
     if headline is not None:
         elements.sort(key=lambda e: e - headline if e > headline else 2 * (headline - e))
     found = []
-    for element in elements[:MAX_TRIED] + _beside_headline(tree, story, headline):
+    named = set(elements)
+    for element in elements[:MAX_TRIED] + [
+        e for e in _beside_headline(tree, story, headline) if e not in named
+    ]:
         if element in tree.times and tree.times[element]:
             found.append((element, tree.times[element]))
             continue
@@ -115,7 +120,10 @@ def _beside_headline(tree: Tree, story: Story, headline: int | None) -> list[int
     return [
         s.element
         for s in around
-        if len(s.text) <= MAX_DATELINE_CHARS and not s.link_chars and not story.noise[s.element]
+        if len(s.text) <= MAX_DATELINE_CHARS
+        and not s.link_chars
+        and not story.noise[s.element]
+        and _DIGIT.search(s.text)  # (every date has one: the others are not read)
     ]
 
 

@@ -99,7 +99,8 @@ def _find_story(tree: Tree, protected: set[int], layout_names: bool) -> Story:
     # teasers with summaries elsewhere on the page.
     near = _headline_block(tree, protected)
     if near is not None:
-        scores = {e: v * HEADLINE_BLOCK_BONUS if tree.is_inside(e, near) else v for e, v in scores.items()}
+        end = tree.ends[near]
+        scores = {e: v * HEADLINE_BLOCK_BONUS if near <= e <= end else v for e, v in scores.items()}
     best = _best_candidate(tree, scores, text, links)
     result.root = best
     result.why.append(

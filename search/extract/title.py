@@ -9,8 +9,9 @@ taken without its site suffix; without metadata, the first <h1>.
 """
 
 import functools
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from search import limits
@@ -46,16 +47,18 @@ def find_headline(head: Head, tree: Tree) -> Headline:
     """The page's headline, the element that shows it, and where it came from. An <h1> that
     is a metadata title wins over one that is part of one ("Site" in "Title | Site")."""
     titles = [(title, _key(title)) for title in head.titles]
-    headings = _Headings(tree)
+    site = {_key(head.site), _key(head.site.split(".")[0])} if head.site else set()  # its name's keys
+    h1s = [entry for element in _h1s(tree) if (entry := _entry(tree, element))]
     for exact in (True, False):
-        for element, shown, key in headings:
-            if exact and tree.tags[element] != "h1":
-                break  # (the <h1> elements come first)
+        others = () if exact else filter(None, (_entry(tree, e) for e in _other_headings(tree)))
+        for element, shown, key in itertools.chain(h1s, others):
             for title, title_key in titles:
                 if exact:
                     matched = title if key == title_key else None
                 else:
-                    matched = _shown_in(key, title_key, title, shown, head.site, _is_link(tree, element))
+                    matched = _shown_in(
+                        key, title_key, title, shown, site, lambda e=element: _is_link(tree, e)
+                    )
                 if matched is not None:
                     return Headline(
                         _bounded(_without_suffix_of_others(matched, titles)),
@@ -64,38 +67,28 @@ def find_headline(head: Head, tree: Tree) -> Headline:
                     )
     if titles:
         return Headline(_bounded(without_site_suffix(titles[0][0], head.site)), None, "the page's metadata")
-    for element in _headings(tree):
-        if tree.tags[element] == "h1" and (shown := clean_line(tree.text_of(element))):
+    for element in _h1s(tree):
+        if shown := clean_line(tree.text_of(element)):
             return Headline(_bounded(shown), element, "the first <h1> (no metadata title)")
     return Headline(None, None, "none: no <title>, og:title or <h1>")
 
 
-class _Headings:
-    """(element, text, key) of each heading that may show the headline (_headings), each
-    read once however often it is walked, and only as far as it is walked."""
-
-    def __init__(self, tree: Tree):
-        self._tree, self._elements, self._read = tree, _headings(tree), []
-
-    def __iter__(self):
-        yield from self._read
-        for element in self._elements:
-            shown = clean_line(self._tree.text_of(element))
-            key = _key(shown)
-            if len(key) >= 4 and len(shown) <= MAX_TITLE_CHARS:
-                self._read.append((element, shown, key))
-                yield self._read[-1]
+def _entry(tree: Tree, element: int) -> tuple[int, str, str] | None:
+    """(element, text, key) of a heading that may show the headline, or None."""
+    shown = clean_line(tree.text_of(element))
+    key = _key(shown)
+    return (element, shown, key) if len(key) >= 4 and len(shown) <= MAX_TITLE_CHARS else None
 
 
 def _is_link(tree: Tree, element: int) -> bool:
     """Whether a heading's text is mostly a link's (a logo links to the home page)."""
     end = tree.ends[element]
-    inside = [s for s in tree.segments if element <= s.element <= end]
+    inside = [s for s in tree._segments_around(element) if element <= s.element <= end]
     return 2 * sum(s.link_chars for s in inside) > sum(len(s.text) for s in inside)
 
 
 def _shown_in(
-    key: str, title_key: str, title: str, shown: str, site: str | None, is_link: bool
+    key: str, title_key: str, title: str, shown: str, site: set[str], is_link: Callable[[], bool]
 ) -> str | None:
     """The headline, when a heading's text (`key`) is the metadata title, or the part of it
     before a separator ("Title - Site"), or the part after a short one ("Site - Title"), or
@@ -108,8 +101,8 @@ def _shown_in(
     # separator (not a colon: a subtitle follows one) that is no link and does not name the
     # site ("Ben Wilson Surf - Point of Sail - Sails, surf and kite shop").
     short = len(key.split()) < 4 and 2 * len(key) < len(title_key)
-    if _names_site(key, site) or (
-        short and (is_link or not (before_separator and _SITE_SEPARATOR.match(title_key[len(key) :])))
+    if key in site or (
+        short and (not (before_separator and _SITE_SEPARATOR.match(title_key[len(key) :])) or is_link())
     ):
         return None
     if title_key.startswith(key):
@@ -127,10 +120,6 @@ def _shown_in(
     return None
 
 
-def _names_site(key: str, site: str | None) -> bool:
-    return bool(site) and key in {_key(site), _key(site.split(".")[0])}
-
-
 def _without_suffix_of_others(matched: str, titles: list[tuple[str, str]]) -> str:
     """The headline without a suffix that another of the page's metadata titles lacks
     ("Title | Agency" in <title> and <h1>, "Title" in og:title)."""
@@ -146,11 +135,13 @@ def _without_suffix_of_others(matched: str, titles: list[tuple[str, str]]) -> st
     return matched
 
 
-def _headings(tree: Tree) -> Iterator[int]:
-    """<h1> elements first, then elements named for a title, then <h2> and <h3>, in page order.
-    The others are looked for only when no <h1> is the headline (most often one is)."""
-    h1 = [element for element, tag in enumerate(tree.tags) if tag == "h1"]
-    yield from h1[:MAX_CANDIDATES]
+def _h1s(tree: Tree) -> list[int]:
+    return [element for element, tag in enumerate(tree.tags) if tag == "h1"][:MAX_CANDIDATES]
+
+
+def _other_headings(tree: Tree) -> Iterator[int]:
+    """Elements named for a title, then <h2> and <h3>, in page order: looked for only when
+    no <h1> is the headline (most often one is)."""
     named, h23 = [], []
     for element, tag in enumerate(tree.tags):
         if tag != "h1" and tag != "a" and _named_title(tree.names[element]):
