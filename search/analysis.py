@@ -157,13 +157,45 @@ _WORD_CHAR = r"(?:[^\W_]|[\u0300-\u036f])"
 _OTHER_LETTER = "[^\\W\\x00-\\x7f" + "".join(_ONE_FOR_ONE) + "]|[\u0300-\u036f]"
 _HAS_OTHER = re.compile(_OTHER_LETTER)
 _OTHER_WORD = re.compile(f"(?<!{_WORD_CHAR}){_WORD_CHAR}*(?:{_OTHER_LETTER}){_WORD_CHAR}*")
+# A word's start: a letter from `[...]` (the set heads the pattern, so the regex engine skips
+# ahead to one at C speed) with no word character before it.
+_WORD_START = f"(?<!{_WORD_CHAR}(?s:.))"
+
+
+def _cannot_be_other(code: int) -> bool:
+    letter = chr(code)
+    return code < 0x80 or letter in _ONE_FOR_ONE or not (letter.isalnum() or 0x300 <= code <= 0x36F)
+
+
+def _code_ranges(codes: list[int]) -> str:
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in runs)
+
+
+@functools.cache
+def _maybe_other() -> re.Pattern:
+    """The characters of the Basic Multilingual Plane that are no other letter (ASCII, one-for-
+    one letters, punctuation, spaces), as one set: a text is scanned for the rest at several
+    times the speed of _HAS_OTHER, whose word-character test is made letter by letter. (Made
+    at the first search, not at import: it takes 10 ms, which every command would pay.)"""
+    return re.compile(f"[^{_code_ranges([c for c in range(0x10000) if _cannot_be_other(c)])}]")
 
 
 @functools.lru_cache(maxsize=64)
 def _has_other_letters(text: str) -> bool:
     """Cached: a hit's text is searched for its run check and again for its snippet (a str
     keeps its hash, so the look-up costs nothing next to a scan)."""
-    return _HAS_OTHER.search(text) is not None
+    at, maybe_other = 0, _maybe_other()
+    while (maybe := maybe_other.search(text, at)) is not None:
+        if _HAS_OTHER.match(text, maybe.start()):
+            return True
+        at = maybe.end()  # (a character past the plane, an emoji: no letter)
+    return False
 
 
 def _written(folded: str) -> str:
@@ -171,17 +203,21 @@ def _written(folded: str) -> str:
     return "".join(f"[{_WRITTEN[c]}]" if c in _WRITTEN else re.escape(c) for c in folded)
 
 
+def _first_letters(words) -> str:
+    return re.escape("".join(sorted({c for w in words for c in _WRITTEN.get(w[0], w[0])})))
+
+
 @functools.lru_cache(maxsize=1024)
 def _finder(terms: frozenset[str], prefixes: tuple[str, ...]) -> re.Pattern | None:
     ascii_terms = sorted((t for t in terms if t.isascii()), key=len, reverse=True)
     # A term of MAX_WORD_CHARS is a longer word cut: any continuation is the same word.
-    wanted = [_written(t) + ("[a-zA-Z0-9]*" if len(t) >= MAX_WORD_CHARS else "") for t in ascii_terms]
-    wanted += [_written(p) + f"(?:[a-zA-Z0-9]|[{''.join(_ONE_FOR_ONE)}])*" for p in prefixes]
+    wanted = [(t, "[a-zA-Z0-9]*" if len(t) >= MAX_WORD_CHARS else "") for t in ascii_terms]
+    wanted += [(p, f"(?:[a-zA-Z0-9]|[{''.join(_ONE_FOR_ONE)}])*") for p in prefixes]
     if not wanted:
         return None
-    # Leading with the set of first letters lets the regex engine skip ahead at C speed.
-    first = "".join(sorted({c for t in ascii_terms + list(prefixes) for c in _WRITTEN.get(t[0], t[0])}))
-    return re.compile(f"(?=[{re.escape(first)}])(?<!{_WORD_CHAR})(?:{'|'.join(wanted)})(?!{_WORD_CHAR})")
+    # Each word's first letter, taken by the leading set, is told apart looking behind.
+    either = "|".join(f"(?<=[{_first_letters([w])}]){_written(w[1:])}{tail}" for w, tail in wanted)
+    return re.compile(f"[{_first_letters([w for w, _ in wanted])}]{_WORD_START}(?:{either})(?!{_WORD_CHAR})")
 
 
 def find_words(
@@ -204,3 +240,37 @@ def find_words(
                 found.append((match.start(), match.end(), folded))
         found.sort()
     return found
+
+
+_PLAIN_TERM = re.compile(f"[a-z0-9]{{1,{MAX_WORD_CHARS - 1}}}")
+
+
+@functools.lru_cache(maxsize=256)
+def _run_finder(words: tuple[str, ...]) -> re.Pattern | None:
+    """The words one after another with only spaces and punctuation between (no combining
+    mark: a text with one is left to find_words); None unless every word is plain ASCII."""
+    if not words or not all(_PLAIN_TERM.fullmatch(w) for w in words):
+        return None
+    between = f"(?!{_WORD_CHAR})[^\\w\u0300-\u036f]*"
+    rest = between.join(f"({_written(w)})" for w in words[1:])
+    first = f"[{_first_letters(words[:1])}]{_WORD_START}({_written(words[0][1:])})"
+    return re.compile(first + (between + rest if rest else "") + f"(?!{_WORD_CHAR})")
+
+
+def find_run(text: str, words: tuple[str, ...]) -> bool | None:
+    """Whether `text` holds the folded words one after another, nothing but spaces and
+    punctuation between (as consecutive words of find_words), at C speed; None where only
+    find_words can tell (a word not plain ASCII; no run, in a text with other letters).
+
+    >>> find_run("Ủy ban, nhân dân", ("uy", "ban", "nhan", "dan")), find_run("Ủy ban", ("ủy",))
+    (True, None)
+    """
+    finder = _run_finder(words)
+    if finder is None:
+        return None
+    match = finder.search(text)
+    if match is None:
+        return None if _has_other_letters(text) else False
+    # Each word written in letters that fold one for one folds to its word; checked all the same.
+    written = [text[match.start() : match.end(1)], *match.groups()[1:]]
+    return True if all(_forms(word)[1] == folded for word, folded in zip(written, words)) else None

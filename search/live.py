@@ -67,17 +67,35 @@ class LiveIndex:
     def info(self) -> dict:
         return index_info(self.index_dir)
 
-    def pair_counts(self) -> PairCounts:
-        """Accented pair counts of the live generation, for "did you mean"."""
-        return pair_counts(self.index_dir)
+    def pair_counts(self, searcher=None) -> PairCounts:
+        """Accented pair counts of the live generation, for "did you mean"; given this
+        thread's searcher, of the generation it reads (a rebuild may have swapped since)."""
+        return _generation_pairs(self._generation(searcher))
 
-    def site_names(self) -> SiteNames:
-        return site_names(self.index_dir)
+    def site_names(self, searcher=None) -> SiteNames:
+        """The names sites are shown by (of the generation `searcher` reads, if given)."""
+        return _generation_sites(self._generation(searcher))
+
+    def _generation(self, searcher) -> Path:
+        """The generation this thread's `searcher` reads, else the live one: CURRENT is read
+        once a request, not once for each thing read. (A rebuild that swapped generations
+        meanwhile has removed the searcher's: then the live one, as without a searcher.)"""
+        cached = getattr(self._local, "searcher", None)
+        if searcher is not None and cached is not None and cached[1] is searcher:
+            generation = self.index_dir / cached[0]
+            if generation.is_dir():
+                return generation
+        return current_generation(self.index_dir)
 
 
 def pair_counts(index_dir: str | Path) -> PairCounts:
     """Accented pair counts saved with the live generation (loaded once per generation)."""
-    return _pair_counts(current_generation(index_dir))
+    return _generation_pairs(current_generation(index_dir))
+
+
+def _generation_pairs(generation: Path) -> PairCounts:
+    # (Read again where an update in place changed them.)
+    return _pair_counts(generation).refresh()
 
 
 @functools.lru_cache(maxsize=4)
@@ -87,7 +105,10 @@ def _pair_counts(generation: Path) -> PairCounts:
 
 def site_names(index_dir: str | Path) -> SiteNames:
     """The names sites are shown by in the live generation (read again after an update)."""
-    generation = current_generation(index_dir)
+    return _generation_sites(current_generation(index_dir))
+
+
+def _generation_sites(generation: Path) -> SiteNames:
     try:
         changed = (generation / SITES).stat().st_mtime_ns
     except OSError:

@@ -27,6 +27,8 @@ SITES = "sites.json"
 class SiteNames:
     def __init__(self, seen: dict[str, Counter] | None = None):
         self.seen: dict[str, Counter] = seen or {}
+        # domain -> the name shown: every result and facet of every search asks again.
+        self._names: dict[str | None, str | None] = {}
 
     @classmethod
     def load(cls, generation: Path) -> "SiteNames":
@@ -42,6 +44,7 @@ class SiteNames:
     def add(self, domain: str | None, name: str | None) -> None:
         if domain:
             self.seen.setdefault(domain, Counter())[name or ""] += 1
+            self._names.pop(domain, None)
 
     def name(self, domain: str | None) -> str | None:
         """The name shown for a site: its best name, else its domain.
@@ -53,6 +56,12 @@ class SiteNames:
         >>> [names.name(domain) for domain in ("dantri.com.vn", "cafef.vn", "tuoitre.vn", "tinmoi.vn", "zing.vn")]
         ['Báo điện tử Dân Trí', 'cafef.vn', 'Tuoi Tre Online', 'Tin Mới', 'zing.vn']
         """
+        if domain in self._names:
+            return self._names[domain]
+        shown = self._names[domain] = self._best_name(domain)
+        return shown
+
+    def _best_name(self, domain: str | None) -> str | None:
         if not domain:
             return domain
         candidates = [

@@ -24,6 +24,7 @@ MIN_COUNT = 2
 # matter if seen again), which bounds memory on corpora with a long tail of names.
 MAX_DISTINCT = 1_000_000
 PAIRS_FILE = "pairs.sqlite"
+MAX_READ = 100_000  # pairs read from the table and kept, at most (a few dozen a query)
 
 
 class PairCounts:
@@ -36,6 +37,10 @@ class PairCounts:
         self._saved_articles = articles  # of them, those whose counts are in the table already
         self._table: sqlite3.Connection | None = None
         self._lock = threading.Lock()
+        # pair -> count read from the table, as of its data version (refresh(): an update of
+        # the index in place changes the table under a running server).
+        self._read: dict[str, int] = {}
+        self._version = None
 
     def add_pairs(self, pairs: list[str]) -> None:
         """Count one article's pairs (none: an article left out of the sample). A list is
@@ -50,8 +55,24 @@ class PairCounts:
         if self._table is None:
             return self.counts.get(pair, 0)
         with self._lock:  # one connection, shared by a server's threads
-            row = self._table.execute("SELECT n FROM pairs WHERE pair = ?", (pair,)).fetchone()
-        return row[0] if row else 0
+            found = self._read.get(pair)
+            if found is None:
+                if len(self._read) >= MAX_READ:
+                    self._read.clear()
+                row = self._table.execute("SELECT n FROM pairs WHERE pair = ?", (pair,)).fetchone()
+                found = self._read[pair] = row[0] if row else 0
+        return found
+
+    def refresh(self) -> "PairCounts":
+        """Forget the counts read if the table changed since (SQLite's data version moves
+        when another connection commits): a search reads the table as of its start."""
+        if self._table is not None:
+            with self._lock:
+                version = self._table.execute("PRAGMA data_version").fetchone()[0]
+                if version != self._version:
+                    self._read.clear()
+                    self._version = version
+        return self
 
     @staticmethod
     def create(folder: Path) -> None:

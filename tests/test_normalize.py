@@ -134,3 +134,11 @@ def test_find_words_gives_the_words_analysis_gives(text):
             (w.start, w.end, w.folded) for w in found if w.folded in wanted or w.folded.startswith(prefixes)
         ]
         assert find_words(text, wanted, prefixes) == expected
+
+
+def test_other_letters_are_told_apart_from_the_rest_character_by_character():
+    from search.analysis import _HAS_OTHER, _has_other_letters
+
+    for code in [*range(0x3000), *range(0x1E00, 0x2100), 0xFEFF, 0x1F600, 0x1D400, 0x20000]:
+        text = f"Hợp tác {chr(code)} xã"
+        assert _has_other_letters(text) == (_HAS_OTHER.search(text) is not None), hex(code)

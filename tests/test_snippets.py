@@ -2,6 +2,11 @@
 on its own: a broken window choice, mark or suggestion rule fails here, not only in an
 end-to-end test."""
 
+import re
+
+import pytest
+
+from search.analysis import find_words, words
 from search.query.snippets import Marks, has_run, highlight, snippet
 from search.query.suggest import suggest
 from search.spelling import PairCounts
@@ -33,6 +38,39 @@ def test_a_run_is_marked_whole_or_not_at_all():
 def test_has_run_allows_punctuation_but_not_words_between():
     assert has_run("Ủy ban, nhân dân tỉnh", ["uy", "ban", "nhan", "dan"])
     assert not has_run("Ủy ban tỉnh nhân dân", ["uy", "ban", "nhan", "dan"])
+
+
+def _has_run_by_words(text: str, words: list[str]) -> bool:
+    """has_run as find_words's words tell it (the path its regular expression stands in for)."""
+    found = find_words(text, frozenset(words))
+    return any(
+        [term for _, _, term in found[at : at + len(words)]] == words
+        and not any(
+            re.search(r"\w", text[a[1] : b[0]]) for a, b in zip(found[at:], found[at + 1 : at + len(words)])
+        )
+        for at in range(len(found) - len(words) + 1)
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ủy ban, nhân dân tỉnh; ỦY BAN NHÂN DÂN",
+        "Ủy ban tỉnh nhân dân",
+        "U\u0309y ban nha\u0302n da\u0302n (NFD)",
+        "ủy_ban nhân-dân, ủy ban\u0301 nhân \u0301 dân",
+        "Москва и hợp tác, hợp — tác… xã; Zürich hợp tác xã",
+        "hợp\n\ntác 😀 xã, hợp tác² xã, ǅ hợp tác",
+        "x" * 70 + " hop tac " + "a" * 64 + " hop " + "b" * 63 + " tac",
+        "Hợp tác 2025, 18h30 hợp1 tác ĐÀ NẴNG Ðà Nẵng",
+    ],
+)
+def test_has_run_finds_what_the_words_of_the_text_give(text):
+    found = [w.folded for w in words(text)]
+    runs = [found[i:j] for i in range(len(found)) for j in range(i + 1, min(len(found), i + 4) + 1)]
+    runs += [["uy", "ban", "nhan", "dan"], ["hop", "tac", "xa"], ["a" * 64], ["b" * 63, "tac"], ["ủy"]]
+    for run in runs:
+        assert has_run(text, run) == _has_run_by_words(text, run), run
 
 
 def test_the_snippet_is_the_window_with_the_most_distinct_words():

@@ -102,11 +102,11 @@ def _search(searcher, **args) -> query.Page:
     if args["page"] > arguments.last_page(args["limit"]):  # page x limit past MAX_RESULT_WINDOW
         raise arguments.too_deep()
     live_index = current_app.extensions["live_index"]
-    names = live_index.site_names()
+    names = live_index.site_names(searcher)  # (of the searcher's generation)
     if args.get("site"):
         args["site"] = names.domain(args["site"])  # a filter names a site as it is shown
     try:
-        return names.named(query.search(searcher, pairs=live_index.pair_counts(), **args))
+        return names.named(query.search(searcher, pairs=live_index.pair_counts(searcher), **args))
     except query.TooDeep:
         raise arguments.too_deep() from None
 

@@ -162,6 +162,7 @@ class Searcher:
         self._meta = folder / "meta.json"  # tantivy rewrites it at each commit
         self._seen = self._stamp()
         self._searcher = index.searcher()
+        self._frequencies: dict[tuple[str, str], int] = {}  # of this snapshot: a query asks dozens
 
     def __enter__(self):
         return self
@@ -175,6 +176,7 @@ class Searcher:
         if stamp != self._seen:
             self._index.reload()
             self._searcher, self._seen = self._index.searcher(), stamp
+            self._frequencies = {}
         return self
 
     def _stamp(self) -> int:
@@ -190,8 +192,13 @@ class Searcher:
         return self._searcher.num_docs
 
     def doc_frequency(self, form: str, term: str) -> int:
-        field = {"folded": "text", "exact": "exact", "pairs": "pairs"}[form]
-        return self._searcher.doc_freq(field, term)
+        found = self._frequencies.get((form, term))
+        if found is None:
+            if len(self._frequencies) >= _MAX_FREQUENCIES:
+                self._frequencies.clear()
+            field = {"folded": "text", "exact": "exact", "pairs": "pairs"}[form]
+            found = self._frequencies[form, term] = self._searcher.doc_freq(field, term)
+        return found
 
     def copy_count(self) -> int:
         return self._searcher.doc_freq("copy", 1)
@@ -268,6 +275,7 @@ class Searcher:
 
 
 _MUST, _NOT = tantivy.Occur.Must, tantivy.Occur.MustNot
+_MAX_FREQUENCIES = 100_000  # document frequencies kept per snapshot, at most
 _COPY_VALUE = 1  # "copy" of a copy in its story, not its first article
 _COPY = tantivy.Query.term_query(SCHEMA, "copy", _COPY_VALUE)
 _COPIES = "copies"  # the aggregation counting them (not a facet's name)

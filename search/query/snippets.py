@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from search.analysis import find_words
+from search.analysis import find_run, find_words
 
 # Characters of context in a snippet: about two lines on a results page.
 SNIPPET_CHARS = 240
@@ -76,6 +76,9 @@ def has_run(text: str, words: list[str]) -> bool:
     >>> has_run("Ủy ban, nhân dân tỉnh", ["uy", "ban", "nhan", "dan"])
     True
     """
+    found_fast = find_run(text, tuple(words))
+    if found_fast is not None:
+        return found_fast
     found = find_words(text, frozenset(words))
     size = len(words)
     for at in range(len(found) - size + 1):
