@@ -343,24 +343,39 @@ def http_benchmark(index_dir: Path, timed: list[tuple[str, str]], warmup: list[s
 
 
 def update_benchmark(corpus: Corpus, index_dir: Path, label: str) -> dict:
-    """Edit 100 existing pages (their version 1), time `index_corpus` updating the index, then
-    put the files back as they were (bytes and mtime: other engines' indexes stay in step) and
-    update the index again, untimed."""
-    rng = random.Random(corpus.pages)
+    """Edit 100 existing pages (their version 1), time `index_corpus` updating the index from
+    the corpus's folder (every file looked at), then put the files back as they were (bytes
+    and mtime: other engines' indexes stay in step) and update the index again, untimed.
+    Then the same with 100 other pages, the update naming them (`named`): what a crawler that
+    knows which files it wrote runs."""
+    result = _timed_update(corpus, index_dir, label, corpus.pages, named=False)
+    result["named"] = _timed_update(
+        corpus, index_dir, f"{label} of named files", corpus.pages + 1, named=True
+    )
+    return result
+
+
+def _timed_update(corpus: Corpus, index_dir: Path, label: str, seed: int, named: bool) -> dict:
+    rng = random.Random(seed)
     originals = {}
     for number in rng.sample(range(corpus.pages), min(UPDATE_CHANGED, corpus.pages)):
         path, text = corpus.edit(number)
         originals[path] = (path.read_bytes(), path.stat())
         path.write_text(text, encoding="utf-8")
+    target = str(corpus.folder)
+    if named:
+        listing = index_dir.parent / f"{index_dir.name}.update-files"
+        listing.write_text("\n".join(str(path) for path in originals), encoding="utf-8")
+        target = f"@{listing}"
     try:
-        result = child("update", str(corpus.folder), str(index_dir), sample_memory=True, label=label)
+        result = child("update", target, str(index_dir), sample_memory=True, label=label)
     finally:
         for path, (data, stat) in originals.items():
             path.write_bytes(data)
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     result["edited"] = len(originals)
     # Untimed: the index follows the files back, so what bench/out/ keeps is the corpus's index.
-    back = child("update", str(corpus.folder), str(index_dir), label=f"{label} (putting the files back)")
+    back = child("update", target, str(index_dir), label=f"{label} (putting the files back)")
     result["restore"] = {key: back[key] for key in ("seconds", "changed", "added", "removed")}
     return result
 
@@ -420,10 +435,11 @@ def measure_engine(engine: str, corpus: Corpus, index_dir: Path, queries_file: P
         )
     if engine in OURS and "update" not in skip:
         result["update"] = update = update_benchmark(corpus, index_dir, f"{engine} update")
-        log(
-            f"  {engine} update of {update['edited']} edited files: {update['seconds']} s "
-            f"(changed {update['changed']}, added {update['added']}, removed {update['removed']})"
-        )
+        for how, measured in (("", update), (", named", update["named"])):
+            log(
+                f"  {engine} update of {measured['edited']} edited files{how}: {measured['seconds']} s "
+                f"(changed {measured['changed']}, added {measured['added']}, removed {measured['removed']})"
+            )
     if engine in OURS and corpus.made and "stories" not in skip:
         try:
             stories = child(

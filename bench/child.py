@@ -168,11 +168,15 @@ def query(engine: str, index_dir: Path, queries: list[str]) -> dict:
     }
 
 
-def update(corpus: Path, index_dir: Path) -> dict:
+def update(paths: list[str], index_dir: Path) -> dict:
+    """index_corpus on the paths: the corpus's folder (every file is looked at), or a list of
+    files as "@FILE" (those named: what a crawler that knows what it wrote runs)."""
     from search.index import index_corpus
 
+    if len(paths) == 1 and paths[0].startswith("@"):
+        paths = Path(paths[0][1:]).read_text(encoding="utf-8").splitlines()
     started = time.perf_counter()
-    report = index_corpus([str(corpus)], str(index_dir))
+    report = index_corpus(paths, str(index_dir))
     return {
         "seconds": round(time.perf_counter() - started, 2),
         "added": report.added,
@@ -195,7 +199,7 @@ def main() -> None:
     elif mode == "query":
         result = query(args[0], Path(args[1]), json.loads(Path(args[2]).read_text(encoding="utf-8")))
     elif mode == "update":
-        result = update(Path(args[0]), Path(args[1]))
+        result = update([args[0]], Path(args[1]))
     else:
         raise SystemExit(f"unknown mode {mode}")
     result.update(own_peak_mb())

@@ -148,7 +148,7 @@ class Intake:
         self._pages = set(pages) if crawls else None
         self._crawls = iter(crawls)
         due = time.monotonic() + limits.CHECKPOINT_SECONDS
-        for item in extraction.extract(template, prepare, pages, crawls, known):
+        for item in extraction.extract(template, prepare, pages, crawls, known, self.manifest.documents):
             self.take(item)
             if self.checkpoint_in is not None and time.monotonic() >= due:
                 self._checkpoint(self.checkpoint_in)

@@ -38,6 +38,10 @@ MERGE_AT = 50_000  # recent keys held in a dict before they join the sorted runs
 RUN_KEYS = 2_000_000  # keys of one sorted run (16 MB with their rows): what one merge copies at most
 BLOCK = 65_536  # rows of signatures per block
 STORIES = "stories.npz"
+# An update writes its new rows beside the main file (stories.N.npz) while they are at most
+# this share of the rows saved, and at most this many deltas; then the main file whole.
+DELTA_SHARE = 0.1
+MAX_DELTAS = 16
 
 _HASHES: dict[str, int] = {}
 MAX_REMEMBERED = 200_000
@@ -95,6 +99,9 @@ class Stories:
 
     def __init__(self, signatures=None, stories=None, runs=None):
         self._loaded = np.asarray(stories if stories is not None else [], dtype=str)
+        self._saved = 0  # rows in the files: the rows past them go to a delta (save)
+        self._merged = False  # whether runs changed since the files were written
+        self._folded = self._last_delta = 0  # the last delta in the main file; the last written
         self._added: list[str] = []
         self._blocks: list[np.ndarray] = []  # BLOCK rows of signatures each
         if signatures is not None:
@@ -107,27 +114,75 @@ class Stories:
 
     @classmethod
     def load(cls, generation: Path) -> "Stories":
+        """The stories saved with a generation: its main file and the deltas updates wrote
+        since it was last written whole."""
         try:
             with np.load(generation / STORIES) as saved:
-                runs = sum(1 for name in saved.files if name.startswith("keys"))
-                pairs = [(saved[f"keys{n}"], saved[f"rows{n}"]) for n in range(runs)]
-                if "keys" in saved.files:  # the layout before runs: one of them
-                    pairs = [(saved["keys"], saved["rows"])]
-                return cls(saved["signatures"].astype(np.uint16), saved["stories"], pairs)
+                parts = [_read(saved)]
+                folded = int(saved["folded"][0]) if "folded" in saved.files else 0
+            deltas = [(n, path) for n, path in _deltas(generation) if n > folded]
+            for _, path in deltas:
+                with np.load(path) as delta:
+                    parts.append(_read(delta))
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
             return cls()
+        signatures, stories, runs = parts[0]
+        if len(parts) > 1:
+            signatures = np.concatenate([part[0] for part in parts])
+            stories = np.concatenate([part[1] for part in parts])
+            runs = [run for part in parts for run in part[2]]
+        loaded = cls(signatures.astype(np.uint16), stories, runs)
+        loaded._saved, loaded._folded = len(loaded), folded
+        loaded._last_delta = deltas[-1][0] if deltas else folded
+        return loaded
 
     def save(self, generation: Path) -> None:
+        """Write the rows added since the last save as a delta beside the main file (an update
+        of 100 articles at 1,000,000 writes 100 rows, not 400 MB), or everything into the main
+        file: on a first save, after MAX_DELTAS deltas, past DELTA_SHARE new rows, or when the
+        band table's runs were merged. Each file is written aside and renamed: a build stopped
+        meanwhile resumes with the stories as they were at its last checkpoint."""
+        new = len(self) - self._saved
+        if not new and self._saved:
+            return
+        if (
+            self._saved
+            and not self._merged
+            and new <= DELTA_SHARE * self._saved
+            and self._last_delta - self._folded < MAX_DELTAS
+        ):
+            self._save_delta(generation)
+            return
         self._merge()
         runs = {}
         for n, (keys, rows) in enumerate(self.runs):
             runs[f"keys{n}"], runs[f"rows{n}"] = keys, rows
-        # Written aside and renamed: a build stopped meanwhile resumes with the stories as
-        # they were at its last checkpoint, never with half a file.
-        pending = generation / (STORIES + ".new")
-        with open(pending, "wb") as file:
-            np.savez(file, signatures=self._signatures(), stories=self._story_ids(), **runs)
-        os.replace(pending, generation / STORIES)
+        folded = np.array([self._last_delta])
+        _write(
+            generation / STORIES,
+            signatures=self._signatures(),
+            stories=self._story_ids(),
+            folded=folded,
+            **runs,
+        )
+        for number, path in _deltas(generation):  # now in the main file (which says so)
+            if number <= self._last_delta:
+                path.unlink(missing_ok=True)
+        self._saved, self._merged, self._folded = len(self), False, self._last_delta
+
+    def _save_delta(self, generation: Path) -> None:
+        start = self._saved
+        signatures = np.stack([self._row(row) for row in range(start, len(self))])
+        stories = np.array(self._added[start - len(self._loaded) :], dtype=str)
+        keys = np.fromiter((k for k, rows in self.recent.items() for _ in rows), dtype=np.uint32)
+        rows = np.fromiter((r for rows in self.recent.values() for r in rows), dtype=np.int32)
+        order = np.argsort(keys, kind="stable")
+        self._last_delta += 1
+        path = generation / f"{Path(STORIES).stem}.{self._last_delta}.npz"
+        _write(path, signatures=signatures, stories=stories, keys0=keys[order], rows0=rows[order])
+        # As a load would find it: the recent keys one more run.
+        self.runs.append((keys[order], rows[order]))
+        self.recent, self._saved = {}, len(self)
 
     def assign(self, doc_id: str, sign: np.ndarray | None) -> tuple[str, bool]:
         """The story of an article (its id), and whether the article is a copy in it (another
@@ -206,6 +261,7 @@ class Stories:
         """The recent keys into the last run, or into a run of their own when it is full."""
         if not self.recent:
             return
+        self._merged = True
         keys = np.fromiter((k for k, rows in self.recent.items() for _ in rows), dtype=np.uint32)
         rows = np.fromiter((r for rows in self.recent.values() for r in rows), dtype=np.int32)
         if self.runs and len(self.runs[-1][0]) + len(keys) <= RUN_KEYS:
@@ -214,3 +270,30 @@ class Stories:
         order = np.argsort(keys, kind="stable")
         self.runs.append((keys[order], rows[order]))
         self.recent = {}
+
+
+def _read(saved) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    """(signatures, story ids, runs) of a main file or a delta."""
+    runs = sum(1 for name in saved.files if name.startswith("keys"))
+    pairs = [(saved[f"keys{n}"], saved[f"rows{n}"]) for n in range(runs)]
+    if "keys" in saved.files:  # the layout before runs: one of them
+        pairs = [(saved["keys"], saved["rows"])]
+    return saved["signatures"], saved["stories"], pairs
+
+
+def _deltas(generation: Path) -> list[tuple[int, Path]]:
+    """(number, path) of the deltas beside a generation's main file, in the order written."""
+    stem = Path(STORIES).stem
+    found = []
+    for path in generation.glob(f"{stem}.*.npz"):
+        number = path.name[len(stem) + 1 : -len(".npz")]
+        if number.isdigit():
+            found.append((int(number), path))
+    return sorted(found)
+
+
+def _write(path: Path, **arrays) -> None:
+    pending = path.with_name(path.name + ".new")
+    with open(pending, "wb") as file:
+        np.savez(file, **arrays)
+    os.replace(pending, path)

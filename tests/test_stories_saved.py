@@ -1,0 +1,89 @@
+"""The stories saved beside an index: an update writes its new rows as a delta beside the main
+file (not the whole file again); loading the main file and its deltas gives the stories as
+they were, and a main file written whole supersedes the deltas it holds."""
+
+import random
+
+import numpy as np
+import pytest
+
+from search import stories as stories_module
+from search.stories import STORIES, Stories, signature
+from tests.test_stories import rewrite, seed_bodies
+
+
+@pytest.fixture(scope="module")
+def bodies() -> list[str]:
+    """20 distinct stories: the seeds' bodies, and their words shuffled (other shingles)."""
+    seeds = [body for _, body in seed_bodies()]
+    shuffled = []
+    for number in range(20 - len(seeds)):
+        words = seeds[number % len(seeds)].split()
+        random.Random(number).shuffle(words)
+        shuffled.append(" ".join(words))
+    return seeds + shuffled
+
+
+@pytest.fixture(autouse=True)
+def small_deltas(monkeypatch):
+    """Deltas for these few rows (they are written while new rows are a tenth of the saved)."""
+    monkeypatch.setattr(stories_module, "DELTA_SHARE", 1.0)
+
+
+def files(folder) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
+
+
+def test_an_update_writes_its_rows_beside_the_main_file_and_loads_them_back(bodies, tmp_path):
+    built, reference = Stories(), Stories()
+    for number, body in enumerate(bodies[:-2]):
+        for stories in (built, reference):
+            stories.assign(f"a{number}", signature(body))
+    built.save(tmp_path)
+    main = (tmp_path / STORIES).read_bytes()
+    updated = Stories.load(tmp_path)
+    added = [("copy0", rewrite(bodies[0], 1)), ("new1", bodies[-2]), ("new2", bodies[-1])]
+    for doc_id, body in added:
+        assert updated.assign(doc_id, signature(body)) == reference.assign(doc_id, signature(body))
+    updated.save(tmp_path)
+    assert files(tmp_path) == ["stories.1.npz", STORIES] and (tmp_path / STORIES).read_bytes() == main
+    loaded = Stories.load(tmp_path)
+    assert len(loaded) == len(reference) == len(bodies) + 1
+    # The rows of the delta are found as copies, like those of the main file.
+    for doc_id, body in [("copy1", rewrite(bodies[1], 2)), ("copy-new", rewrite(bodies[-1], 3))]:
+        assert loaded.assign(doc_id, signature(body)) == reference.assign(doc_id, signature(body))
+    assert loaded.assign("copy-new2", signature(rewrite(bodies[-1], 4))) == ("new2", True)
+
+
+def test_after_so_many_deltas_the_main_file_is_written_whole(bodies, tmp_path, monkeypatch):
+    monkeypatch.setattr(stories_module, "MAX_DELTAS", 2)
+    stories = Stories()
+    for number, body in enumerate(bodies[:10]):
+        stories.assign(f"a{number}", signature(body))
+    stories.save(tmp_path)
+    for number, body in enumerate(bodies[10:13]):
+        stories = Stories.load(tmp_path)
+        stories.assign(f"b{number}", signature(body))
+        stories.save(tmp_path)
+    assert files(tmp_path) == [STORIES]  # two deltas, then all in the main file
+    loaded = Stories.load(tmp_path)
+    assert len(loaded) == 13 and loaded.assign("again", signature(bodies[11])) == ("b1", True)
+
+
+def test_deltas_a_main_file_holds_already_are_not_read_twice(bodies, tmp_path):
+    """Stopped between writing the main file whole and removing the deltas it holds."""
+    stories = Stories()
+    for number, body in enumerate(bodies[:5]):
+        stories.assign(f"a{number}", signature(body))
+    stories.save(tmp_path)
+    stories = Stories.load(tmp_path)
+    stories.assign("b", signature(bodies[5]))
+    stories.save(tmp_path)
+    kept = (tmp_path / "stories.1.npz").read_bytes()
+    stories._merged = True  # (runs merged: the next save writes the main file whole)
+    stories.assign("c", signature(bodies[6]))
+    stories.save(tmp_path)
+    (tmp_path / "stories.1.npz").write_bytes(kept)
+    loaded = Stories.load(tmp_path)
+    assert len(loaded) == 7
+    assert np.array_equal(loaded._story_ids(), np.array([*(f"a{n}" for n in range(5)), "b", "c"]))
