@@ -14,6 +14,7 @@ from datetime import datetime
 import click
 
 from search import corpus, engines, export, generations, index, limits, live, query, sources, terminal
+from search.extract import explain_skipped
 from search.pipeline import Extracted, extract_corpus
 from search.sources import folders
 
@@ -222,7 +223,7 @@ def extract_command(paths: tuple[str, ...], as_json: bool, explain: bool) -> Non
     else:
         for article in articles:
             terminal.print_article(article, explain)
-    terminal.print_skipped(failed)
+    terminal.print_skipped(failed, explain_skipped(failed) if explain else None)
     if any(not item.listing for item in failed):
         sys.exit(1)
 

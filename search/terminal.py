@@ -127,8 +127,10 @@ def print_index_report(report) -> None:
     print_skipped(report.skipped)
 
 
-def print_skipped(skipped: list) -> None:
-    """The files not indexed, with why: errors first, then listing pages (no error)."""
+def print_skipped(skipped: list, explained: dict[str, list[str]] | None = None) -> None:
+    """The files not indexed, with why: errors first, then listing pages (no error); under
+    each, how it was read when `explained` says (search extract --explain)."""
+    explained = explained or {}
     errors = [item for item in skipped if not item.listing]
     listings = [item for item in skipped if item.listing]
     if errors:
@@ -140,6 +142,7 @@ def print_skipped(skipped: list) -> None:
         click.echo(f"Skipped {what}:", err=True)
         for item in errors:
             click.echo(f"  {item.path}: {item.reason}", err=True)
+            _print_explained(explained.get(item.path, []))
     if listings:
         click.echo(
             f"Passed over {_plural(len(listings), 'listing page')} (home or category pages, not articles):",
@@ -147,6 +150,12 @@ def print_skipped(skipped: list) -> None:
         )
         for item in listings:
             click.echo(f"  {item.path}: {item.reason}", err=True)
+            _print_explained(explained.get(item.path, []))
+
+
+def _print_explained(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(f"      - {line}", err=True)
 
 
 def _plural(count: int, noun: str) -> str:

@@ -93,6 +93,27 @@ def test_extract_json_and_explain(runner):
     assert 'navigation section "Tin bài liên quan"' in explained.output
 
 
+def test_extract_explain_says_how_a_page_without_an_article_was_read(runner, tmp_path):
+    """A listing, or a page whose story was not found: --explain shows the title's source and
+    the container taken for the story, as it does for an article."""
+    teasers = "".join(
+        f'<li><a href="/tin-{n}.html">Tin số {n} về giao thông và du lịch ở miền Trung</a></li>'
+        for n in range(12)
+    )
+    (tmp_path / "home.html").write_text(
+        f"<html><head><title>Báo Mẫu</title></head><body><ul>{teasers}</ul></body></html>"
+    )
+    (tmp_path / "empty.html").write_text(
+        "<html><head><title>Tin</title></head><body><div>Ảnh</div></body></html>"
+    )
+    result = runner.invoke(main, ["extract", str(tmp_path), "--explain"])
+    home, empty = (result.output.split(name)[1] for name in ("home.html:", "empty.html:"))
+    assert "a listing page" in home and "- best candidate <" in home.split("empty.html")[0]
+    assert "no article text found" in empty and "- title: the page's metadata" in empty
+    plain = runner.invoke(main, ["extract", str(tmp_path)])
+    assert "best candidate" not in plain.output
+
+
 def test_extract_several_files_is_one_list(runner):
     result = runner.invoke(main, ["extract", str(SEEDS), str(DATA / "en"), "--json"])
     names = [a["path"].rsplit("/", 1)[1] for a in json.loads(result.output)]

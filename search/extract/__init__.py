@@ -33,7 +33,7 @@ LOGGER = logging.getLogger(__name__)
 
 _DOMAIN = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}", re.I)
 
-__all__ = ["Article", "NotAnArticle", "extract", "extract_or_reason"]
+__all__ = ["Article", "NotAnArticle", "explain_skipped", "extract", "extract_or_reason"]
 
 
 def extract(document: RawDocument, template: "Template | None" = None) -> Article | None:
@@ -62,6 +62,23 @@ def extract_or_reason(document: RawDocument, template: "Template | None" = None)
         LOGGER.info("%s: no article text", document.path)
         return NotAnArticle("no article text found")
     return _placed(article, document)
+
+
+def explain_skipped(skipped: list) -> dict[str, list[str]]:
+    """How each skipped page that was read was found to hold no article (--explain): the
+    page read and extracted again. Pages that could not be read, and crawl records, have
+    their reason only."""
+    from search.corpus import UnreadableFile, decode_document, read_bytes
+
+    explained = {}
+    for item in skipped:
+        try:
+            found = extract_or_reason(decode_document(item.path, read_bytes(item.path)))
+        except (UnreadableFile, OSError):
+            continue
+        if isinstance(found, NotAnArticle) and found.explain:
+            explained[item.path] = found.explain
+    return explained
 
 
 def _placed(article: Article, document: RawDocument) -> Article:

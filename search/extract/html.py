@@ -43,11 +43,13 @@ MAX_LINK_SHARE = noise.MAX_LINK_DENSITY
 
 
 class NotAnArticle(Exception):
-    """The page holds no article; the message says why (a listing, no text, no title)."""
+    """The page holds no article; the message says why (a listing, no text, no title), and
+    `explain` how the page was read (--explain)."""
 
-    def __init__(self, reason: str, listing: bool = False):
+    def __init__(self, reason: str, listing: bool = False, explain: list[str] | None = None):
         super().__init__(reason)
         self.listing = listing
+        self.explain = explain or []
 
 
 def extract_html(path: str, html: str, utf8: bytes | None = None) -> Article:
@@ -65,10 +67,11 @@ def extract_html(path: str, html: str, utf8: bytes | None = None) -> Article:
         set(tree.ancestors(headline.element)) | {headline.element} if headline.element is not None else set()
     )
     story = find_story(tree, protected)
+    explain = [f"title: {headline.source}", *story.why]
     if (reason := listing_reason(tree, story, head, headline)) is not None:
-        raise NotAnArticle(reason, listing=True)
+        raise NotAnArticle(reason, listing=True, explain=explain)
     article = Article(path=path, title=headline.text or "", body=[], site=head.site, url=head.url)
-    article.explain = [f"title: {headline.source}", *story.why]
+    article.explain = explain
     datelines: list[tuple[Found, Dropped]] = []
     in_body: set[str] = set()
     lead = _lead(tree, story, headline.element)
@@ -82,9 +85,9 @@ def extract_html(path: str, html: str, utf8: bytes | None = None) -> Article:
         _take_block(article, block, in_body, datelines)
     _take_date(article, page_dates(head, tree, story, headline.element), datelines)
     if not article.body:
-        raise NotAnArticle("no article text found")
+        raise NotAnArticle("no article text found", explain=article.explain)
     if not headline.text:
-        raise NotAnArticle("no title (no <title>, og:title or <h1>)")
+        raise NotAnArticle("no title (no <title>, og:title or <h1>)", explain=article.explain)
     return article
 
 
