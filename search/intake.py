@@ -23,7 +23,7 @@ from search.manifest import Entry, Manifest
 from search.pipeline import Extracted, Unchanged, resolved
 from search.sites import SiteNames
 from search.sources import FileDone, Passed, is_crawl
-from search.sources.folders import Folder, starts_as_html
+from search.sources.folders import Folder, Unlisted, starts_as_html
 from search.spelling import PairCounts
 from search.stories import Stories
 
@@ -77,11 +77,17 @@ class Intake:
         """The page and crawl files of a stamped walk to read: new ones, and those whose mtime
         or size changed. What is gone leaves the index here: the sources of each folder walked
         that the walk did not find there, and those of folders under the scope (with `prune`,
-        anywhere) that it did not reach. Every source of an unchanged file is counted so."""
+        anywhere) that it did not reach, but for folders it could not list (Unlisted). Every
+        source of an unchanged file is counted so."""
         to_read, skipped = [], []
         walked: set[str] = set()  # folders whose every file was listed
         named: dict[str, set[str]] = {}  # files named one by one, by folder
+        unlisted: list[str] = []  # folders that could not be listed: what they hold stays
         for folder in found:
+            if isinstance(folder, Unlisted):
+                skipped.append(folder)
+                unlisted.append(folder.key)
+                continue
             if isinstance(folder, Skipped):
                 skipped.append(folder)
                 self.report.removed += self.remove(resolved(folder.path))
@@ -104,7 +110,7 @@ class Intake:
             else:
                 named.setdefault(folder.key, set()).update(folder.names)
         for path in self.manifest.folders():
-            if path in walked or (path in named and not prune):
+            if path in walked or (path in named and not prune) or _under(path, unlisted):
                 continue
             if path in named or prune or _under(path, scope):
                 self._forget(path, set(self.manifest.files_in(path)) - named.get(path, set()))

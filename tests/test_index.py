@@ -107,6 +107,43 @@ def test_update_deals_only_with_new_changed_and_deleted_files(tmp_path):
         assert searcher.doc_count() == EN_PAGES
 
 
+def test_a_folder_that_cannot_be_listed_keeps_its_articles_and_is_reported(tmp_path, monkeypatch):
+    """No permission to list a folder (or a disk error): its articles, and those of the
+    folders under it, stay in the index, and the update says so (exit status 3). A folder
+    that is gone takes its articles with it."""
+    import errno
+    import shutil
+
+    from search.index import index_corpus
+    from search.sources import folders
+
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "ix"
+    shutil.copytree(DATA / "en", corpus / "en")
+    shutil.copytree(DATA / "vi", corpus / "locked" / "vi")
+    index_corpus([corpus], index_dir)
+    locked = str((corpus / "locked").resolve())
+    listing = folders._list
+
+    def denied(named, key, *args):
+        if key == locked:
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return listing(named, key, *args)
+
+    monkeypatch.setattr(folders, "_list", denied)
+    update = index_corpus([corpus], index_dir)
+    assert update.removed == 0 and update.unchanged == EN_PAGES
+    assert [(s.path, s.reason) for s in update.skipped] == [
+        (
+            str(corpus / "locked"),
+            "folder cannot be listed (Permission denied); what is indexed from it is kept",
+        )
+    ]
+    assert open_index(index_dir).doc_count() == EN_PAGES + VI_PAGES
+    monkeypatch.setattr(folders, "_list", listing)
+    shutil.rmtree(corpus / "locked")
+    assert index_corpus([corpus], index_dir).removed == VI_PAGES
+
+
 def test_rebuild_flag_and_old_schema_rebuild(build):
     import json
 

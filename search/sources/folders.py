@@ -67,6 +67,14 @@ class Folder:
         return os.path.join(self.named, name) if self.named else name
 
 
+@dataclass(frozen=True)
+class Unlisted(Skipped):
+    """A folder the walk could not list (no permission, a disk error): reported as skipped,
+    and an update keeps what the index holds from it and from the folders under it."""
+
+    key: str = ""  # the folder with its symbolic links resolved
+
+
 # Is the file of that name (and stamp) in the folder a page? Asked of names that say nothing.
 PageTest = Callable[[Folder, str, str], bool]
 
@@ -144,8 +152,14 @@ def _walk_folder(top: Path, stamped: bool, is_page: PageTest, walked: set[str], 
         walked.add(key)
         try:
             folder, subfolders, skipped = _list(named, key, stamped, is_page, direct)
-        except OSError as error:  # unreadable, or gone meanwhile: passed over, as os.walk does
-            LOGGER.info("cannot list %s: %s", shown(named or "."), error.strerror or error)
+        except OSError as error:
+            if error.errno in (errno.ENOENT, errno.ENOTDIR):  # gone meanwhile, with its files
+                LOGGER.info("cannot list %s: %s", shown(named or "."), error.strerror or error)
+            else:  # no permission, a disk error: its files may all be there still
+                reason = (
+                    f"folder cannot be listed ({error.strerror or error}); what is indexed from it is kept"
+                )
+                yield Unlisted(named or ".", reason, key=key)
             continue
         yield from skipped
         yield folder
