@@ -77,7 +77,7 @@ def test_totals_count_every_match_on_every_page(build, tmp_path):
     with open_index(index_dir).searcher() as searcher:
         totals = {
             search(searcher, text, page=page, limit=10).total
-            for text in ["hop tac", "hợp tác", "tac hop OR dong"]
+            for text in ["hop tac", "hợp tác", "hop OR dong"]
             for page in (1, 3, 15)
         }
     # 100 pages have "hợp tác" side by side (ten or more do: those are the results); all 150
@@ -85,4 +85,4 @@ def test_totals_count_every_match_on_every_page(build, tmp_path):
     assert totals == {100, 150}
     with open_index(index_dir).searcher() as searcher:
         assert {search(searcher, "hợp tác", page=p, limit=10).total for p in (1, 9)} == {100}
-        assert search(searcher, "tac hop OR dong", page=2).total == 150
+        assert search(searcher, "hop OR dong", page=2).total == 150

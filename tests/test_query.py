@@ -281,6 +281,18 @@ def test_relevance_set_meets_its_targets(searcher, pairs):
     assert report.empty_failures == []
 
 
+def test_or_joins_words_not_the_syllables_beside_it(searcher):
+    """A Vietnamese word is several syllables: "hop tac OR ca ngu" is "hợp tác" or "cá ngừ",
+    as if each were quoted, not "hợp", "tác" or "cá", and "ngừ"."""
+    either = set(paths(search(searcher, "hop tac OR ca ngu")))
+    assert either == set(paths(search(searcher, '"hop tac" OR "ca ngu"')))
+    assert either == set(paths(search(searcher, "hop tac"))) | set(paths(search(searcher, "ca ngu")))
+    assert len(either) > len(paths(search(searcher, "hop tac"))) > 0 < len(paths(search(searcher, "cá ngừ")))
+    assert set(paths(search(searcher, "Nga OR hợp tác"))) == set(paths(search(searcher, "Nga"))) | set(
+        paths(search(searcher, "hợp tác"))
+    )
+
+
 def test_adjacency_pairs_follow_the_typed_order_only():
     from search.query.plan import _pair_terms
 
@@ -288,7 +300,7 @@ def test_adjacency_pairs_follow_the_typed_order_only():
         return ["_".join(terms.words) for terms in _pair_terms(parse(text))]
 
     assert pairs("hợp tác Nga") == ["hop_tac", "tac_nga"]
-    assert pairs("a OR b c d") == ["c_d"]  # not across an OR
+    assert pairs("a OR b c d") == ["b_c", "c_d"]  # not across an OR (b starts a run: "a OR b c" is a word)
     assert pairs("gi* hợp tác") == ["hop_tac"]  # nor a prefix
 
 

@@ -38,7 +38,7 @@ def _match(units: list[list[Clause]], at: int, book: PhraseBook) -> tuple[int, l
     `at` spell whole, or None."""
     typed, ends = [], {}
     for end in range(at, len(units)):
-        if not _plain(units[end]):
+        if not _plain(units[end]) or (end > at and units[end][0].after_or):  # (not across an OR)
             break
         typed += units[end][0].syllables
         ends[len(typed)] = end + 1 - at

@@ -28,6 +28,9 @@ class Clause:
     negated: bool = False
     title_only: bool = False
     generated: bool = False  # a form the rules added (an abbreviation's full form), not typed
+    # An OR was typed between this syllable and the one before: the words they end and start
+    # are the alternatives, once syllables are grouped into words (segment.py).
+    after_or: bool = False
 
     @property
     def plain(self) -> bool:
@@ -55,6 +58,8 @@ def parse(text: str) -> ParsedQuery:
 
     >>> [[c.syllables for c in unit] for unit in parse('hợp tác "Việt Nam" OR Nga').units]
     [[['hợp']], [['tác']], [['việt', 'nam'], ['nga']]]
+    >>> [[(c.syllables, c.after_or) for c in unit] for unit in parse("cá ngừ OR Nga").units]
+    [[(['cá'], False)], [(['ngừ'], False)], [(['nga'], True)]]
     """
     parsed = ParsedQuery()
     pending_or = negate_next = False
@@ -96,9 +101,19 @@ def parse(text: str) -> ParsedQuery:
         terms, prefixes = new_terms, prefixes + prefix
         if clause.negated:
             parsed.negated.append(clause)
+        elif pending_or and _syllable(clause) and _syllable(*parsed.units[-1]):
+            clause.after_or = True  # "nhã nhạc OR cá ngừ": an OR of the words, not of "nhạc OR cá"
+            parsed.units.append([clause])
         elif pending_or:
             parsed.units[-1].append(clause)
         else:
             parsed.units.append([clause])
         pending_or = False
     return parsed
+
+
+def _syllable(*clauses: Clause) -> bool:
+    """Whether the clauses are one plain syllable: a part of a word segment.py may group."""
+    return (
+        len(clauses) == 1 and clauses[0].plain and not clauses[0].negated and len(clauses[0].syllables) == 1
+    )

@@ -51,11 +51,17 @@ class Word:
 
 def words(parsed: ParsedQuery, searcher) -> list[Word]:
     """The query's words: each unit is one, except that one-syllable units typed one after the
-    other are grouped into words (see `_segment`)."""
+    other are grouped into words (see `_segment`). An OR typed between two syllables makes the
+    words on either side alternatives: "nhã nhạc OR cá ngừ" is one word or the other."""
     found: list[Word] = []
     waiting: list[Clause] = []  # one-syllable clauses typed in a row
+    alternatives: list[int] = []  # where a word is an alternative of the one before
     for unit in parsed.units + [[]]:
         clause = unit[0] if len(unit) == 1 else None
+        if clause is not None and clause.after_or:  # no word spans the OR
+            found += [_joined(group) for group in _segment(waiting, searcher)]
+            waiting = []
+            alternatives.append(len(found))
         if clause is not None and clause.plain and len(clause.syllables) == 1:
             waiting.append(clause)
             continue
@@ -63,6 +69,8 @@ def words(parsed: ParsedQuery, searcher) -> list[Word]:
         waiting = []
         if unit:
             found.append(Word(list(unit)))
+    for at in reversed(alternatives):
+        found[at - 1 : at + 1] = [Word(found[at - 1].clauses + found[at].clauses)]
     return found
 
 
