@@ -27,6 +27,13 @@ def print_page(result: query.Page, limit: int) -> None:
         )
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}?")
+    if not result.results and result.total:  # a page past the last
+        shown = "" if result.total_exact else "at least "
+        click.echo(
+            f"Page {result.page} is past the last: {result.query!r} has {shown}{result.total:,} "
+            f"results on {_plural(result.pages, 'page')} ({result.took_ms:.0f} ms)."
+        )
+        return
     if not result.results:
         click.echo(f"No results for {result.query!r} ({result.took_ms:.0f} ms).")
         return

@@ -21,6 +21,8 @@ def test_index_then_query_human_and_json(runner, tmp_path, monkeypatch):
     assert "1. Tăng cường hợp tác giao lưu nhân dân" in human.output
     assert "000_50ba9309579d981d.txt" in human.output and "hợp tác" in human.output
     assert "3 results, page 1 of 1" in human.output
+    past = runner.invoke(main, ["query", "hop tac", "--page", "4"])
+    assert past.exit_code == 0 and "Page 4 is past the last: 'hop tac' has 3 results on 1 page" in past.output
 
     data = json.loads(runner.invoke(main, ["query", "hợp tác", "--json"]).output)
     assert set(data) >= {"query", "total", "page", "pages", "took_ms", "results"}
