@@ -27,7 +27,7 @@ from search.query.collapse import MAX_HITS_READ, Stories, hits_to_read, shown_st
 from search.query.expand import expand
 from search.query.fallback import fall_back, left_out_notice, may_fall_back
 from search.query.parse import parse
-from search.query.plan import Plan, make_plan
+from search.query.plan import FACETS, Plan, make_plan
 from search.query.rerank import RERANK_DEPTH, rerank
 from search.query.results import Copy, Hit, Notice, Page, TooDeep
 from search.query.segment import Word, marks, words
@@ -72,6 +72,7 @@ def search(
         result.notices.append(cut_notice())
     if not parsed.units and text.strip():
         result.notices.append(Notice("nothing_to_search", "Nothing to search for: type a word."))
+        result.facets = {name: [] for name in FACETS} if facets else {}  # (the shape of any answer)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
     if not parsed.units:
