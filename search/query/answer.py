@@ -110,7 +110,8 @@ def search(
     if parsed.dropped:
         result.notices.insert(int(cut), _dropped_notice(parsed.dropped))
     result.suggestion = None if found.partial else did_you_mean(searcher, typed_query, pairs)
-    result.facets = found.facets  # matching articles, by site and by month
+    # Matching articles, by site and by month (both keys in every answer that asks for them).
+    result.facets = {name: found.facets.get(name, []) for name in FACETS} if facets else found.facets
     ranked = ranked_hits(found)
     result.total, result.total_exact = found.total, found.exact
     if stories:
