@@ -157,8 +157,9 @@ _WORD_CHAR = r"(?:[^\W_]|[\u0300-\u036f])"
 _OTHER_LETTER = "[^\\W\\x00-\\x7f" + "".join(_ONE_FOR_ONE) + "]|[\u0300-\u036f]"
 _HAS_OTHER = re.compile(_OTHER_LETTER)
 _OTHER_WORD = re.compile(f"(?<!{_WORD_CHAR}){_WORD_CHAR}*(?:{_OTHER_LETTER}){_WORD_CHAR}*")
-# A word's start: a letter from `[...]` (the set heads the pattern, so the regex engine skips
-# ahead to one at C speed) with no word character before it.
+# A word's start, looked for just after its first letter was matched by the set that heads
+# the pattern (so the regex engine skips ahead to one at C speed): `(?s:.)` is that letter,
+# and no word character may stand before it.
 _WORD_START = f"(?<!{_WORD_CHAR}(?s:.))"
 
 

@@ -170,17 +170,17 @@ class Extraction:
         pages: list | None = None,
         crawls: list | None = None,
         known: Callable[[RawDocument], bool] | None = None,
-        indexed: int = 0,
+        already_indexed: int = 0,
     ) -> Iterator[Extracted | Skipped | Passed | FileDone | Unchanged]:
         """Extract each page file, then each record of each crawl file (all of them, or those
         named), in order; a record for which `known` is true comes as Unchanged. The workers
-        start now. `indexed`: the articles the index holds already (an update's)."""
+        start now. `already_indexed`: the articles the index holds (an update's)."""
         pages = self.pages if pages is None else [str(f) for f in pages]
         crawls = self.crawls if crawls is None else [str(f) for f in crawls]
         expected = len(pages) + sum(_size(crawl) for crawl in crawls) // CRAWL_BYTES_PER_PAGE
         # "Did you mean" counts the pairs of a sample spread over the whole corpus, at one rate
         # for a build and the updates after it (of 100 articles added to 1,000,000, one).
-        every = max(1, (expected + indexed) // MAX_ARTICLES)
+        every = max(1, (expected + already_indexed) // MAX_ARTICLES)
         _STATE.update(template=template, prepare=prepare)
         jobs = (
             (job, n % every == 0) for n, job in enumerate(itertools.chain(pages, _records(crawls, known)))

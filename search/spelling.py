@@ -72,6 +72,8 @@ class PairCounts:
                 if version != self._version:
                     self._read.clear()
                     self._version = version
+                    found = self._table.execute("SELECT value FROM meta WHERE key = 'articles'").fetchone()
+                    self.articles = found[0] if found else self.articles  # (the sample grew too)
         return self
 
     @staticmethod

@@ -14,6 +14,7 @@ where a dict per band would take five times that.
 It is saved with the index (stories.npz), so an update adds to the stories a build found.
 """
 
+import logging
 import os
 import zipfile
 import zlib
@@ -23,6 +24,8 @@ import numpy as np
 from datasketch import MinHash
 
 from search.analysis import forms
+
+LOGGER = logging.getLogger(__name__)
 
 SHINGLE = 3  # syllables per shingle
 SAMPLE = 4  # one shingle in SAMPLE is kept (by hash)
@@ -100,8 +103,8 @@ class Stories:
     def __init__(self, signatures=None, stories=None, runs=None):
         self._loaded = np.asarray(stories if stories is not None else [], dtype=str)
         self._saved = 0  # rows in the files: the rows past them go to a delta (save)
-        self._merged = False  # whether runs changed since the files were written
-        self._folded = self._last_delta = 0  # the last delta in the main file; the last written
+        self._runs_changed = False  # since the files were written (then a delta cannot say it)
+        self._through_delta = self._last_delta = 0  # the last delta the main file holds; the last written
         self._added: list[str] = []
         self._blocks: list[np.ndarray] = []  # BLOCK rows of signatures each
         if signatures is not None:
@@ -124,15 +127,24 @@ class Stories:
             for _, path in deltas:
                 with np.load(path) as delta:
                     parts.append(_read(delta))
-        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
+        except FileNotFoundError:
+            return cls()
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as error:
+            # Stories start afresh (copies found from now on); the next save writes the main
+            # file whole, and no delta of these is read again.
+            LOGGER.warning(
+                "stories in %s cannot be read (%s): copies are found among new articles only",
+                generation,
+                error,
+            )
             return cls()
         signatures, stories, runs = parts[0]
         if len(parts) > 1:
             signatures = np.concatenate([part[0] for part in parts])
             stories = np.concatenate([part[1] for part in parts])
             runs = [run for part in parts for run in part[2]]
-        loaded = cls(signatures.astype(np.uint16), stories, runs)
-        loaded._saved, loaded._folded = len(loaded), folded
+        loaded = cls(signatures.astype(np.uint16, copy=False), stories, runs)
+        loaded._saved, loaded._through_delta = len(loaded), folded
         loaded._last_delta = deltas[-1][0] if deltas else folded
         return loaded
 
@@ -147,28 +159,30 @@ class Stories:
             return
         if (
             self._saved
-            and not self._merged
+            and not self._runs_changed
             and new <= DELTA_SHARE * self._saved
-            and self._last_delta - self._folded < MAX_DELTAS
+            and self._last_delta - self._through_delta < MAX_DELTAS
         ):
             self._save_delta(generation)
             return
         self._merge()
+        self.runs = _compacted(self.runs)  # the deltas' small runs joined: a lookup reads each run
         runs = {}
         for n, (keys, rows) in enumerate(self.runs):
             runs[f"keys{n}"], runs[f"rows{n}"] = keys, rows
-        folded = np.array([self._last_delta])
+        # Every delta on disk is held now (or was not loaded: stale): the main file says so.
+        deltas = _deltas(generation)
+        self._last_delta = max([self._last_delta] + [number for number, _ in deltas])
         _write(
             generation / STORIES,
             signatures=self._signatures(),
             stories=self._story_ids(),
-            folded=folded,
+            folded=np.array([self._last_delta]),
             **runs,
         )
-        for number, path in _deltas(generation):  # now in the main file (which says so)
-            if number <= self._last_delta:
-                path.unlink(missing_ok=True)
-        self._saved, self._merged, self._folded = len(self), False, self._last_delta
+        for _, path in deltas:
+            path.unlink(missing_ok=True)
+        self._saved, self._runs_changed, self._through_delta = len(self), False, self._last_delta
 
     def _save_delta(self, generation: Path) -> None:
         start = self._saved
@@ -261,7 +275,7 @@ class Stories:
         """The recent keys into the last run, or into a run of their own when it is full."""
         if not self.recent:
             return
-        self._merged = True
+        self._runs_changed = True
         keys = np.fromiter((k for k, rows in self.recent.items() for _ in rows), dtype=np.uint32)
         rows = np.fromiter((r for rows in self.recent.values() for r in rows), dtype=np.int32)
         if self.runs and len(self.runs[-1][0]) + len(keys) <= RUN_KEYS:
@@ -279,6 +293,26 @@ def _read(saved) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndar
     if "keys" in saved.files:  # the layout before runs: one of them
         pairs = [(saved["keys"], saved["rows"])]
     return saved["signatures"], saved["stories"], pairs
+
+
+def _compacted(runs: list[tuple[np.ndarray, np.ndarray]]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The runs with neighbours joined while they hold at most RUN_KEYS keys together."""
+    joined: list[list[tuple[np.ndarray, np.ndarray]]] = []
+    for run in runs:
+        if joined and sum(len(keys) for keys, _ in joined[-1]) + len(run[0]) <= RUN_KEYS:
+            joined[-1].append(run)
+        else:
+            joined.append([run])
+    compacted = []
+    for group in joined:
+        if len(group) == 1:
+            compacted.append(group[0])
+            continue
+        keys = np.concatenate([keys for keys, _ in group])
+        rows = np.concatenate([rows for _, rows in group])
+        order = np.argsort(keys, kind="stable")  # (rows of a key stay in the order they came)
+        compacted.append((keys[order], rows[order]))
+    return compacted
 
 
 def _deltas(generation: Path) -> list[tuple[int, Path]]:

@@ -410,3 +410,11 @@ def test_the_story_beside_its_headline_beats_a_longer_list_of_teasers_with_summa
         f'<div class="breaking"><ul>{teasers}</ul></div></div></body></html>'
     )
     assert extract(RawDocument("site/page.html", html, "html", "utf-8", "h")).body == STORY[:3]
+
+
+def test_buttons_listed_in_the_story_are_not_its_points():
+    """Link-less list items of a word or two ("Lưu tin", "Cỡ chữ", a vote) are buttons; a
+    point holds a number or three words."""
+    tools = "".join(f"<li>{b}</li>" for b in ["Gửi email", "Lưu tin", "Cỡ chữ", "Hay", "Dở"])
+    body = f'<div><p>{STORY[0]}</p><ul class="tool">{tools}</ul><p>{STORY[1]}</p><p>{STORY[2]}</p></div>'
+    assert extract(page(body)).body == STORY[:3]

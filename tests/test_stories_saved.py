@@ -80,10 +80,42 @@ def test_deltas_a_main_file_holds_already_are_not_read_twice(bodies, tmp_path):
     stories.assign("b", signature(bodies[5]))
     stories.save(tmp_path)
     kept = (tmp_path / "stories.1.npz").read_bytes()
-    stories._merged = True  # (runs merged: the next save writes the main file whole)
+    stories._runs_changed = True  # (runs merged: the next save writes the main file whole)
     stories.assign("c", signature(bodies[6]))
     stories.save(tmp_path)
     (tmp_path / "stories.1.npz").write_bytes(kept)
     loaded = Stories.load(tmp_path)
     assert len(loaded) == 7
     assert np.array_equal(loaded._story_ids(), np.array([*(f"a{n}" for n in range(5)), "b", "c"]))
+
+
+def test_runs_stay_few_however_many_updates(bodies, tmp_path, monkeypatch):
+    """Each delta is a run of the band table; the main file written whole joins them."""
+    monkeypatch.setattr(stories_module, "MAX_DELTAS", 2)
+    stories = Stories()
+    stories.assign("a", signature(bodies[0]))
+    stories.save(tmp_path)
+    for number, body in enumerate(bodies[1:], start=1):
+        stories = Stories.load(tmp_path)
+        stories.assign(f"b{number}", signature(body))
+        stories.save(tmp_path)
+    assert len(Stories.load(tmp_path).runs) <= 1 + 2
+    assert Stories.load(tmp_path).assign("again", signature(bodies[7])) == ("b7", True)
+
+
+def test_stories_that_cannot_be_read_start_afresh_without_their_old_deltas(bodies, tmp_path, caplog):
+    stories = Stories()
+    for number, body in enumerate(bodies[:3]):
+        stories.assign(f"a{number}", signature(body))
+    stories.save(tmp_path)
+    stories = Stories.load(tmp_path)
+    stories.assign("b", signature(bodies[3]))
+    stories.save(tmp_path)  # stories.1.npz
+    (tmp_path / STORIES).write_bytes(b"not a zip file")
+    stories = Stories.load(tmp_path)
+    assert len(stories) == 0 and "cannot be read" in caplog.text
+    stories.assign("c", signature(bodies[4]))
+    stories.save(tmp_path)
+    assert files(tmp_path) == [STORIES]
+    loaded = Stories.load(tmp_path)
+    assert len(loaded) == 1 and loaded.assign("again", signature(bodies[4])) == ("c", True)

@@ -43,6 +43,12 @@ def headline(head: str, body: str) -> str:
         # A heading that holds the site's suffix, which og:title lacks.
         (f'<meta property="og:title" content="{TITLE}"><title>{TITLE} | Báo Mẫu</title>',
          f"<h1>{TITLE} | Báo Mẫu</h1>", TITLE),
+        # A section's <h1> before the title: another heading that is the title wins.
+        (f"<title>Thời sự - {TITLE}</title>", f'<h1 class="cat">Thời sự</h1><h1>{TITLE}</h1>', TITLE),
+        (f"<title>Kinh tế - {TITLE}</title>", f"<h1>Kinh tế</h1><h2>{TITLE}</h2>", TITLE),
+        # A hyphen that belongs to the title is kept, whatever a shorter metadata title says.
+        ('<meta property="og:title" content="Bà Rịa"><title>Bà Rịa - Vũng Tàu mưa lớn kỷ lục - Báo Mẫu</title>',
+         "<h1>Bà Rịa - Vũng Tàu mưa lớn kỷ lục</h1>", "Bà Rịa - Vũng Tàu mưa lớn kỷ lục"),
         # "..." and "…" are one punctuation.
         ("<title>Chờ mưa... | Báo Mẫu</title>", "<h1>Chờ mưa…</h1>", "Chờ mưa…"),
     ],

@@ -27,6 +27,7 @@ from search.lines import Article, Dropped, clean_line, cut_line, line_label
 LOGGER = logging.getLogger(__name__)
 
 _TAG_START = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+_DIGIT = re.compile(r"\d")
 # Void elements never hold others: they do not deepen the nesting.
 # fmt: off
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
@@ -244,10 +245,12 @@ def _take_block(
     label = line_label(text)
     if label is None and link_share > MAX_LINK_SHARE:
         label = "link list"
-    # A short list item is a menu's entry when it links; without a link it is one of the
-    # story's points (prices, a recipe's ingredients).
-    if label is None and name == "li" and link_share > 0 and len(text.split()) <= noise.SHORT_LINE_WORDS:
-        label = "menu"
+    # A short list item is a menu's entry when it links, or a button's label ("Lưu tin", "Cỡ
+    # chữ"); with a number or three words and no link, one of the story's points (a price, a
+    # recipe's ingredient, "Giá vé 8.000 đồng").
+    words = len(text.split())
+    if label is None and name == "li" and words <= noise.SHORT_LINE_WORDS:
+        label = "menu" if link_share > 0 or not (words >= 3 or _DIGIT.search(text)) else None
     if label is None:
         article.body.append(text)
         in_body.add(text)

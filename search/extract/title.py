@@ -45,23 +45,26 @@ class Headline:
 
 def find_headline(head: Head, tree: Tree) -> Headline:
     """The page's headline, the element that shows it, and where it came from. An <h1> that
-    is a metadata title wins over one that is part of one ("Site" in "Title | Site")."""
+    is a metadata title wins over one that is part of one ("Site" in "Title | Site"), and
+    that over a short heading before a separator, the last resort (a section's <h1> "Thời sự"
+    in "Thời sự - Title" is no headline when another heading is the title)."""
     titles = [(title, _key(title)) for title in head.titles]
     site = {_key(head.site), _key(head.site.split(".")[0])} if head.site else set()  # its name's keys
     h1s = [entry for element in _h1s(tree) if (entry := _entry(tree, element))]
-    for exact in (True, False):
-        others = () if exact else filter(None, (_entry(tree, e) for e in _other_headings(tree)))
+    others: list = []  # the other headings, read once the <h1>s matched nothing
+    for attempt in ("exact", "part", "short"):
+        if attempt == "part":
+            others = [entry for element in _other_headings(tree) if (entry := _entry(tree, element))]
         for element, shown, key in itertools.chain(h1s, others):
             for title, title_key in titles:
-                if exact:
+                if attempt == "exact":
                     matched = title if key == title_key else None
                 else:
-                    matched = _shown_in(
-                        key, title_key, title, shown, site, lambda e=element: _is_link(tree, e)
-                    )
+                    is_link = lambda e=element: _is_link(tree, e)  # noqa: E731
+                    matched = _shown_in(key, title_key, title, shown, site, is_link, attempt == "short")
                 if matched is not None:
                     return Headline(
-                        _bounded(_without_suffix_of_others(matched, titles)),
+                        _bounded(_without_suffix_of_others(matched, titles, head.site)),
                         element,
                         f"<{tree.tags[element]}> matching the page's metadata",
                     )
@@ -88,7 +91,13 @@ def _is_link(tree: Tree, element: int) -> bool:
 
 
 def _shown_in(
-    key: str, title_key: str, title: str, shown: str, site: set[str], is_link: Callable[[], bool]
+    key: str,
+    title_key: str,
+    title: str,
+    shown: str,
+    site: set[str],
+    is_link: Callable[[], bool],
+    short_ok: bool,
 ) -> str | None:
     """The headline, when a heading's text (`key`) is the metadata title, or the part of it
     before a separator ("Title - Site"), or the part after a short one ("Site - Title"), or
@@ -100,11 +109,11 @@ def _shown_in(
     # A short heading is a section's name or a logo, not the headline: but for one before a
     # separator (not a colon: a subtitle follows one) that is no link and does not name the
     # site ("Ben Wilson Surf - Point of Sail - Sails, surf and kite shop").
-    short = len(key.split()) < 4 and 2 * len(key) < len(title_key)
-    if key in site or (
-        short and (not (before_separator and _SITE_SEPARATOR.match(title_key[len(key) :])) or is_link())
-    ):
+    if key in site:
         return None
+    if len(key.split()) < 4 and 2 * len(key) < len(title_key):  # short
+        before_site_part = before_separator and _SITE_SEPARATOR.match(title_key[len(key) :])
+        return shown if short_ok and before_site_part and not is_link() else None
     if title_key.startswith(key):
         if not title_key[len(key) :].strip(_END_PUNCTUATION):
             return title  # the heading lost a closing bracket or quote
@@ -120,9 +129,10 @@ def _shown_in(
     return None
 
 
-def _without_suffix_of_others(matched: str, titles: list[tuple[str, str]]) -> str:
-    """The headline without a suffix that another of the page's metadata titles lacks
-    ("Title | Agency" in <title> and <h1>, "Title" in og:title)."""
+def _without_suffix_of_others(matched: str, titles: list[tuple[str, str]], site: str | None) -> str:
+    """The headline without a site's suffix that another of the page's metadata titles lacks
+    ("Title | Agency" in <title> and <h1>, "Title" in og:title); not "Bà Rịa" for "Bà Rịa -
+    Vũng Tàu mưa lớn" because og:title says "Bà Rịa"."""
     for title, _ in titles:
         rest = matched[len(title) :]
         if (
@@ -130,6 +140,7 @@ def _without_suffix_of_others(matched: str, titles: list[tuple[str, str]]) -> st
             and matched.startswith(title)
             and _SEPARATOR_START.match(rest)
             and rest.strip(" |-–—»:/")
+            and without_site_suffix(matched, site) == title
         ):
             return title
     return matched
