@@ -457,6 +457,16 @@ def test_notices_are_translated_by_code(news, q, code, vietnamese, english):
     assert english in news.get("/", query_string={"q": q}, headers=ENGLISH).get_data(as_text=True)
 
 
+def test_dates_the_wrong_way_round_are_swapped_and_said_so(news):
+    swapped = news.get("/api/search", query_string={"q": "ha noi", "from": "2025-12-31", "to": "2025-01-01"})
+    right = news.get("/api/search", query_string={"q": "ha noi", "from": "2025-01-01", "to": "2025-12-31"})
+    assert swapped.get_json()["total"] == right.get_json()["total"] > 0
+    assert [n["code"] for n in swapped.get_json()["notices"]] == ["dates_swapped"]
+    assert (
+        swapped.get_json()["notices"][0]["message"] == "Ngày bắt đầu sau ngày kết thúc: đã đổi chỗ hai ngày."
+    )
+
+
 def test_an_unknown_notice_code_shows_the_library_text(news, monkeypatch):
     real = query.search
 

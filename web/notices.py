@@ -14,6 +14,7 @@ from web.i18n import N_
 NOTICES = {
     "query_cut": N_("The query is longer than %(chars)s characters: only its beginning is searched."),
     "nothing_to_search": N_("Nothing to search for: type a word."),
+    "dates_swapped": N_("The start date was after the end date: they were swapped."),
     "any_word": N_("No article has all the words; these have one of them."),
     "all_but_one": N_("No article has all the words; left out: %(words)s"),
     "words_left_out": N_("No article has all the words; left out: %(words)s"),

@@ -70,6 +70,11 @@ def search(
     result = Page(query=text, total=0, page=page, pages=0, took_ms=0.0, results=[])
     if cut:
         result.notices.append(cut_notice())
+    if date_from and date_to and date_from > date_to:  # "from 2025 to 2024": meant the other way
+        date_from, date_to = date_to, date_from
+        result.notices.append(
+            Notice("dates_swapped", "The start date was after the end date: they were swapped.")
+        )
     if not parsed.units and text.strip():
         result.notices.append(Notice("nothing_to_search", "Nothing to search for: type a word."))
         result.facets = {name: [] for name in FACETS} if facets else {}  # (the shape of any answer)

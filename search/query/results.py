@@ -13,7 +13,7 @@ class Notice:
     """Something the user should know about their results. `code` is what the web page
     translates (web/messages); `text` is the English the CLI prints."""
 
-    code: str  # "query_cut", "nothing_to_search", "all_but_one", "words_left_out", "words_dropped"
+    code: str  # "query_cut", "nothing_to_search", "all_but_one", "words_left_out", "words_dropped", "dates_swapped"
     text: str
     words: tuple[str, ...] = ()  # the words it is about (those left out or dropped)
 
