@@ -51,11 +51,9 @@ def find_headline(head: Head, tree: Tree) -> Headline:
     titles = [(title, _key(title)) for title in head.titles]
     site = {_key(head.site), _key(head.site.split(".")[0])} if head.site else set()  # its name's keys
     h1s = [entry for element in _h1s(tree) if (entry := _entry(tree, element))]
-    others: list = []  # the other headings, read once the <h1>s matched nothing
+    others = _Read(entry for element in _other_headings(tree) if (entry := _entry(tree, element)))
     for attempt in ("exact", "part", "short"):
-        if attempt == "part":
-            others = [entry for element in _other_headings(tree) if (entry := _entry(tree, element))]
-        for element, shown, key in itertools.chain(h1s, others):
+        for element, shown, key in h1s if attempt == "exact" else itertools.chain(h1s, others):
             for title, title_key in titles:
                 if attempt == "exact":
                     matched = title if key == title_key else None
@@ -74,6 +72,19 @@ def find_headline(head: Head, tree: Tree) -> Headline:
         if shown := clean_line(tree.text_of(element)):
             return Headline(_bounded(shown), element, "the first <h1> (no metadata title)")
     return Headline(None, None, "none: no <title>, og:title or <h1>")
+
+
+class _Read:
+    """An iterator's items, read as far as they are asked for, once however often walked."""
+
+    def __init__(self, items: Iterator):
+        self._items, self._read = items, []
+
+    def __iter__(self):
+        yield from self._read
+        for item in self._items:
+            self._read.append(item)
+            yield item
 
 
 def _entry(tree: Tree, element: int) -> tuple[int, str, str] | None:
