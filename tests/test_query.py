@@ -210,11 +210,16 @@ def test_parse_reads_syntax():
     assert [[c.syllables for c in unit] for unit in parsed.units] == [
         [["hợp"]],
         [["tác"]],
-        [["việt", "nam"], ["nga"]],
+        [["việt", "nam"]],
+        [["nga"]],  # after an OR: the words on either side are alternatives (segment.words)
         [["vàng"]],
         [["gi"]],
     ]
-    assert parsed.units[3][0].title_only and parsed.units[4][0].prefix
+    assert parsed.units[3][0].after_or and not parsed.units[2][0].after_or
+    assert parsed.units[4][0].title_only and parsed.units[5][0].prefix
+    assert [[c.syllables for c in unit] for unit in parse('"Việt Nam" OR "Trung Quốc"').units] == [
+        [["việt", "nam"], ["trung", "quốc"]]  # two phrases: one unit of alternatives, as typed
+    ]
     assert [c.syllables for c in parsed.negated] == [["mỹ"]]
 
 
@@ -285,7 +290,9 @@ def test_or_joins_words_not_the_syllables_beside_it(searcher):
     """A Vietnamese word is several syllables: "hop tac OR ca ngu" is "hợp tác" or "cá ngừ",
     as if each were quoted, not "hợp", "tác" or "cá", and "ngừ"."""
     either = set(paths(search(searcher, "hop tac OR ca ngu")))
-    assert either == set(paths(search(searcher, '"hop tac" OR "ca ngu"')))
+    for quoted in ['"hop tac" OR "ca ngu"', '"hop tac" OR ca ngu', 'hop tac OR "ca ngu"']:
+        assert either == set(paths(search(searcher, quoted))), quoted
+    assert search(searcher, "hpo tac OR ca ngu").suggestion is None  # one spelling of both sides says nothing
     assert either == set(paths(search(searcher, "hop tac"))) | set(paths(search(searcher, "ca ngu")))
     assert len(either) > len(paths(search(searcher, "hop tac"))) > 0 < len(paths(search(searcher, "cá ngừ")))
     assert set(paths(search(searcher, "Nga OR hợp tác"))) == set(paths(search(searcher, "Nga"))) | set(

@@ -56,8 +56,8 @@ class ParsedQuery:
 def parse(text: str) -> ParsedQuery:
     """Read the user's query; unknown or broken syntax is read as plain words.
 
-    >>> [[c.syllables for c in unit] for unit in parse('hợp tác "Việt Nam" OR Nga').units]
-    [[['hợp']], [['tác']], [['việt', 'nam'], ['nga']]]
+    >>> [[c.syllables for c in unit] for unit in parse('hợp tác "Việt Nam" OR "Trung Quốc"').units]
+    [[['hợp']], [['tác']], [['việt', 'nam'], ['trung', 'quốc']]]
     >>> [[(c.syllables, c.after_or) for c in unit] for unit in parse("cá ngừ OR Nga").units]
     [[(['cá'], False)], [(['ngừ'], False)], [(['nga'], True)]]
     """
@@ -101,7 +101,7 @@ def parse(text: str) -> ParsedQuery:
         terms, prefixes = new_terms, prefixes + prefix
         if clause.negated:
             parsed.negated.append(clause)
-        elif pending_or and _syllable(clause) and _syllable(*parsed.units[-1]):
+        elif pending_or and _joins_words(parsed.units[-1], clause):
             clause.after_or = True  # "nhã nhạc OR cá ngừ": an OR of the words, not of "nhạc OR cá"
             parsed.units.append([clause])
         elif pending_or:
@@ -112,8 +112,12 @@ def parse(text: str) -> ParsedQuery:
     return parsed
 
 
-def _syllable(*clauses: Clause) -> bool:
-    """Whether the clauses are one plain syllable: a part of a word segment.py may group."""
+def _joins_words(before: list[Clause], clause: Clause) -> bool:
+    """Whether an OR between the unit before and the clause joins words segment.py makes:
+    both plain, the unit one clause, and one of the two a syllable (a part of a word)."""
     return (
-        len(clauses) == 1 and clauses[0].plain and not clauses[0].negated and len(clauses[0].syllables) == 1
+        len(before) == 1
+        and before[0].plain
+        and clause.plain
+        and (len(before[0].syllables) == 1 or len(clause.syllables) == 1)
     )

@@ -153,7 +153,9 @@ def did_you_mean(searcher, parsed: ParsedQuery, pairs: PairCounts | None) -> str
     when it would find other articles: a spelling that only adds the accents to what was
     typed without any finds the same ones (folded matching), and is not offered."""
     clauses = parsed.positive()
-    if parsed.negated or any(c.prefix or c.title_only for c in clauses):
+    if parsed.negated or any(c.prefix or c.title_only or c.after_or for c in clauses):
+        return None
+    if any(len(unit) > 1 for unit in parsed.units):  # an OR: one spelling of both sides says nothing
         return None
     typed = [s for c in clauses for s in c.syllables]
     if sum(len(syllable) for syllable in typed) < MIN_TYPED_LETTERS:
