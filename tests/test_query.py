@@ -300,6 +300,14 @@ def test_or_joins_words_not_the_syllables_beside_it(searcher):
     )
 
 
+def test_an_excluded_syllable_that_begins_a_word_excludes_the_word(searcher):
+    """ "hợp tác -cá ngừ" leaves out "cá ngừ" (as quoted), not "cá" while requiring "ngừ";
+    where the syllables after it make no word with it, the syllable alone is left out."""
+    without = set(paths(search(searcher, "hợp tác -cá ngừ")))
+    assert without == set(paths(search(searcher, 'hợp tác -"cá ngừ"'))) and without
+    assert set(paths(search(searcher, "-cá hợp tác"))) == set(paths(search(searcher, "hợp tác -cá")))
+
+
 def test_adjacency_pairs_follow_the_typed_order_only():
     from search.query.plan import _pair_terms
 

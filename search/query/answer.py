@@ -30,7 +30,7 @@ from search.query.parse import parse
 from search.query.plan import FACETS, Plan, make_plan
 from search.query.rerank import RERANK_DEPTH, rerank
 from search.query.results import Copy, Hit, Notice, Page, TooDeep
-from search.query.segment import Word, marks, words
+from search.query.segment import Word, join_exclusions, marks, words
 from search.query.snippets import Marks, highlight, snippet
 from search.query.suggest import did_you_mean
 from search.spelling import PairCounts
@@ -66,7 +66,7 @@ def search(
     text, cut = cut_query(text)
     page, limit = _window(page, limit, sort)
     typed_query = parse(text)
-    parsed = expand(typed_query)
+    parsed = join_exclusions(expand(typed_query), searcher)
     result = Page(query=text, total=0, page=page, pages=0, took_ms=0.0, results=[])
     if cut:
         result.notices.append(cut_notice())

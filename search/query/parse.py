@@ -31,6 +31,9 @@ class Clause:
     # An OR was typed between this syllable and the one before: the words they end and start
     # are the alternatives, once syllables are grouped into words (segment.py).
     after_or: bool = False
+    # The excluded syllable typed just before this one ("-cá ngừ"): if the two begin a word,
+    # that word is what is excluded (segment.join_exclusions).
+    after_exclusion: "Clause | None" = field(default=None, repr=False, compare=False)
 
     @property
     def plain(self) -> bool:
@@ -63,6 +66,7 @@ def parse(text: str) -> ParsedQuery:
     """
     parsed = ParsedQuery()
     pending_or = negate_next = False
+    excluded: Clause | None = None  # the clause just taken, when it excluded one syllable
     seen, terms, prefixes = set(), set(), 0
     for piece in _PIECE.finditer(text[:MAX_QUERY_CHARS]):
         word, phrase = piece.group("word"), piece.group("phrase")
@@ -99,17 +103,24 @@ def parse(text: str) -> ParsedQuery:
             continue
         seen.add(key)
         terms, prefixes = new_terms, prefixes + prefix
+        follows, excluded = excluded, None
         if clause.negated:
             parsed.negated.append(clause)
+            excluded = clause if _syllable(clause) else None
         elif pending_or and _joins_words(parsed.units[-1], clause):
             clause.after_or = True  # "nhã nhạc OR cá ngừ": an OR of the words, not of "nhạc OR cá"
             parsed.units.append([clause])
         elif pending_or:
             parsed.units[-1].append(clause)
         else:
+            clause.after_exclusion = follows if _syllable(clause) else None
             parsed.units.append([clause])
         pending_or = False
     return parsed
+
+
+def _syllable(clause: Clause) -> bool:
+    return clause.plain and len(clause.syllables) == 1
 
 
 def _joins_words(before: list[Clause], clause: Clause) -> bool:

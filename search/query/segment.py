@@ -8,7 +8,7 @@ never a syllable of one. English words are single tokens: they are never grouped
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from search.analysis import find_words, pair_term
 from search.query.parse import Clause, ParsedQuery
@@ -72,6 +72,32 @@ def words(parsed: ParsedQuery, searcher) -> list[Word]:
     for at in reversed(alternatives):
         found[at - 1 : at + 1] = [Word(found[at - 1].clauses + found[at].clauses)]
     return found
+
+
+def join_exclusions(parsed: ParsedQuery, searcher) -> ParsedQuery:
+    """ "-cá ngừ": the excluded syllable and the syllables typed after it, grouped into words
+    as any run is; when the first word holds more than the excluded syllable, that word is
+    excluded (as if quoted) and its other syllables are no longer required."""
+    units, negated = list(parsed.units), list(parsed.negated)
+    for at in reversed(range(len(units))):
+        first = units[at][0]
+        if len(units[at]) > 1 or first.after_exclusion is None:
+            continue
+        run = [first.after_exclusion]
+        for unit in units[at:]:
+            if len(unit) > 1 or not unit[0].plain or len(unit[0].syllables) > 1 or unit[0].after_or:
+                break
+            run.append(unit[0])
+        word = _segment(run, searcher)[0]
+        after = at + len(word) - 1
+        if len(word) == 1 or (after < len(units) and units[after][0].after_or):
+            continue  # the syllable alone is excluded (or the word ends in an OR: left as typed)
+        excluded = Clause([s for c in word for s in c.syllables], phrase=True, negated=True)
+        negated = [excluded if c is first.after_exclusion else c for c in negated]
+        del units[at:after]
+    if negated == parsed.negated:
+        return parsed
+    return replace(parsed, units=units, negated=negated)
 
 
 def _joined(clauses: list[Clause]) -> Word:
