@@ -70,15 +70,21 @@ def test_after_so_many_deltas_the_main_file_is_written_whole(bodies, tmp_path, m
     assert len(loaded) == 13 and loaded.assign("again", signature(bodies[11])) == ("b1", True)
 
 
+def main_file_and_a_delta(bodies, folder, originals: int) -> Stories:
+    """`originals` stories saved in the main file, then one more ("b") in stories.1.npz."""
+    stories = Stories()
+    for number, body in enumerate(bodies[:originals]):
+        stories.assign(f"a{number}", signature(body))
+    stories.save(folder)
+    stories = Stories.load(folder)
+    stories.assign("b", signature(bodies[originals]))
+    stories.save(folder)
+    return stories
+
+
 def test_deltas_a_main_file_holds_already_are_not_read_twice(bodies, tmp_path):
     """Stopped between writing the main file whole and removing the deltas it holds."""
-    stories = Stories()
-    for number, body in enumerate(bodies[:5]):
-        stories.assign(f"a{number}", signature(body))
-    stories.save(tmp_path)
-    stories = Stories.load(tmp_path)
-    stories.assign("b", signature(bodies[5]))
-    stories.save(tmp_path)
+    stories = main_file_and_a_delta(bodies, tmp_path, 5)
     kept = (tmp_path / "stories.1.npz").read_bytes()
     stories._runs_changed = True  # (runs merged: the next save writes the main file whole)
     stories.assign("c", signature(bodies[6]))
@@ -104,13 +110,7 @@ def test_runs_stay_few_however_many_updates(bodies, tmp_path, monkeypatch):
 
 
 def test_stories_that_cannot_be_read_start_afresh_without_their_old_deltas(bodies, tmp_path, caplog):
-    stories = Stories()
-    for number, body in enumerate(bodies[:3]):
-        stories.assign(f"a{number}", signature(body))
-    stories.save(tmp_path)
-    stories = Stories.load(tmp_path)
-    stories.assign("b", signature(bodies[3]))
-    stories.save(tmp_path)  # stories.1.npz
+    main_file_and_a_delta(bodies, tmp_path, 3)
     (tmp_path / STORIES).write_bytes(b"not a zip file")
     stories = Stories.load(tmp_path)
     assert len(stories) == 0 and "cannot be read" in caplog.text
