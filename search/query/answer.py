@@ -238,5 +238,5 @@ def _day_range(date_from: datetime | None, date_to: datetime | None) -> tuple:
 def article_marks(searcher, text: str, article_text: str) -> Marks:
     """What to highlight of a query in one article (the article page). A word is marked only
     where it stands whole, so the marks do not depend on `article_text`."""
-    parsed = expand(parse(cut_query(text)[0]))
+    parsed = join_exclusions(expand(parse(cut_query(text)[0])), searcher)
     return marks(parsed, words(parsed, searcher))
