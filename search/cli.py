@@ -164,7 +164,7 @@ def query_command(text, index_dir, limit, page, sort, site, date_from, date_to, 
 
     \b
     TEXT is words (all must match; accents optional), "a phrase", -excluded,
-    a OR b, title:word and prefix*.
+    a OR b, title:word and prefix*; one that starts with - goes after --.
     """
     try:
         searchable = live.open_index(index_dir)
