@@ -4,9 +4,10 @@ Navigation is found by structure: <nav>, <aside>, <header>, <footer>, <menu>, an
 class or id names a widget (noise.py), unless they hold the page's headline. The root is
 found as readability does it: each paragraph-like segment scores its parent (and, half, its
 grandparent) by its length and commas; a candidate's score shrinks with its share of link
-text, and grows by half inside the block that holds the headline. A story split in two containers (an ad slot between them, a mobile template) or told in
-one table per photo is then gathered by climbing from the best candidate to the ancestor that
-adds story text and little link text.
+text, and grows by half inside the block that holds the headline. A story split in two
+containers (an ad slot between them, a mobile template) or told in one table per photo is
+then gathered by climbing from the best candidate to the ancestor that adds story text and
+little link text.
 """
 
 import functools

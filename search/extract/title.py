@@ -144,17 +144,8 @@ def _without_suffix_of_others(matched: str, titles: list[tuple[str, str]], site:
     """The headline without a site's suffix that another of the page's metadata titles lacks
     ("Title | Agency" in <title> and <h1>, "Title" in og:title); not "Bà Rịa" for "Bà Rịa -
     Vũng Tàu mưa lớn" because og:title says "Bà Rịa"."""
-    for title, _ in titles:
-        rest = matched[len(title) :]
-        if (
-            len(title) >= 4
-            and matched.startswith(title)
-            and _SEPARATOR_START.match(rest)
-            and rest.strip(" |-–—»:/")
-            and without_site_suffix(matched, site) == title
-        ):
-            return title
-    return matched
+    cut = without_site_suffix(matched, site)
+    return cut if cut != matched and len(cut) >= 4 and any(title == cut for title, _ in titles) else matched
 
 
 def _h1s(tree: Tree) -> list[int]:

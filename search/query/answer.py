@@ -77,7 +77,7 @@ def search(
         )
     if not parsed.units and text.strip():
         result.notices.append(Notice("nothing_to_search", "Nothing to search for: type a word."))
-        result.facets = {name: [] for name in FACETS} if facets else {}  # (the shape of any answer)
+        result.facets = _facet_counts({}, facets)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
     if not parsed.units:
@@ -115,8 +115,7 @@ def search(
     if parsed.dropped:
         result.notices.insert(int(cut), _dropped_notice(parsed.dropped))
     result.suggestion = None if found.partial else did_you_mean(searcher, typed_query, pairs)
-    # Matching articles, by site and by month (both keys in every answer that asks for them).
-    result.facets = {name: found.facets.get(name, []) for name in FACETS} if facets else found.facets
+    result.facets = _facet_counts(found.facets, facets)
     ranked = ranked_hits(found)
     result.total, result.total_exact = found.total, found.exact
     if stories:
@@ -222,6 +221,11 @@ def _hit(score: float, stored, to_mark: Marks, typed: list[Word]) -> Hit:
         url=stored.url,
         missing=[word.text for word in typed if not word.found_in(article_text)],
     )
+
+
+def _facet_counts(counted: dict, asked: bool) -> dict:
+    """Matching articles by site and by month: both keys in every answer that asks for them."""
+    return {name: counted.get(name, []) for name in FACETS} if asked else counted
 
 
 def _day_range(date_from: datetime | None, date_to: datetime | None) -> tuple:

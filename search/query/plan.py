@@ -160,12 +160,11 @@ def _pair_terms(parsed: ParsedQuery) -> list[Terms]:
     pairs, run = [], []
     for unit in parsed.units + [[]]:
         clause = unit[0] if len(unit) == 1 else None
-        if clause and not clause.prefix and not clause.title_only and not clause.after_or:
-            run += clause.folded
-            continue
-        if clause and clause.after_or:  # a run ends at an OR, and another starts after it
+        if clause and clause.after_or:  # a run ends at an OR (and another starts after it)
             pairs += list(zip(run, run[1:]))
-            run = list(clause.folded)
+            run = []
+        if clause and not clause.prefix and not clause.title_only:
+            run += clause.folded
             continue
         pairs += list(zip(run, run[1:]))
         run = []

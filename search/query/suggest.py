@@ -148,14 +148,17 @@ def _best_sequence(counter: _Counter, candidates: list[list[tuple[str, int]]]) -
     return max(paths.values())[1]
 
 
+def _has_or(parsed: ParsedQuery) -> bool:
+    """Whether the query holds an OR: one spelling of both its sides would say nothing."""
+    return any(len(unit) > 1 or unit[0].after_or for unit in parsed.units)
+
+
 def did_you_mean(searcher, parsed: ParsedQuery, pairs: PairCounts | None) -> str | None:
     """ "Did you mean" for queries of plain words and phrases (operators are left as typed),
     when it would find other articles: a spelling that only adds the accents to what was
     typed without any finds the same ones (folded matching), and is not offered."""
     clauses = parsed.positive()
-    if parsed.negated or any(c.prefix or c.title_only or c.after_or for c in clauses):
-        return None
-    if any(len(unit) > 1 for unit in parsed.units):  # an OR: one spelling of both sides says nothing
+    if parsed.negated or any(c.prefix or c.title_only for c in clauses) or _has_or(parsed):
         return None
     typed = [s for c in clauses for s in c.syllables]
     if sum(len(syllable) for syllable in typed) < MIN_TYPED_LETTERS:
