@@ -3,12 +3,14 @@ text as segments in reading order, each with the block that holds it and its lin
 
 The tree is selectolax's Lexbor parser (it parses as browsers do, 20 to 50 times faster than
 BeautifulSoup's trees). Everything after this reads the flat lists made here, never the tree
-again: a Python loop over the nodes costs more than the parse, so there is exactly one.
+again: a Python loop over the nodes costs more than the parse, so there is exactly one, and it
+is compiled when the build could (tree_walk.pyx; the loop below is its twin and fallback).
 
 A segment is a run of text inside one block element (<p>, <div>, <td>, <li>...) up to the next
 block boundary or <br>: "A <p>B</p> C" is three segments, A and C in the outer block.
 """
 
+import logging
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -16,6 +18,8 @@ from itertools import accumulate
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from search.lines import collapse_spaces
+
+LOGGER = logging.getLogger(__name__)
 
 # Elements that start a new line of text where they open and close; the rest are inline.
 # fmt: off
@@ -124,6 +128,20 @@ def read_tree(document: LexborHTMLParser) -> Tree:
     root = document.body or document.root
     if root is None:
         return Tree([], [], [], 0, [])
+    if _compiled_walk is None:
+        return _read_tree_in_python(root)
+    return _tree_of(_compiled_walk(root.mem_id, HIDDEN_TAGS, BLOCK_TAGS, Segment))
+
+
+def _tree_of(walked: tuple) -> Tree:
+    tags, names, parents, ends, deepest, segments, times = walked
+    for segment in segments:
+        segment.text = collapse_spaces("".join(segment.parts))
+    return Tree(tags, names, parents, deepest, segments, times, ends)
+
+
+def _read_tree_in_python(root: LexborNode) -> Tree:
+    """read_tree's walk in Python: what tree_walk.pyx does, where it was not compiled."""
     tags, names, parents, ends, in_link, block_of = [], [], [], [], [], []
     times: dict[int, str] = {}
     segments: list[Segment] = []
@@ -191,6 +209,36 @@ def read_tree(document: LexborHTMLParser) -> Tree:
             node = closed.next if opened else None  # the root's siblings are not the page's
         if node is None:
             break
-    for segment in segments:
-        segment.text = collapse_spaces("".join(segment.parts))
-    return Tree(tags, names, parents, deepest, segments, times, ends)
+    return _tree_of((tags, names, parents, ends, deepest, segments, times))
+
+
+# A page with what the compiled walk must read as the loop above does: attributes named and
+# not, links, <br>, <time>, hidden elements, entities, comments, an unknown element.
+_PROBE = (
+    '<html><body><div class="Main x" id=A role=main><p itemprop=articleBody>Một <a href="/b">'
+    '<b>hai</b></a>\n <span data-x=1>ba</span><br>bốn&nbsp;<time datetime="2024-01-02">2/1</time>'
+    "</p><script>x()</script><!-- c --><my-widget class=W>năm</my-widget><ul><li>sáu</ul></div>"
+)
+
+
+def _checked_walk():
+    """tree_walk.walk when it was compiled and reads the probe page as the Python loop does."""
+    try:
+        from search.extract.tree_walk import walk
+    except ImportError:
+        return None
+    root = LexborHTMLParser(_PROBE).body
+    if _shape(_tree_of(walk(root.mem_id, HIDDEN_TAGS, BLOCK_TAGS, Segment))) != _shape(
+        _read_tree_in_python(root)
+    ):
+        LOGGER.warning("the compiled tree walk misreads this selectolax's Lexbor: the Python walk is used")
+        return None
+    return walk
+
+
+def _shape(tree: Tree) -> tuple:
+    segments = [(s.element, s.start, s.parts, s.owners, s.link_chars, s.text) for s in tree.segments]
+    return tree.tags, tree.names, tree.parents, tree.depth, tree.ends, tree.times, segments
+
+
+_compiled_walk = _checked_walk()
