@@ -54,21 +54,43 @@ def fold_term(term: str) -> str:
     return _NOT_ALNUM.sub("", fold(term)) or term
 
 
-# word as written -> (exact, folded). A plain dict: indexing looks up every word of every page,
-# and a dict lookup costs a fifth of an lru_cache call. Emptied when full (a long tail of
-# names and numbers would otherwise grow it without end).
-_FORMS: dict[str, tuple[str, str]] = {}
+class Remembered(dict):
+    """A function's results, made at a key's first look-up and remembered (emptied when `most`
+    are held: a long tail of names and numbers would otherwise grow it without end). A plain
+    dict to read: `map(remembered.__getitem__, keys)` runs in C, where a call of an lru_cache'd
+    function costs five times a look-up."""
+
+    def __init__(self, make, most: int):
+        super().__init__()
+        self._make, self._most = make, most
+
+    def __missing__(self, key):
+        if len(self) >= self._most:
+            self.clear()
+        made = self[key] = self._make(key)
+        return made
+
+
+# word as written -> its exact form, and -> its folded form: indexing looks up every word of
+# every page.
 MAX_CACHED_WORDS = 500_000
+_EXACT = Remembered(normal_term, MAX_CACHED_WORDS)
+_FOLDED = Remembered(lambda word: fold_term(normal_term(word)), MAX_CACHED_WORDS)
 
 
 def _forms(word: str) -> tuple[str, str]:
-    found = _FORMS.get(word)
-    if found is None:
-        if len(_FORMS) >= MAX_CACHED_WORDS:
-            _FORMS.clear()
-        exact = normal_term(word)
-        found = _FORMS[word] = (exact, fold_term(exact))
-    return found
+    return _EXACT[word], _FOLDED[word]
+
+
+# In a text without combining marks (almost every page: extraction makes text NFC) a word is a
+# run of one character class, which the regex engine repeats at twice the speed of WORD's
+# alternation.
+_PLAIN_WORD = re.compile(r"[^\W_]+")
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
+def _word_pattern(text: str) -> re.Pattern:
+    return WORD if _COMBINING.search(text) else _PLAIN_WORD
 
 
 @functools.lru_cache(maxsize=16)
@@ -79,7 +101,10 @@ def words(text: str) -> tuple[Word, ...]:
     >>> [(w.exact, w.folded, w.start) for w in words("Hoà bình, Zürich!")]
     [('hòa', 'hoa', 0), ('bình', 'binh', 4), ('zürich', 'zurich', 10)]
     """
-    return tuple(Word(*_forms(m.group()), m.start(), m.end()) for m in WORD.finditer(text))
+    return tuple(
+        Word(_EXACT[w := m.group()], _FOLDED[w], m.start(), m.end())
+        for m in _word_pattern(text).finditer(text)
+    )
 
 
 def pair_term(first: str, second: str) -> str:
@@ -92,15 +117,26 @@ def pair_term(first: str, second: str) -> str:
 
 
 @functools.lru_cache(maxsize=16)
+def exact_and_folded(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The exact forms and the folded forms of a text's words, as two tuples: what indexing
+    reads (a document's signature, pairs and fields), `words` without the offsets that cost
+    most of its time (cached like `words`).
+
+    >>> exact_and_folded("Hoà bình")
+    (('hòa', 'bình'), ('hoa', 'binh'))
+    """
+    written = _word_pattern(text).findall(text)
+    return tuple(map(_EXACT.__getitem__, written)), tuple(map(_FOLDED.__getitem__, written))
+
+
+@functools.lru_cache(maxsize=16)
 def forms(text: str) -> tuple[tuple[str, str], ...]:
-    """(exact, folded) of each word of a text: `words` without offsets, which indexing does
-    not need and which cost most of the time (cached like `words`).
+    """(exact, folded) of each word of a text (cached like `words`).
 
     >>> forms("Hoà bình")
     (('hòa', 'hoa'), ('bình', 'binh'))
     """
-    cached = _FORMS.get
-    return tuple(cached(w) or _forms(w) for w in WORD.findall(text))
+    return tuple(zip(*exact_and_folded(text)))
 
 
 def exact_pairs(text: str) -> list[str]:
@@ -110,8 +146,8 @@ def exact_pairs(text: str) -> list[str]:
     >>> exact_pairs("Hợp tác kinh tế")
     ['hợp_tác', 'tác_kinh', 'kinh_tế']
     """
-    exact = [e for e, _ in forms(text)]
-    return [f"{a}{PAIR_JOINER}{b}" for a, b in zip(exact, exact[1:]) if not (a + b).isascii()]
+    exact = exact_and_folded(text)[0]
+    return [pair for pair in map(PAIR_JOINER.join, zip(exact, exact[1:])) if not pair.isascii()]
 
 
 def term_streams(text: str) -> tuple[str, str, str]:
@@ -122,13 +158,21 @@ def term_streams(text: str) -> tuple[str, str, str]:
     >>> term_streams("Hợp tác Nga")
     ('hop tac nga', 'hợp tác nga', 'hop_tac tac_nga')
     """
-    found = forms(text)
-    folded = [f for _, f in found]
-    return (
-        " ".join(folded),
-        " ".join(e for e, _ in found),
-        " ".join(map(PAIR_JOINER.join, zip(folded, folded[1:]))),
-    )
+    exact, folded = exact_and_folded(text)
+    return " ".join(folded), " ".join(exact), _pair_stream(folded)
+
+
+def _pair_stream(folded: tuple[str, ...]) -> str:
+    """The folded pairs joined by spaces, made as one join of the words and separators laid
+    out by slice assignment (in C; a join per pair costs twice as much)."""
+    count = len(folded) - 1
+    if count < 1:
+        return ""
+    parts = [" "] * (4 * count - 1)  # first word, joiner, second word, space; and the next pair
+    parts[0::4] = folded[:-1]
+    parts[1::4] = [PAIR_JOINER] * count
+    parts[2::4] = folded[1:]
+    return "".join(parts)
 
 
 def syllables(text: str) -> list[str]:

@@ -84,7 +84,8 @@ def heading_key(line: str) -> str:
 
 # More combining marks in a row than any script stacks on one letter (Unicode's "stream-safe"
 # limit, UAX #15). NFC sorts a run of marks in quadratic time (6 s for 80,000 of them), so the
-# marks past this many in a row are dropped first. Every combining mark is [^\w\s] in `re`.
+# marks past this many in a row are dropped first from a line that is not NFC yet (one that is
+# has nothing to sort). Every combining mark is [^\w\s] in `re`.
 MAX_COMBINING_RUN = 30
 _MARK_RUN = re.compile(rf"[^\w\s]{{{MAX_COMBINING_RUN + 1},}}")
 
@@ -92,9 +93,11 @@ _MARK_RUN = re.compile(rf"[^\w\s]{{{MAX_COMBINING_RUN + 1},}}")
 def clean_line(line: str) -> str:
     """NFC, non-breaking and odd spaces as plain spaces, trimmed (str.split's whitespace is
     the regex \\s: the same result as a substitution, at a fraction of the cost)."""
-    if _MARK_RUN.search(line):
-        line = _MARK_RUN.sub(_stream_safe, line)
-    line = nfc(line)
+    # (most lines are NFC already: that is told in C, faster than looking for a run of marks)
+    if not unicodedata.is_normalized("NFC", line):
+        if _MARK_RUN.search(line):
+            line = _MARK_RUN.sub(_stream_safe, line)
+        line = nfc(line)
     if len(line) > 10_000:  # the same, without a list of its words (a few MB for a long line)
         return _SPACES.sub(" ", line).strip()
     return collapse_spaces(line)

@@ -3,8 +3,9 @@ tail, a rewrite with a few words changed, one page under two URLs) grouped into 
 
 Each article's words (title, body and captions, as the index has them) make its 3-syllable
 shingles, one in four of them kept by hash (every copy keeps the same ones, so the sample
-estimates the same overlap), and a MinHash signature of them (datasketch). Signatures are cut into bands; articles that share a band are candidates, and a
-candidate is the same story when the signatures agree on at least STORY_SIMILARITY of their
+estimates the same overlap), and a MinHash signature of them: datasketch's affine32 scheme,
+computed with numpy (`minhash`, checked against datasketch in the tests). Signatures are cut
+into bands; articles that share a band are candidates, and a candidate is the same story when the signatures agree on at least STORY_SIMILARITY of their
 positions (the estimated Jaccard overlap of the shingles). The first article of a story names
 it; the others are its copies.
 
@@ -14,6 +15,7 @@ where a dict per band would take five times that.
 It is saved with the index (stories.npz), so an update adds to the stories a build found.
 """
 
+import itertools
 import logging
 import os
 import zipfile
@@ -21,9 +23,8 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHash
 
-from search.analysis import forms
+from search.analysis import Remembered, exact_and_folded
 
 LOGGER = logging.getLogger(__name__)
 
@@ -46,36 +47,49 @@ STORIES = "stories.npz"
 DELTA_SHARE = 0.1
 MAX_DELTAS = 16
 
-_HASHES: dict[str, int] = {}
 MAX_REMEMBERED = 200_000
 _MULTIPLIERS = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D], dtype=np.uint64)
-_PERMUTATIONS = MinHash(num_perm=PERMUTATIONS, seed=1).permutations
+# The permutations datasketch's MinHash(seed=1, scheme="affine32") draws: a odd, b any, 32 bits
+# (drawn here: importing datasketch imports scipy, 0.2 s for every process that indexes).
+_DRAW = np.random.RandomState(1)
+_A = _DRAW.randint(0, 1 << 31, PERMUTATIONS, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+_B = _DRAW.randint(0, 1 << 32, PERMUTATIONS, dtype=np.uint32)
+# A syllable's 32-bit hash (never 0), remembered: a language has some thousands of them.
+_HASHES = Remembered(lambda word: zlib.crc32(word.encode()) or 1, MAX_REMEMBERED)
 
 
 def signature(text: str) -> np.ndarray | None:
     """The MinHash signature of an article's text (uint32, PERMUTATIONS of them), or None when
     it is too short to be told apart from another by its wording. Its words are the index's
-    (analysis.forms, cached: indexing the same text reads them again for free)."""
-    words = [exact for exact, _ in forms(text)]
-    syllables = np.array([_HASHES.get(word) or _hash(word) for word in words], dtype=np.uint64)
-    if len(syllables) < SHINGLE:
+    (analysis.exact_and_folded, cached: indexing the same text reads them again for free)."""
+    words = exact_and_folded(text)[0]
+    if len(words) < SHINGLE:
         return None
+    syllables = np.fromiter(map(_HASHES.__getitem__, words), dtype=np.uint64, count=len(words))
     shingles = sum(syllables[i : len(syllables) - SHINGLE + 1 + i] * _MULTIPLIERS[i] for i in range(SHINGLE))
     shingles = (shingles ^ (shingles >> np.uint64(29))) & np.uint64(0xFFFFFFFF)
     shingles = np.unique(shingles[shingles % SAMPLE == 0])
     if len(shingles) < MIN_SHINGLES:
         return None
-    minhash = MinHash(num_perm=PERMUTATIONS, hashfunc=int, permutations=_PERMUTATIONS, scheme="affine32")
-    minhash.update_batch(shingles.tolist())
-    return minhash.hashvalues.astype(np.uint32)
+    return minhash(shingles.astype(np.uint32))
 
 
-def _hash(word: str) -> int:
-    """A syllable's 32-bit hash (never 0), remembered: a language has some thousands of them."""
-    if len(_HASHES) >= MAX_REMEMBERED:
-        _HASHES.clear()
-    value = _HASHES[word] = zlib.crc32(word.encode()) or 1
-    return value
+def minhash(values: np.ndarray) -> np.ndarray:
+    """The MinHash of 32-bit values (at least one) as datasketch's MinHash makes it (hashfunc=int,
+    seed 1, its affine32 scheme), in a few numpy operations on all the values at once where its
+    update_batch hashes them one by one in Python: MurmurHash3's 32-bit finalizer, then
+    a * x + b modulo 2**32 per permutation, and the least of each.
+
+    >>> from datasketch import MinHash  # (a test requirement: the reference)
+    >>> reference = MinHash(PERMUTATIONS, hashfunc=int, seed=1, scheme="affine32")
+    >>> reference.update_batch(range(1, 2**32, 2**22 + 1))
+    >>> bool((minhash(np.arange(1, 2**32, 2**22 + 1, dtype=np.uint32)) == reference.hashvalues).all())
+    True
+    """
+    values = (values ^ (values >> np.uint32(16))) * np.uint32(0x85EBCA6B)
+    values = (values ^ (values >> np.uint32(13))) * np.uint32(0xC2B2AE35)
+    values = values ^ (values >> np.uint32(16))
+    return (values[:, np.newaxis] * _A + _B).min(axis=0)  # (products wrap: modulo 2**32)
 
 
 def band_keys(sign: np.ndarray) -> np.ndarray:
@@ -228,8 +242,9 @@ class Stories:
             found += [
                 run_rows[max(start, end - BUCKET) : end] for start, end in zip(starts, ends) if end > start
             ]
-        recent = self.recent
-        found += [np.array(recent[key][-BUCKET:]) for key in keys.tolist() if key in recent]
+        recent = [self.recent[key][-BUCKET:] for key in keys.tolist() if key in self.recent]
+        if recent:  # one array of them all: an array per band cost more than the look-ups
+            found.append(np.fromiter(itertools.chain.from_iterable(recent), dtype=np.int64))
         if not found:
             return []
         rows, counts = np.unique(np.concatenate(found), return_counts=True)

@@ -8,7 +8,6 @@ and passes over logos and slogans set in <h1>. Without such a heading, the metad
 taken without its site suffix; without metadata, the first <h1>.
 """
 
-import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -155,18 +154,11 @@ def _h1s(tree: Tree) -> list[int]:
 def _other_headings(tree: Tree) -> Iterator[int]:
     """Elements named for a title, then <h2> and <h3>, in page order: looked for only when
     no <h1> is the headline (most often one is)."""
-    named, h23 = [], []
-    for element, tag in enumerate(tree.tags):
-        if tag != "h1" and tag != "a" and _named_title(tree.names[element]):
-            named.append(element)
-        elif tag in ("h2", "h3"):
-            h23.append(element)
+    tags, names = tree.tags, tree.names
+    titled = {name for name in set(names) if name and _NAMED_TITLE.search(name)}  # (names repeat)
+    named = [e for e, name in enumerate(names) if name in titled and tags[e] != "h1" and tags[e] != "a"]
+    h23 = [e for e, tag in enumerate(tags) if (tag == "h2" or tag == "h3") and names[e] not in titled]
     yield from named[:MAX_CANDIDATES] + h23[:MAX_CANDIDATES]
-
-
-@functools.lru_cache(maxsize=8192)
-def _named_title(names: str) -> bool:
-    return bool(names and _NAMED_TITLE.search(names))
 
 
 def _key(text: str) -> str:

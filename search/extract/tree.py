@@ -130,13 +130,9 @@ def read_tree(document: LexborHTMLParser) -> Tree:
         return Tree([], [], [], 0, [])
     if _compiled_walk is None:
         return _read_tree_in_python(root)
-    return _tree_of(_compiled_walk(root.mem_id, HIDDEN_TAGS, BLOCK_TAGS, Segment))
-
-
-def _tree_of(walked: tuple) -> Tree:
-    tags, names, parents, ends, deepest, segments, times = walked
-    for segment in segments:
-        segment.text = collapse_spaces("".join(segment.parts))
+    tags, names, parents, ends, deepest, segments, times = _compiled_walk(
+        root.mem_id, HIDDEN_TAGS, BLOCK_TAGS, Segment
+    )
     return Tree(tags, names, parents, deepest, segments, times, ends)
 
 
@@ -209,7 +205,9 @@ def _read_tree_in_python(root: LexborNode) -> Tree:
             node = closed.next if opened else None  # the root's siblings are not the page's
         if node is None:
             break
-    return _tree_of((tags, names, parents, ends, deepest, segments, times))
+    for segment in segments:
+        segment.text = collapse_spaces("".join(segment.parts))
+    return Tree(tags, names, parents, deepest, segments, times, ends)
 
 
 # A page with what the compiled walk must read as the loop above does: attributes named and
@@ -228,9 +226,9 @@ def _checked_walk():
     except ImportError:
         return None
     root = LexborHTMLParser(_PROBE).body
-    if _shape(_tree_of(walk(root.mem_id, HIDDEN_TAGS, BLOCK_TAGS, Segment))) != _shape(
-        _read_tree_in_python(root)
-    ):
+    tags, names, parents, ends, deepest, segments, times = walk(root.mem_id, HIDDEN_TAGS, BLOCK_TAGS, Segment)
+    compiled = Tree(tags, names, parents, deepest, segments, times, ends)
+    if _shape(compiled) != _shape(_read_tree_in_python(root)):
         LOGGER.warning("the compiled tree walk misreads this selectolax's Lexbor: the Python walk is used")
         return None
     return walk

@@ -128,10 +128,19 @@ cdef inline bint _blank(const unsigned char *data, size_t length) noexcept nogil
     return True
 
 
+cdef str _text_of(list parts):
+    """The parts joined, each run of whitespace one space and none at the ends: what
+    lines.collapse_spaces makes of them, its quick test made here."""
+    cdef str text = parts[0] if len(parts) == 1 else "".join(parts)
+    if text.isprintable() and "  " not in text and text[0] != " " and text[len(text) - 1] != " ":
+        return text
+    return " ".join(text.split())
+
+
 def walk(size_t root, hidden, blocks, segment):
     """The elements and text segments under `root` (a node's selectolax mem_id), as tree.py's
     Python loop reads them: (tags, names, parents, ends, deepest, segments, times).
-    `segment(element, start, parts, owners)` makes a tree.Segment."""
+    `segment(element, start, parts, owners)` makes a tree.Segment; its text is set here."""
     cdef list tags = [], names = [], parents = [], ends = [], segments = []
     cdef dict times = {}
     cdef dict tag_kinds = {}  # an element's name id -> (its tag, its kind)
@@ -175,6 +184,7 @@ def walk(size_t root, hidden, blocks, segment):
                         if current_block != block:
                             if current is not None:
                                 current.link_chars = link_chars
+                                current.text = _text_of(parts)
                             parts, owners, link_chars = [], [], 0
                             current = segment(block, number, parts, owners)
                             current_block = block
@@ -279,6 +289,7 @@ def walk(size_t root, hidden, blocks, segment):
                 break
         if current is not None:
             current.link_chars = link_chars
+            current.text = _text_of(parts)
     finally:
         free(opened)
         free(block_of)
