@@ -32,8 +32,9 @@ BESIDE_HEADLINE = 4  # lines before and after the headline's looked at for an un
 
 
 def page_dates(head: Head, tree: Tree, story: Story, headline: int | None) -> list[tuple[Found, str]]:
-    """Every date the page states about itself, best first (publication dates, then updates),
-    each with where it was read."""
+    """The dates the page states about itself, best first (publication dates, then updates),
+    each with where it was read; its visible datelines only when its structured data (JSON-LD,
+    meta) gives no publication date, since that one is taken (html._take_date)."""
     published, updated = [], []
     for item in head.json_ld:
         for key, into in (
@@ -50,6 +51,9 @@ def page_dates(head: Head, tree: Tree, story: Story, headline: int | None) -> li
     for key in noise.MODIFIED_META:
         if head.meta.get(key) and (found := find_date(head.meta[key])):
             updated.append((found, f"meta {key}"))
+    if any(not found.updated for found, _ in published):
+        # The page's structured data gives it, and it comes first: the datelines go unread.
+        return published + _as_updates(updated)
     shown = _shown_datelines(tree, story, headline) + [(-1, text) for text in head.scripted_dates]
     # The page's own short lines (datelines, comments' dates) tell how it writes a date: those
     # with a "/" or "-", the only ones that can hold a date read day or month first.
@@ -73,7 +77,11 @@ def page_dates(head: Head, tree: Tree, story: Story, headline: int | None) -> li
             break
     if first_update:
         updated.append(first_update)
-    return published + [(Found(found.date, True, found.start, found.end), where) for found, where in updated]
+    return published + _as_updates(updated)
+
+
+def _as_updates(updated: list[tuple[Found, str]]) -> list[tuple[Found, str]]:
+    return [(Found(found.date, True, found.start, found.end), where) for found, where in updated]
 
 
 def _shown_datelines(tree: Tree, story: Story, headline: int | None) -> list[tuple[int, str]]:
