@@ -55,11 +55,12 @@ def find_story(tree: Tree, protected: set[int]) -> Story:
     layout's names (noise.LAYOUT_ANYWHERE), and that one taken if it is RETRY_GAIN times as
     long: sites whose page builder names every block a widget, or their main column by its
     sidebar. (A short story found is kept: without those names, a sidebar's text could join it.)"""
-    story = _find_story(tree, protected, layout_names=True)
+    paragraph_of = list(map(paragraph_chars, tree.segments))  # segment by segment
+    story = _find_story(tree, protected, paragraph_of, layout_names=True)
     found = story.story_chars[story.root] if tree.tags else 0
     if found >= MIN_STORY_CHARS or not tree.tags:
         return story
-    again = _find_story(tree, protected, layout_names=False)
+    again = _find_story(tree, protected, paragraph_of, layout_names=False)
     if again.story_chars[again.root] < max(RETRY_GAIN * found, MIN_STORY_CHARS):
         return story
     again.why.insert(
@@ -70,21 +71,21 @@ def find_story(tree: Tree, protected: set[int]) -> Story:
     return again
 
 
-def _find_story(tree: Tree, protected: set[int], layout_names: bool) -> Story:
+def _find_story(tree: Tree, protected: set[int], paragraph_of: list[int], layout_names: bool) -> Story:
     count = len(tree.tags)
-    reasons = _navigation_marks(tree, protected, layout_names)
+    reasons = _navigation_marks(tree, protected, layout_names, paragraph_of)
     text, links, story = [0] * count, [0] * count, [0] * count
     scores: dict[int, float] = {}  # the elements that paragraphs score, and their scores
     # Blocks that hold other blocks: text loose in one (no <p> around it) is a paragraph
     # of its own, whose parent is that block (readability wraps such runs in a <p>).
     containers = {tree.parents[segment.element] for segment in tree.segments}
-    for segment in tree.segments:
+    for segment, paragraph in zip(tree.segments, paragraph_of):
         element = segment.element
         if reasons[element]:
             continue
         text[element] += len(segment.text)
         links[element] += min(segment.link_chars, len(segment.text))
-        if paragraph := paragraph_chars(segment):
+        if paragraph:
             story[element] += paragraph
             score = 1 + segment.text.count(",") + min(len(segment.text) // 100, 3)
             parent = element if element in containers else tree.parents[element]
@@ -157,13 +158,15 @@ def _climb(tree: Tree, story: Story) -> None:
             )
 
 
-def _navigation_marks(tree: Tree, protected: set[int], layout_names: bool) -> list[str]:
+def _navigation_marks(
+    tree: Tree, protected: set[int], layout_names: bool, paragraph_of: list[int]
+) -> list[str]:
     """Element -> why it is navigation, by its own tag or names or its parent's. A block named
     like a widget that holds most of the page's paragraph text is the page's content (CMSs
     call every block a widget), and so is everything around the headline."""
     paragraphs = [0] * len(tree.tags)
-    for segment in tree.segments:
-        paragraphs[segment.element] += paragraph_chars(segment)
+    for segment, paragraph in zip(tree.segments, paragraph_of):
+        paragraphs[segment.element] += paragraph
     paragraphs = tree.subtree_sums(paragraphs)
     most = MOST_OF_THE_PAGE * paragraphs[0] if tree.tags else 0
     reasons = [""] * len(tree.tags)

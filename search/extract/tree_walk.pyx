@@ -145,6 +145,7 @@ def walk(size_t root, hidden, blocks, segment):
     cdef dict times = {}
     cdef dict tag_kinds = {}  # an element's name id -> (its tag, its kind)
     cdef dict attribute_names = {}  # an attribute's name id -> its name
+    cdef dict lower_names = {}  # the names as written -> lower-cased
     cdef Py_ssize_t capacity = 1024, size = 0, depth = 0, deepest = 0
     cdef Open *opened = NULL  # the open elements, `depth` of them
     cdef Py_ssize_t *block_of = <Py_ssize_t *> malloc(capacity * sizeof(Py_ssize_t))
@@ -153,7 +154,7 @@ def walk(size_t root, hidden, blocks, segment):
     cdef walk_attr *attribute
     cdef walk_str *data
     cdef Py_ssize_t parent = -1, number = 0, block, current_block = -1
-    cdef bint spaced = False, href, named
+    cdef bint spaced = False, href
     cdef object current = None, info
     cdef list parts = None, owners = None
     cdef Py_ssize_t link_chars = 0
@@ -161,7 +162,7 @@ def walk(size_t root, hidden, blocks, segment):
     cdef size_t length
     cdef uintptr_t key
     cdef int kind
-    cdef str tag, content, attribute_name, value
+    cdef str tag, content, attribute_name, value, written, lowered
     cdef object class_, id_, role, itemprop, stamp
     if block_of == NULL or in_link == NULL:
         free(block_of)
@@ -246,11 +247,16 @@ def walk(size_t root, hidden, blocks, segment):
                             else:
                                 stamp = value
                         attribute = attribute.next
-                    named = bool(id_ or role or itemprop)
-                    if not named:
-                        names.append(class_.lower() if class_ else "")
+                    if id_ or role or itemprop:
+                        written = " ".join([x for x in (class_, id_, role, itemprop) if x])
                     else:
-                        names.append(" ".join([x for x in (class_, id_, role, itemprop) if x]).lower())
+                        written = class_ or ""
+                    # One lower-case string for each name the page repeats: lowered once, and
+                    # its hash, which the rules' sets and dicts ask for, made once.
+                    lowered = lower_names.get(written)
+                    if lowered is None:
+                        lowered = lower_names[written] = written.lower()
+                    names.append(lowered)
                     tags.append(tag)
                     parents.append(parent)
                     ends.append(number)
