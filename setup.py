@@ -1,12 +1,14 @@
-"""The build's one compiled part: search/extract/tree_walk.pyx, the tree walk of extraction
-(tree.py), made with Cython. It is optional: where it cannot be compiled (no C compiler or no
-Python headers), the install goes on and tree.py walks the tree in Python, 2.3 times slower.
-Everything else is in setup.cfg."""
+"""The build's compiled parts, made with Cython: search/extract/tree_walk.pyx, the tree walk of
+extraction (tree.py), and search/utf8.pyx, the UTF-8 check of pages handed to the parser as
+bytes (corpus.py). Both are optional: where they cannot be compiled (no C compiler or no Python
+headers), the install goes on and the same work is done in Python, slower (the walk 2.3
+times). Everything else is in setup.cfg."""
 
 from setuptools import Extension, setup
 
 setup(
     ext_modules=[
         Extension("search.extract.tree_walk", ["search/extract/tree_walk.pyx"], optional=True),
+        Extension("search.utf8", ["search/utf8.pyx"], optional=True),
     ]
 )

@@ -23,6 +23,11 @@ import numpy as np
 
 from search import limits
 
+try:
+    from search.utf8 import is_utf8
+except ImportError:  # not compiled (setup.py): decoding tells
+    is_utf8 = None
+
 LOGGER = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt"}
@@ -61,6 +66,21 @@ class RawDocument:
     given: dict | None = None  # title, date, site a JSON line states beside its text
     # An HTML page's bytes when they are its text in UTF-8: its parser reads them, not a copy.
     utf8: bytes | None = field(default=None, repr=False)
+
+
+class Utf8Page(RawDocument):
+    """An HTML page whose bytes are UTF-8, which the parser reads: its text (`text`, the bytes
+    decoded) is made the first time it is asked for, which most pages never are."""
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            object.__setattr__(self, "_text", self.utf8.decode("utf-8"))
+        return self._text
+
+    @text.setter
+    def text(self, value: str | None) -> None:  # (the dataclass's __init__ sets it)
+        object.__setattr__(self, "_text", value)
 
 
 @dataclass(frozen=True)
@@ -174,6 +194,8 @@ def decode_document(path: str | Path, data: bytes) -> RawDocument:
     suffix = suffix_of(path.name)
     html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(data[:SNIFF_BYTES]))
     kind = "html" if html else "text"
+    if html and b"<" in data and _is_plain_utf8(data):  # (a "<" is no blank)
+        return Utf8Page(str(path), None, kind, "utf-8", content_hash(data), utf8=data)
     text, encoding = decode(data, html=html)
     if not text or text.isspace():  # (not text.strip(): a copy of the page)
         raise UnreadableFile("empty file")
@@ -246,6 +268,16 @@ def _control_count(data: bytes) -> int:
         + np.count_nonzero((values >= 0x0E) & (values < 0x20))
         + np.count_nonzero(values == 0x7F)
     )
+
+
+def _is_plain_utf8(data: bytes) -> bool:
+    """Whether decode would read the bytes as UTF-8 as they are: no byte-order mark, no NUL,
+    not binary, well-formed UTF-8 (checked in C where search/utf8.pyx was compiled)."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\0" in data:
+        return False
+    if _control_count(data) > MAX_CONTROL_SHARE * len(data):
+        return False
+    return is_utf8(data) if is_utf8 is not None else _decoded(data, "utf-8") is not None
 
 
 def _mostly_utf8(data: bytes) -> str | None:

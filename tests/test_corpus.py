@@ -122,3 +122,78 @@ def test_stray_nul_bytes_do_not_make_a_page_binary():
     assert encoding == "utf-8" and "\0" not in text and story in text
     with pytest.raises(UnreadableFile, match="binary file"):
         decode(b"\0\1\2abc" * 100)
+
+
+# --- UTF-8 pages handed to the parser as bytes ------------------------------------------------
+
+_EDGES = [
+    b"",
+    b"plain ascii, longer than eight bytes",
+    "Hợp tác ✓ 𝄞 Việt Nam".encode(),
+    b"\xc0\xaf",  # overlong "/"
+    b"\xe0\x80\xaf",  # overlong, three bytes
+    b"\xed\xa0\x80",  # a surrogate
+    b"\xf4\x90\x80\x80",  # past U+10FFFF
+    b"\xf5\x80\x80\x80",
+    b"abcdefg\xe1\xbb",  # cut at the end, after eight ASCII bytes
+    b"12345678\xc3",
+    b"caf\xe9 au lait",  # Latin-1
+    "Mitgefühl wählen".encode("cp1252"),
+]
+
+
+def _strictly_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def test_the_build_compiled_the_utf8_check():
+    from search import corpus
+
+    assert corpus.is_utf8 is not None, "search/utf8.pyx was not compiled (a C compiler is needed)"
+
+
+@pytest.mark.parametrize("data", _EDGES)
+def test_the_utf8_check_agrees_with_pythons_decoder(data):
+    from search.utf8 import is_utf8
+
+    assert is_utf8(data) == _strictly_utf8(data)
+
+
+def test_the_utf8_check_agrees_with_pythons_decoder_on_any_bytes():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from search.utf8 import is_utf8
+
+    pieces = st.one_of(st.binary(max_size=12), st.text(max_size=6).map(str.encode), st.just(b"abcdefgh"))
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(pieces, max_size=8).map(b"".join))
+    def check(data):
+        assert is_utf8(data) == _strictly_utf8(data)
+
+    check()
+
+
+def test_a_utf8_page_is_decoded_only_when_its_text_is_asked_for():
+    import pickle
+    from dataclasses import replace
+
+    from search.corpus import Utf8Page, decode_document
+
+    page = "<html><body><h1>Đà Nẵng</h1>\r\n<p>Xe buýt điện ven biển.</p></body></html>"
+    document = decode_document("a.html", page.encode())
+    assert isinstance(document, Utf8Page) and document.utf8 == page.encode()
+    assert document._text is None  # not decoded yet
+    assert document.text == page and document.encoding == "utf-8"  # as decode() reads it
+    assert (document.text, document.encoding) == decode(page.encode(), html=True)
+    assert pickle.loads(pickle.dumps(document)).text == page
+    assert replace(document, text="x").text == "x"
+    # What decode reads otherwise is decoded at once, as before: a BOM, NULs, another charset.
+    for data in (b"\xef\xbb\xbf" + page.encode(), page.encode() * 5 + b"\0", page.encode("utf-16")):
+        assert not isinstance(decode_document("a.html", data), Utf8Page)
+    assert not isinstance(decode_document("a.txt", page.encode()), Utf8Page)  # a text dump

@@ -51,7 +51,7 @@ def extract_or_reason(document: RawDocument, template: "Template | None" = None)
     article text, no title)."""
     try:
         if document.kind == "html":
-            article = extract_html(document.path, document.text, document.utf8)
+            article = extract_html(document)
         else:
             titled = bool(document.given and document.given.get("title"))
             article = extract_text(document.path, document.text, template, titled)

@@ -16,6 +16,7 @@ import re
 import numpy as np
 
 from search import limits, noise
+from search.corpus import RawDocument
 from search.dates import VIETNAM, Found, best, date_in_url, dateline_date
 from search.extract.head import read_head
 from search.extract.listing import listing_reason
@@ -55,16 +56,18 @@ class NotAnArticle(Exception):
         self.explain = explain or []
 
 
-def extract_html(path: str, html: str, utf8: bytes | None = None) -> Article:
+def extract_html(page: RawDocument) -> Article:
     """Extract the article of one HTML page, or raise NotAnArticle saying why there is none.
-    `utf8`, when given, is the page in UTF-8, what the parser reads (else it encodes `html`)."""
-    if (too_costly := _too_costly(html, utf8)) is not None:
-        return as_plain_text(path, html, too_costly)
-    document = parse(html if utf8 is None else utf8)
+    The parser reads the page's UTF-8 bytes when it has them (page.utf8), else its text; the
+    text of a page in UTF-8 is asked for only to read it as plain text."""
+    path, utf8 = page.path, page.utf8
+    if (too_costly := _too_costly(page)) is not None:
+        return as_plain_text(path, page.text, too_costly)
+    document = parse(page.text if utf8 is None else utf8)
     head = read_head(document)
     tree = read_tree(document)
     if tree.depth > limits.MAX_HTML_DEPTH:
-        return as_plain_text(path, html, f"its tags are nested more than {limits.MAX_HTML_DEPTH} deep")
+        return as_plain_text(path, page.text, f"its tags are nested more than {limits.MAX_HTML_DEPTH} deep")
     headline = find_headline(head, tree)
     protected = (
         set(tree.ancestors(headline.element)) | {headline.element} if headline.element is not None else set()
@@ -160,16 +163,16 @@ def _captions_telling_the_story(blocks: list[tuple[str, str, float, str]], artic
     ]
 
 
-def _too_costly(html: str, utf8: bytes | None = None) -> str | None:
+def _too_costly(page: RawDocument) -> str | None:
     """Why the page's tree would cost too much to build, or None. (Its "<"s are counted in its
     UTF-8 bytes when it has them, by numpy: a fifth of the time str.count takes.)"""
-    if utf8 is None:
-        tags = html.count("<")
+    if page.utf8 is None:
+        tags = page.text.count("<")
     else:
-        tags = int(np.count_nonzero(np.frombuffer(utf8, dtype=np.uint8) == ord("<")))
+        tags = int(np.count_nonzero(np.frombuffer(page.utf8, dtype=np.uint8) == ord("<")))
     if tags <= min(DEPTH_CHECK_FROM_TAGS, limits.MAX_HTML_TAGS):
         return None
-    tags = depth = deepest = 0
+    html, tags, depth, deepest = page.text, 0, 0, 0
     # After the last ">" no tag can close: "<a <a <a" there is text, however long.
     for closing, name in _TAG_START.findall(html, 0, html.rfind(">") + 1):
         tags += 1
