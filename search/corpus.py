@@ -70,7 +70,9 @@ class RawDocument:
 
 class Utf8Page(RawDocument):
     """An HTML page whose bytes are UTF-8, which the parser reads: its text (`text`, the bytes
-    decoded) is made the first time it is asked for, which most pages never are."""
+    decoded) is made the first time it is asked for, which most pages never are. (A copy made
+    with another text, dataclasses.replace(page, text=...), must drop the bytes too, utf8=None:
+    the parser reads them when they are there.)"""
 
     @property
     def text(self) -> str:

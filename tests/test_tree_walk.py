@@ -79,3 +79,21 @@ def test_the_python_walk_extracts_the_same_articles(monkeypatch):
     in_python = [extract(decode_document(p, read_bytes(p))) for p in pages]
     assert [vars(a) if a else None for a in compiled] == [vars(a) if a else None for a in in_python]
     assert any(compiled)
+
+
+def test_the_compiled_walk_is_left_for_a_selectolax_it_was_not_written_for(monkeypatch, caplog):
+    import selectolax
+
+    monkeypatch.setattr(selectolax, "__version__", "2.0.0")
+    assert tree._checked_walk() is None
+    assert "the Python walk is used" in caplog.text
+
+
+def test_a_compiled_walk_that_fails_on_the_probe_is_not_used(monkeypatch):
+    import search.extract.tree_walk as compiled
+
+    def broken(*args):
+        raise ValueError("a misread struct")
+
+    monkeypatch.setattr(compiled, "walk", broken)
+    assert tree._checked_walk() is None

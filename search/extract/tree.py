@@ -15,6 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+import selectolax
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from search.lines import collapse_spaces
@@ -37,6 +38,8 @@ HIDDEN_TAGS = frozenset({
 })
 # fmt: on
 NAMING_ATTRIBUTES = ("class", "id", "role", "itemprop")
+# The selectolax releases whose Lexbor structs tree_walk.pyx reads (tested with 1.0.2).
+WALKED_SELECTOLAX = "1.0."
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
@@ -220,16 +223,33 @@ _PROBE = (
 
 
 def _checked_walk():
-    """tree_walk.walk when it was compiled and reads the probe page as the Python loop does."""
+    """tree_walk.walk when it was compiled, for a selectolax whose Lexbor it was written for
+    (it reads Lexbor's structs: another layout could crash it, not only misread), and when it
+    reads the probe page as the Python loop does."""
     try:
         from search.extract.tree_walk import walk
     except ImportError as error:
         LOGGER.info("the tree walk was not compiled (%s): the Python walk, 2.3 times slower, is used", error)
         return None
-    root = LexborHTMLParser(_PROBE).body
-    tags, names, parents, ends, deepest, segments, times = walk(root.mem_id, HIDDEN_TAGS, BLOCK_TAGS, Segment)
-    compiled = Tree(tags, names, parents, deepest, segments, times, ends)
-    if _shape(compiled) != _shape(_read_tree_in_python(root)):
+    version = getattr(selectolax, "__version__", "")
+    if not version.startswith(WALKED_SELECTOLAX):
+        LOGGER.warning(
+            "the compiled tree walk is for selectolax %s.x, not %s: the Python walk is used",
+            WALKED_SELECTOLAX.rstrip("."),
+            version,
+        )
+        return None
+    try:
+        root = LexborHTMLParser(_PROBE).body
+        tags, names, parents, ends, deepest, segments, times = walk(
+            root.mem_id, HIDDEN_TAGS, BLOCK_TAGS, Segment
+        )
+        misread = _shape(Tree(tags, names, parents, deepest, segments, times, ends)) != _shape(
+            _read_tree_in_python(root)
+        )
+    except Exception:  # any failure of the compiled walk: it is not used
+        misread = True
+    if misread:
         LOGGER.warning("the compiled tree walk misreads this selectolax's Lexbor: the Python walk is used")
         return None
     return walk

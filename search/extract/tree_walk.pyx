@@ -11,9 +11,9 @@ What it reads of Lexbor, the parser inside selectolax:
   below);
 - three functions selectolax's module exports, found with dlsym: an element's first
   attribute, an attribute's name, an element's name.
-A selectolax whose Lexbor differs would make this read garbage, so tree.py checks the walk
-against its Python twin on a probe page at import and falls back to the Python loop (with a
-warning) on any difference. The build compiles this file when it can (setup.py: optional);
+A selectolax whose Lexbor differs could make this read garbage or crash, so tree.py uses the
+walk only with the selectolax releases it was written for (tree.WALKED_SELECTOLAX), and only
+once it has read a probe page as its Python twin does; else the Python loop, with a warning. The build compiles this file when it can (setup.py: optional);
 without a compiler tree.py's loop is used, the same results 2.3 times slower.
 """
 
@@ -148,6 +148,9 @@ def walk(size_t root, hidden, blocks, segment):
     cdef dict lower_names = {}  # the names as written -> lower-cased
     cdef Py_ssize_t capacity = 1024, size = 0, depth = 0, deepest = 0
     cdef Open *opened = NULL  # the open elements, `depth` of them
+    cdef Open *grown_opened
+    cdef Py_ssize_t *grown_blocks
+    cdef char *grown_links
     cdef Py_ssize_t *block_of = <Py_ssize_t *> malloc(capacity * sizeof(Py_ssize_t))
     cdef char *in_link = <char *> malloc(capacity)
     cdef walk_node *node = <walk_node *> root
@@ -215,11 +218,14 @@ def walk(size_t root, hidden, blocks, segment):
                 tag, kind = info
                 if kind != SKIP:
                     if number == capacity:
-                        capacity *= 2
-                        block_of = <Py_ssize_t *> realloc(block_of, capacity * sizeof(Py_ssize_t))
-                        in_link = <char *> realloc(in_link, capacity)
-                        if block_of == NULL or in_link == NULL:
+                        grown_blocks = <Py_ssize_t *> realloc(block_of, 2 * capacity * sizeof(Py_ssize_t))
+                        if grown_blocks == NULL:
+                            raise MemoryError()  # (the old block stays, freed below)
+                        block_of = grown_blocks
+                        grown_links = <char *> realloc(in_link, 2 * capacity)
+                        if grown_links == NULL:
                             raise MemoryError()
+                        in_link, capacity = grown_links, 2 * capacity
                     # The words sites name blocks with: class, id, role and itemprop.
                     class_ = id_ = role = itemprop = stamp = None
                     href = False
@@ -275,10 +281,10 @@ def walk(size_t root, hidden, blocks, segment):
                     number += 1
                     if node.first_child != NULL:
                         if depth == size:
-                            size = 2 * size + 64
-                            opened = <Open *> realloc(opened, size * sizeof(Open))
-                            if opened == NULL:
+                            grown_opened = <Open *> realloc(opened, (2 * size + 64) * sizeof(Open))
+                            if grown_opened == NULL:
                                 raise MemoryError()
+                            opened, size = grown_opened, 2 * size + 64
                         opened[depth].node = node
                         opened[depth].parent = parent
                         depth += 1
