@@ -75,7 +75,7 @@ class Remembered(dict):
 # every page.
 MAX_CACHED_WORDS = 500_000
 _EXACT = Remembered(normal_term, MAX_CACHED_WORDS)
-_FOLDED = Remembered(lambda word: fold_term(normal_term(word)), MAX_CACHED_WORDS)
+_FOLDED = Remembered(lambda word: fold_term(_EXACT[word]), MAX_CACHED_WORDS)
 
 
 def _forms(word: str) -> tuple[str, str]:

@@ -28,14 +28,7 @@ from urllib.parse import urlsplit
 from search import limits
 from search.analysis import exact_pairs
 from search.boilerplate import Template, evidence, merge_evidence, template_sample
-from search.corpus import (
-    HTML_SUFFIXES,
-    RawDocument,
-    Skipped,
-    UnreadableFile,
-    decode_document,
-    read_bytes,
-)
+from search.corpus import HTML_SUFFIXES, RawDocument, Skipped, UnreadableFile, read_document
 from search.extract import Article, NotAnArticle, extract_or_reason
 from search.processes import die_with_parent
 from search.sources import FileDone, Passed, is_crawl, read_crawl
@@ -118,7 +111,7 @@ def stamp(path: str | Path) -> str:
 def read_page(path: str | Path):
     """The RawDocument of one file, or Skipped with the reason."""
     try:
-        return decode_document(path, read_bytes(path))
+        return read_document(path)
     except UnreadableFile as error:
         LOGGER.info("skipped %s: %s", path, error)
         return Skipped(str(path), str(error))

@@ -3,11 +3,11 @@ tail, a rewrite with a few words changed, one page under two URLs) grouped into 
 
 Each article's words (title, body and captions, as the index has them) make its 3-syllable
 shingles, one in four of them kept by hash (every copy keeps the same ones, so the sample
-estimates the same overlap), and a MinHash signature of them: datasketch's affine32 scheme,
-computed with numpy (`minhash`, checked against datasketch in the tests). Signatures are cut
-into bands; articles that share a band are candidates, and a candidate is the same story when the signatures agree on at least STORY_SIMILARITY of their
-positions (the estimated Jaccard overlap of the shingles). The first article of a story names
-it; the others are its copies.
+estimates the same overlap), and a MinHash signature of them (datasketch's affine32 scheme, in
+numpy: `minhash`). Signatures are cut into bands; articles that share a band are candidates,
+and a candidate is the same story when the signatures agree on at least STORY_SIMILARITY of
+their positions (the estimated Jaccard overlap of the shingles). The first article of a story
+names it; the others are its copies.
 
 The band table is a few sorted runs of numpy arrays (band key -> row) plus a dict of recent
 keys merged in now and then: with the signature, about 400 bytes per article (see Stories),
@@ -46,7 +46,6 @@ STORIES = "stories.npz"
 # this share of the rows saved, and at most this many deltas; then the main file whole.
 DELTA_SHARE = 0.1
 MAX_DELTAS = 16
-
 MAX_REMEMBERED = 200_000
 _MULTIPLIERS = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D], dtype=np.uint64)
 # The permutations datasketch's MinHash(seed=1, scheme="affine32") draws: a odd, b any, 32 bits
@@ -202,8 +201,7 @@ class Stories:
         start = self._saved
         signatures = np.stack([self._row(row) for row in range(start, len(self))])
         stories = np.array(self._added[start - len(self._loaded) :], dtype=str)
-        keys = np.fromiter((k for k, rows in self.recent.items() for _ in rows), dtype=np.uint32)
-        rows = np.fromiter((r for rows in self.recent.values() for r in rows), dtype=np.int32)
+        keys, rows = self._recent_keys()
         order = np.argsort(keys, kind="stable")
         self._last_delta += 1
         path = generation / f"{Path(STORIES).stem}.{self._last_delta}.npz"
@@ -286,13 +284,17 @@ class Stories:
         if len(self.recent) >= MERGE_AT:
             self._merge()
 
+    def _recent_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """The recent band keys and their rows, as two arrays (a key once for each row)."""
+        keys = np.fromiter((k for k, rows in self.recent.items() for _ in rows), dtype=np.uint32)
+        return keys, np.fromiter((r for rows in self.recent.values() for r in rows), dtype=np.int32)
+
     def _merge(self) -> None:
         """The recent keys into the last run, or into a run of their own when it is full."""
         if not self.recent:
             return
         self._runs_changed = True
-        keys = np.fromiter((k for k, rows in self.recent.items() for _ in rows), dtype=np.uint32)
-        rows = np.fromiter((r for rows in self.recent.values() for r in rows), dtype=np.int32)
+        keys, rows = self._recent_keys()
         if self.runs and len(self.runs[-1][0]) + len(keys) <= RUN_KEYS:
             last_keys, last_rows = self.runs.pop()
             keys, rows = np.concatenate([last_keys, keys]), np.concatenate([last_rows, rows])

@@ -166,8 +166,8 @@ def test_update_does_not_read_files_whose_mtime_and_size_are_unchanged(build, tm
     shutil.copytree(DATA / "en", tmp_path / "corpus")
     index_dir = build(tmp_path / "corpus")
     read = []
-    original = pipeline.read_bytes
-    monkeypatch.setattr(pipeline, "read_bytes", lambda path: read.append(str(path)) or original(path))
+    original = pipeline.read_document
+    monkeypatch.setattr(pipeline, "read_document", lambda path: read.append(str(path)) or original(path))
     (tmp_path / "corpus" / "ferry.html").write_text(
         (tmp_path / "corpus" / "ferry.html").read_text().replace("Tuesday", "Monday ")
     )

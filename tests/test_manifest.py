@@ -77,9 +77,9 @@ def test_an_update_reads_only_the_edited_file_and_removes_the_gone(build, corpus
 
     index_dir = build(corpus)
     read = []
-    original = pipeline.read_bytes
+    original = pipeline.read_document
     monkeypatch.setattr(
-        pipeline, "read_bytes", lambda path: read.append(os.path.basename(path)) or original(path)
+        pipeline, "read_document", lambda path: read.append(os.path.basename(path)) or original(path)
     )
     edited = corpus / "a" / PAGES[0].name
     edited.write_text(edited.read_text() + "\nMột đoạn mới.\n")
@@ -175,9 +175,9 @@ def test_an_index_with_the_file_list_of_before_is_updated_not_rebuilt(build, cor
     edited = corpus / "b" / PAGES[3].name
     edited.write_text(edited.read_text() + "\nMột đoạn mới.\n")
     read = []
-    original = pipeline.read_bytes
+    original = pipeline.read_document
     monkeypatch.setattr(
-        pipeline, "read_bytes", lambda path: read.append(os.path.basename(path)) or original(path)
+        pipeline, "read_document", lambda path: read.append(os.path.basename(path)) or original(path)
     )
     report = index_corpus([corpus], index_dir)
     assert not report.rebuilt and (report.changed, report.unchanged) == (1, 3)

@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from search.corpus import RawDocument
+from search.corpus import RawDocument, UnreadableFile, read_document
 from search.dates import VIETNAM
 from search.extract.html import NotAnArticle, extract_html
 from search.extract.text import extract_text
@@ -68,12 +68,10 @@ def explain_skipped(skipped: list) -> dict[str, list[str]]:
     """How each skipped page that was read was found to hold no article (--explain): the
     page read and extracted again. Pages that could not be read, and crawl records, have
     their reason only."""
-    from search.corpus import UnreadableFile, decode_document, read_bytes
-
     explained = {}
     for item in skipped:
         try:
-            found = extract_or_reason(decode_document(item.path, read_bytes(item.path)))
+            found = extract_or_reason(read_document(item.path))
         except (UnreadableFile, OSError):
             continue
         if isinstance(found, NotAnArticle) and found.explain:

@@ -17,7 +17,7 @@ import numpy as np
 
 from search import limits, noise
 from search.corpus import RawDocument
-from search.dates import VIETNAM, Found, best, date_in_url, dateline_date
+from search.dates import DIGIT, VIETNAM, Found, best, date_in_url, dateline_date
 from search.extract.head import read_head
 from search.extract.listing import listing_reason
 from search.extract.page_dates import page_dates
@@ -30,7 +30,6 @@ from search.lines import Article, Dropped, clean_line, cut_line, line_label
 LOGGER = logging.getLogger(__name__)
 
 _TAG_START = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
-_DIGIT = re.compile(r"\d")
 # Void elements never hold others: they do not deepen the nesting.
 # fmt: off
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
@@ -260,7 +259,7 @@ def _take_block(
     # recipe's ingredient, "Giá vé 8.000 đồng").
     words = len(text.split())
     if label is None and name == "li" and words <= noise.SHORT_LINE_WORDS:
-        label = "menu" if link_share > 0 or not (words >= 3 or _DIGIT.search(text)) else None
+        label = "menu" if link_share > 0 or not (words >= 3 or DIGIT.search(text)) else None
     if label is None:
         article.body.append(text)
         in_body.add(text)

@@ -12,10 +12,9 @@ html.py adds the datelines of the story itself, and falls back on the date in th
 """
 
 import functools
-import re
 
 from search import noise
-from search.dates import Found, dateline_date, find_date, find_dates, says_month_first
+from search.dates import DIGIT, Found, dateline_date, find_date, find_dates, says_month_first
 from search.extract.head import Head
 from search.extract.story import Story
 from search.extract.tree import Tree
@@ -27,7 +26,6 @@ MAX_DATELINE_CHARS = 200
 MAX_EVIDENCE_CHARS = 60
 MAX_WRAPPER_LINES = 20
 MAX_LINK_DEPTH = 8  # how far up an element is looked at for a link around it
-_DIGIT = re.compile(r"\d")
 BESIDE_HEADLINE = 4  # lines before and after the headline's looked at for an unnamed dateline
 
 
@@ -131,7 +129,7 @@ def _beside_headline(tree: Tree, story: Story, headline: int | None) -> list[int
         if len(s.text) <= MAX_DATELINE_CHARS
         and not s.link_chars
         and not story.noise[s.element]
-        and _DIGIT.search(s.text)  # (every date has one: the others are not read)
+        and DIGIT.search(s.text)  # (every date has one: the others are not read)
     ]
 
 

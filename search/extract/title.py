@@ -8,6 +8,7 @@ and passes over logos and slogans set in <h1>. Without such a heading, the metad
 taken without its site suffix; without metadata, the first <h1>.
 """
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -57,7 +58,7 @@ def find_headline(head: Head, tree: Tree) -> Headline:
                 if attempt == "exact":
                     matched = title if key == title_key else None
                 else:
-                    is_link = lambda e=element: _is_link(tree, e)  # noqa: E731
+                    is_link = functools.partial(_is_link, tree, element)  # (asked of short ones only)
                     matched = _shown_in(key, title_key, title, shown, site, is_link, attempt == "short")
                 if matched is not None:
                     return Headline(
@@ -95,8 +96,7 @@ def _entry(tree: Tree, element: int) -> tuple[int, str, str] | None:
 
 def _is_link(tree: Tree, element: int) -> bool:
     """Whether a heading's text is mostly a link's (a logo links to the home page)."""
-    end = tree.ends[element]
-    inside = [s for s in tree._segments_around(element) if element <= s.element <= end]
+    inside = tree.segments_of(element)
     return 2 * sum(s.link_chars for s in inside) > sum(len(s.text) for s in inside)
 
 

@@ -70,10 +70,14 @@ class Tree:
         """Each element's value plus those of everything under it."""
         return SubtreeSums(values, self.ends)
 
+    def segments_of(self, element: int) -> list[Segment]:
+        """The segments under an element (its blocks' text), in page order."""
+        end = self.ends[element]
+        return [s for s in self._segments_around(element) if element <= s.element <= end]
+
     def lines_of(self, element: int) -> list[str]:
         """The texts of the segments under an element, in page order."""
-        end = self.ends[element]
-        return [s.text for s in self._segments_around(element) if element <= s.element <= end]
+        return [s.text for s in self.segments_of(element)]
 
     def text_of(self, element: int) -> str:
         """The visible text under an element (inline ones too: a <span> in a paragraph)."""
