@@ -6,7 +6,7 @@ analysis.term_streams): `text` the folded words of title, body and captions, `ex
 words with their accents, `title`/`title_exact` the title's, `pairs` the folded neighbour
 pairs. Both word streams hold every word once, so field lengths count syllables. The title
 weighs more through a boosted title clause beside each text clause. The article itself is
-stored as one JSON value.
+stored as one JSON value, compressed (tantivy_store).
 """
 
 import json
@@ -19,6 +19,7 @@ import tantivy
 from search.analysis import term_streams
 from search.engines import Results, StoredArticle, aware, earliest_first, month_of, ranked_facets
 from search.engines.tantivy_query import plan_query
+from search.engines.tantivy_store import TRAINING_ARTICLES, Packer, Unpacker
 from search.limits import WRITER_MEMORY_MB
 from search.query.plan import FACETS, Plan
 
@@ -36,9 +37,14 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name="raw")
     for name in FACETS:  # "site", "month": counted by aggregations, so fast fields
         builder.add_text_field(name, tokenizer_name="raw", fast=True)
-    for name in ("text", "exact", "title", "title_exact"):
+    # Phrases are matched in the folded streams; the exact ones only say which accents an
+    # article has (half the positions, a sixth of the index). The pairs only filter phrases
+    # and score as words do, so they keep no frequencies (a quarter of the postings).
+    for name in ("text", "title"):
         builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="position")
-    builder.add_text_field("pairs", tokenizer_name=TERMS_TOKENIZER, index_option="freq")
+    for name in ("exact", "title_exact"):
+        builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="basic")
+    builder.add_text_field("pairs", tokenizer_name=TERMS_TOKENIZER, index_option="basic")
     builder.add_text_field("story", tokenizer_name="raw", stored=True)  # stories.py
     builder.add_unsigned_field("copy", indexed=True)  # 1: a copy in its story, 0: its first article
     builder.add_date_field("date", indexed=True, fast=True)
@@ -92,33 +98,57 @@ def _with_tokenizer(index: tantivy.Index) -> tantivy.Index:
 
 
 class Writer:
-    """Adds and deletes documents; nothing is visible to searchers before commit()."""
+    """Adds and deletes documents; nothing is visible to searchers before commit(). The
+    first writer of an index holds its first articles back until the store's dictionary is
+    trained on them (tantivy_store)."""
 
-    def __init__(self, index: tantivy.Index):
+    def __init__(self, index: tantivy.Index, folder: Path):
         try:
             self._writer = index.writer(heap_size=HEAP_BYTES, num_threads=THREADS)
         except ValueError as error:  # tantivy's lock: another writer holds the index
             raise BlockingIOError(f"another process is writing the index ({error})") from None
         self._index = index
+        self._packer = Packer(folder)
+        self._held: list[tuple[dict, str, bool]] = []
 
     def add(self, prepared: dict, story: str, copy: bool) -> None:
-        document = tantivy.Document(**prepared, story=story)
+        if not self._packer.ready:
+            self._held.append((prepared, story, copy))
+            if len(self._held) >= TRAINING_ARTICLES:
+                self._add_held()
+            return
+        document = tantivy.Document(
+            **dict(prepared, stored=self._packer.pack(prepared["stored"]), story=story)
+        )
         document.add_unsigned("copy", int(copy))
         self._writer.add_document(document)
 
+    def _add_held(self) -> None:
+        if self._packer.ready:
+            return
+        self._packer.train([prepared["stored"] for prepared, _, _ in self._held])
+        held, self._held = self._held, []
+        for document in held:
+            self.add(*document)
+
     def delete(self, doc_id: str) -> None:
+        # A held article goes as if it had been added (the dictionary waits for the others).
+        self._held = [held for held in self._held if held[0]["doc_id"] != doc_id]
         self._writer.delete_documents_by_term("doc_id", doc_id)
 
     def commit(self) -> None:
+        self._add_held()
         self._writer.commit()
         self._writer.wait_merging_threads()
         self._index.reload()
 
     def checkpoint(self) -> None:
         """Commit what was added so far and go on writing (merges run on meanwhile)."""
+        self._add_held()
         self._writer.commit()
 
     def cancel(self) -> None:
+        self._held = []
         self._writer.rollback()
         self._writer.wait_merging_threads()
 
@@ -132,7 +162,7 @@ class Index:
         return Searcher(self._index, self.folder)
 
     def writer(self, documents: int = 0) -> Writer:
-        return Writer(self._index)
+        return Writer(self._index, self.folder)
 
     def doc_count(self) -> int:
         return self._index.searcher().num_docs
@@ -143,7 +173,7 @@ class Index:
 
 def create(folder: Path, documents: int = 0) -> Writer:
     """A writer on a new, empty index in folder."""
-    return Writer(_with_tokenizer(tantivy.Index(SCHEMA, path=str(folder))))
+    return Writer(_with_tokenizer(tantivy.Index(SCHEMA, path=str(folder))), folder)
 
 
 def open_index(folder: Path) -> Index:
@@ -163,6 +193,7 @@ class Searcher:
         self._seen = self._stamp()
         self._searcher = index.searcher()
         self._frequencies: dict[tuple[str, str], int] = {}  # of this snapshot: a query asks dozens
+        self._unpacker = Unpacker(folder)
 
     def __enter__(self):
         return self
@@ -238,7 +269,7 @@ class Searcher:
 
     def stored(self, address) -> StoredArticle:
         document = self._searcher.doc(address)
-        data = json.loads(document["stored"][0])
+        data = json.loads(self._unpacker.unpack(document["stored"][0]))
         date = data.pop("date")
         story = document.get_first("story") or ""
         return StoredArticle(**data, date=datetime.fromisoformat(date) if date else None, story=story)

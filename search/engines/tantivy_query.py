@@ -85,12 +85,13 @@ class _Queries:
                 return tantivy.Query.empty_query()
             return tantivy.Query.term_set_query(self.schema, folded_field, [term for term, _ in found])
         accented = [w for w in terms.words if terms.exact and has_accents(w)]
-        if accented and len(accented) == len(terms.words):
-            return self.words(exact_field, list(terms.words))
+        if len(terms.words) == 1 and accented:
+            return self.term(exact_field, accented[0])
         query = self.words(folded_field, folded)
         if not accented:
             return query
-        # Some words typed with accents, some without: the phrase folded, the accented ones exact.
+        # The phrase folded, the words typed with accents exact (the exact field keeps no
+        # positions: the folded phrase places the words, the exact ones check their accents).
         return tantivy.Query.boolean_query(
             [(_MUST, query)] + [(_MUST, self.term(exact_field, word)) for word in accented]
         )
