@@ -92,7 +92,7 @@ def test_deltas_a_main_file_holds_already_are_not_read_twice(bodies, tmp_path):
     (tmp_path / "stories.1.npz").write_bytes(kept)
     loaded = Stories.load(tmp_path)
     assert len(loaded) == 7
-    assert np.array_equal(loaded._story_ids(), np.array([*(f"a{n}" for n in range(5)), "b", "c"]))
+    assert [story.decode() for story in loaded._story_ids()] == [*(f"a{n}" for n in range(5)), "b", "c"]
 
 
 def test_runs_stay_few_however_many_updates(bodies, tmp_path, monkeypatch):
@@ -119,3 +119,20 @@ def test_stories_that_cannot_be_read_start_afresh_without_their_old_deltas(bodie
     assert files(tmp_path) == [STORIES]
     loaded = Stories.load(tmp_path)
     assert len(loaded) == 1 and loaded.assign("again", signature(bodies[4])) == ("c", True)
+
+
+def test_story_ids_are_saved_as_bytes_and_files_that_kept_str_still_load(bodies, tmp_path):
+    stories = main_file_and_a_delta(bodies, tmp_path, 5)
+    with np.load(tmp_path / STORIES) as saved:
+        assert saved["stories"].dtype.kind == "S"
+        signatures, runs = (
+            saved["signatures"],
+            {k: saved[k] for k in saved.files if k[:4] in ("keys", "rows")},
+        )
+    # As written before: numpy's str (4 bytes a character), with a non-ASCII id.
+    ids = np.array(["a0", "a1", "a2", "bài", "a4"])
+    np.savez(tmp_path / STORIES, signatures=signatures, stories=ids, folded=np.array([0]), **runs)
+    loaded = Stories.load(tmp_path)
+    assert [loaded._story(row) for row in range(len(loaded))] == ["a0", "a1", "a2", "bài", "a4", "b"]
+    assert loaded.assign("a3 again", signature(bodies[3])) == ("bài", True)
+    assert len(stories) == 6
