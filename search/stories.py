@@ -38,7 +38,8 @@ MIN_SHINGLES = 8  # fewer: too short to tell a copy from a coincidence
 MAX_CANDIDATES = 16  # rows compared per article, those sharing the most bands first
 BUCKET = 64  # rows of one band looked at (the latest)
 MERGE_AT = 50_000  # recent keys held in a dict before they join the sorted runs
-RUN_KEYS = 2_000_000  # keys of one sorted run (16 MB with their rows): what one merge copies at most
+# Each article searches every run: at 1,000,000 articles 16 runs of 2,000,000 keys took 43% of indexing.
+RUN_KEYS = 8_000_000  # keys of one sorted run (64 MB with their rows): what one merge copies at most
 BLOCK = 65_536  # rows of signatures per block
 STORIES = "stories.npz"
 # An update writes its new rows beside the main file (stories.N.npz) while they are at most
@@ -143,11 +144,8 @@ class Stories:
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as error:
             # Stories start afresh (copies found from now on); the next save writes the main
             # file whole, and no delta of these is read again.
-            LOGGER.warning(
-                "stories in %s cannot be read (%s): copies are found among new articles only",
-                generation,
-                error,
-            )
+            why = "copies are found among new articles only"
+            LOGGER.warning("stories in %s cannot be read (%s): %s", generation, error, why)
             return cls()
         signatures, stories, runs = parts[0]
         if len(parts) > 1:
@@ -200,12 +198,10 @@ class Stories:
         signatures = np.stack([self._row(row) for row in range(start, len(self))])
         stories = _as_bytes(self._added[start - len(self._loaded) :])
         keys, rows = self._recent_keys()
-        order = np.argsort(keys, kind="stable")
         self._last_delta += 1
         path = generation / f"{Path(STORIES).stem}.{self._last_delta}.npz"
-        _write(path, signatures=signatures, stories=stories, keys0=keys[order], rows0=rows[order])
-        # As a load would find it: the recent keys one more run.
-        self.runs.append((keys[order], rows[order]))
+        _write(path, signatures=signatures, stories=stories, keys0=keys, rows0=rows)
+        self.runs.append((keys, rows))  # as a load would find it: the recent keys one more run
         self.recent, self._saved = {}, len(self)
 
     def assign(self, doc_id: str, sign: np.ndarray | None) -> tuple[str, bool]:
@@ -233,11 +229,12 @@ class Stories:
         pair of common shingles' minima) says little; each counts up to BUCKET rows."""
         found = []
         for run_keys, run_rows in self.runs:
+            # Most keys are in no run: where each ends is looked up only for those found.
             starts = np.searchsorted(run_keys, keys, side="left")
-            ends = np.searchsorted(run_keys, keys, side="right")
-            found += [
-                run_rows[max(start, end - BUCKET) : end] for start, end in zip(starts, ends) if end > start
-            ]
+            held = run_keys[np.minimum(starts, len(run_keys) - 1)] == keys
+            if held.any():
+                ends = np.searchsorted(run_keys, keys[held], side="right")
+                found += [run_rows[max(start, end - BUCKET) : end] for start, end in zip(starts[held], ends)]
         recent = [self.recent[key][-BUCKET:] for key in keys.tolist() if key in self.recent]
         if recent:  # one array of them all: an array per band cost more than the look-ups
             found.append(np.fromiter(itertools.chain.from_iterable(recent), dtype=np.int64))
@@ -283,9 +280,12 @@ class Stories:
             self._merge()
 
     def _recent_keys(self) -> tuple[np.ndarray, np.ndarray]:
-        """The recent band keys and their rows, as two arrays (a key once for each row)."""
+        """The recent band keys and their rows, as two arrays sorted by key (a key once for each
+        row, a key's rows in the order they came)."""
         keys = np.fromiter((k for k, rows in self.recent.items() for _ in rows), dtype=np.uint32)
-        return keys, np.fromiter((r for rows in self.recent.values() for r in rows), dtype=np.int32)
+        rows = np.fromiter((r for rows in self.recent.values() for r in rows), dtype=np.int32)
+        order = np.argsort(keys, kind="stable")
+        return keys[order], rows[order]
 
     def _merge(self) -> None:
         """The recent keys into the last run, or into a run of their own when it is full."""
@@ -295,9 +295,9 @@ class Stories:
         keys, rows = self._recent_keys()
         if self.runs and len(self.runs[-1][0]) + len(keys) <= RUN_KEYS:
             last_keys, last_rows = self.runs.pop()
-            keys, rows = np.concatenate([last_keys, keys]), np.concatenate([last_rows, rows])
-        order = np.argsort(keys, kind="stable")
-        self.runs.append((keys[order], rows[order]))
+            at = np.searchsorted(last_keys, keys, side="right")  # after a key's older rows
+            keys, rows = np.insert(last_keys, at, keys), np.insert(last_rows, at, rows)
+        self.runs.append((keys, rows))
         self.recent = {}
 
 
