@@ -151,15 +151,17 @@ def exact_pairs(text: str) -> list[str]:
 
 
 def term_streams(text: str) -> tuple[str, str, str]:
-    """The folded words, the exact words and the folded pairs of a text, each joined by spaces:
-    the cheapest hand-over to an engine that splits on whitespace (positions line up, since
-    each word is one token in both word streams).
+    """The folded words, the words written with accents (or other marks) and the folded pairs
+    of a text, each joined by spaces: the cheapest hand-over to an engine that splits on
+    whitespace. A plain word is only in the folded stream, as Whoosh indexes it: an exact
+    term is asked for only when typed with accents.
 
     >>> term_streams("Hợp tác Nga")
-    ('hop tac nga', 'hợp tác nga', 'hop_tac tac_nga')
+    ('hop tac nga', 'hợp tác', 'hop_tac tac_nga')
     """
     exact, folded = exact_and_folded(text)
-    return " ".join(folded), " ".join(exact), _pair_stream(folded)
+    marked = [word for word, plain in zip(exact, folded) if word is not plain and word != plain]
+    return " ".join(folded), " ".join(marked), _pair_stream(folded)
 
 
 def _pair_stream(folded: tuple[str, ...]) -> str:

@@ -228,7 +228,7 @@ class Stories:
         """The rows sharing the most bands with these keys, most first. A crowded band (a
         pair of common shingles' minima) says little; each counts up to BUCKET rows."""
         found = []
-        for run_keys, run_rows in self.runs:
+        for run_keys, run_rows in (run for run in self.runs if len(run[0])):
             # Most keys are in no run: where each ends is looked up only for those found.
             starts = np.searchsorted(run_keys, keys, side="left")
             held = run_keys[np.minimum(starts, len(run_keys) - 1)] == keys
@@ -280,8 +280,7 @@ class Stories:
             self._merge()
 
     def _recent_keys(self) -> tuple[np.ndarray, np.ndarray]:
-        """The recent band keys and their rows, as two arrays sorted by key (a key once for each
-        row, a key's rows in the order they came)."""
+        """The recent band keys and their rows, sorted by key (a key's rows in the order they came)."""
         keys = np.fromiter((k for k, rows in self.recent.items() for _ in rows), dtype=np.uint32)
         rows = np.fromiter((r for rows in self.recent.values() for r in rows), dtype=np.int32)
         order = np.argsort(keys, kind="stable")
@@ -312,7 +311,8 @@ def _read(saved) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndar
 
 def _as_bytes(ids) -> np.ndarray:
     """Story ids as UTF-8 bytes: 12 bytes an id where numpy's str takes 48 (files before kept str)."""
-    ids = np.asarray(ids) if len(ids) else np.empty(0, dtype="S1")
+    if isinstance(ids, list):  # (five times as fast as np.char.encode)
+        return np.array([story.encode() for story in ids], dtype="S") if ids else np.empty(0, "S1")
     return np.char.encode(ids, "utf-8") if ids.dtype.kind == "U" else ids.astype("S", copy=False)
 
 

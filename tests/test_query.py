@@ -451,3 +451,31 @@ def test_a_phrase_with_a_repeated_pair_or_some_accents_finds_its_run(build, tmp_
             "a.txt",
             "b.txt",
         }
+
+
+def test_the_spelling_typed_counts_by_how_often_it_is_written(build, tmp_path):
+    """Both articles hold "cá"; the one about fish says it eight times, the one about singers
+    once, beside "ca" ten times. The accents typed rank by how often they are written, not
+    only whether: the reader who types "cá" means fish."""
+    fish = [
+        "Người dân miền Tây đón mùa cá linh, cá linh non béo và rẻ hơn mọi năm ở chợ quê.",
+        "Ghe cá cập bến từ sáng sớm, cá tươi được bán ngay tại bến cho thương lái các tỉnh.",
+        "Ông Sáu kể mỗi đêm giăng lưới thu được vài chục ký cá, đủ trang trải chi tiêu.",
+        "Món lẩu cá linh bông điên điển là đặc sản mà khách phương xa tìm đến để thưởng thức.",
+        "Nước lên cao, cá theo dòng về đồng, bà con lại tất bật chuẩn bị dụng cụ đánh bắt.",
+    ]
+    singers = [
+        "Đêm nhạc quy tụ nhiều ca sĩ trẻ, ca khúc mới được khán giả đón nhận nồng nhiệt.",
+        "Nữ ca sĩ chia sẻ ca khúc chủ đề viết về quê hương, nơi có dòng sông và cánh đồng.",
+        "Ban tổ chức cho biết các ca sĩ tập luyện ca khúc trong ba tháng trước đêm diễn.",
+        "Khán giả hát theo từng ca khúc, có người mang theo cả món cá nướng từ quê lên.",
+        "Chương trình khép lại với ca khúc quen thuộc do ba ca sĩ cùng trình bày.",
+    ]
+    folder = tmp_path / "spellings"
+    folder.mkdir()
+    (folder / "mua-nuoc.txt").write_text("Chuyện mùa nước nổi ở miền Tây\n" + "\n".join(fish), encoding="utf-8")
+    (folder / "dem-nhac.txt").write_text("Chuyện đêm nhạc ở Sài Gòn\n" + "\n".join(singers), encoding="utf-8")
+    from search.live import open_index
+
+    with open_index(build(folder)).searcher() as searcher:
+        assert paths(search(searcher, "cá")) == ["spellings/mua-nuoc.txt", "spellings/dem-nhac.txt"]

@@ -58,15 +58,24 @@ def test_a_dictionary_is_trained_and_written_before_anything_is_packed(tmp_path)
     assert again.ready and unpacker.unpack(again.pack(articles[0])) == articles[0]
 
 
-def test_too_few_articles_to_train_on_mean_plain_frames(tmp_path):
+def test_too_few_articles_to_train_on_mean_plain_frames_and_no_dictionary_yet(tmp_path):
     articles = _articles(tantivy_store.MIN_TRAINING_ARTICLES - 1)
     packer = Packer(tmp_path)
-    packer.train(articles)
-    assert (tmp_path / DICTIONARY).read_bytes() == b""
+    assert not packer.train(articles)
+    assert not (tmp_path / DICTIONARY).exists() and not packer.ready
     frames = [packer.pack(article) for article in articles]
     assert not any(zstandard.get_frame_parameters(frame).dict_id for frame in frames)
     assert [Unpacker(tmp_path).unpack(frame) for frame in frames] == articles
-    assert Packer(tmp_path).ready  # decided once: no dictionary for this index
+
+
+def test_a_frame_whose_dictionary_is_gone_says_so(tmp_path):
+    packer = Packer(tmp_path)
+    packer.train(_articles(300))
+    frame = packer.pack(_articles(1)[0])
+    (tmp_path / DICTIONARY).unlink()
+    Packer(tmp_path).train(_articles(300, seed=2))  # another dictionary in its place
+    with pytest.raises(ValueError, match="rebuild the index"):
+        Unpacker(tmp_path).unpack(frame)
 
 
 def test_plain_json_is_read_as_it_is(tmp_path):
@@ -160,3 +169,22 @@ def test_an_article_deleted_while_held_back_is_gone_and_the_others_stay(tmp_path
         assert searcher.doc_count() == 119
         assert searcher.article(f"{7:012x}") is None
         assert searcher.article(f"{8:012x}").title == json.loads(_articles(120)[8])["title"]
+
+
+def test_a_checkpoint_before_enough_articles_adds_them_plain_and_trains_later(tmp_path, monkeypatch):
+    monkeypatch.setattr("search.engines.tantivy.TRAINING_ARTICLES", 150)
+    writer = tantivy_engine.create(tmp_path)
+    articles = _articles(200)
+    for n, stored in enumerate(articles):
+        doc_id = f"{n:012x}"
+        fields = {"doc_id": doc_id, "alias": doc_id, "path": f"/{n}.txt", "stored": stored}
+        writer.add(dict(fields, text="hop tac", exact="hợp tác", pairs="hop_tac"), doc_id, False)
+        if n == 49:
+            writer.checkpoint()  # 50 held: too few to train on; committed as plain frames
+            assert not (tmp_path / DICTIONARY).exists()
+    assert (tmp_path / DICTIONARY).exists()  # trained at 150, on the 50 committed and 100 held
+    writer.commit()
+    with tantivy_engine.open_index(tmp_path).searcher() as searcher:
+        assert searcher.doc_count() == 200
+        for n in (0, 49, 50, 199):
+            assert searcher.article(f"{n:012x}").title == json.loads(articles[n])["title"]

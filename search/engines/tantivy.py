@@ -1,10 +1,10 @@
 """The tantivy engine: a compiled (Rust) core for large archives. Articles -> a tantivy index;
 plans -> hits.
 
-analysis.words is handed over as whitespace-joined streams whose positions line up (see
-analysis.term_streams): `text` the folded words of title, body and captions, `exact` the same
-words with their accents, `title`/`title_exact` the title's, `pairs` the folded neighbour
-pairs. Both word streams hold every word once, so field lengths count syllables. The title
+analysis.words is handed over as whitespace-joined streams (see analysis.term_streams): `text`
+the folded words of title, body and captions, `exact` those written with accents, as written,
+`title`/`title_exact` the title's, `pairs` the folded neighbour pairs. The folded stream holds
+every word once, so its field length counts syllables. The title
 weighs more through a boosted title clause beside each text clause. The article itself is
 stored as one JSON value, compressed (tantivy_store).
 """
@@ -37,13 +37,13 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name="raw")
     for name in FACETS:  # "site", "month": counted by aggregations, so fast fields
         builder.add_text_field(name, tokenizer_name="raw", fast=True)
-    # Phrases are matched in the folded streams; the exact ones only say which accents an
-    # article has (half the positions, a sixth of the index). The pairs only filter phrases
-    # and score as words do, so they keep no frequencies (a quarter of the postings).
+    # Phrases are matched in the folded streams; the exact ones say which accents an article
+    # has, and how often (no positions: half of them, a sixth of the index). The pairs only
+    # filter phrases and score as words do, so they keep no frequencies.
     for name in ("text", "title"):
         builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="position")
     for name in ("exact", "title_exact"):
-        builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="basic")
+        builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="freq")
     builder.add_text_field("pairs", tokenizer_name=TERMS_TOKENIZER, index_option="basic")
     builder.add_text_field("story", tokenizer_name="raw", stored=True)  # stories.py
     builder.add_unsigned_field("copy", indexed=True)  # 1: a copy in its story, 0: its first article
@@ -98,9 +98,10 @@ def _with_tokenizer(index: tantivy.Index) -> tantivy.Index:
 
 
 class Writer:
-    """Adds and deletes documents; nothing is visible to searchers before commit(). The
-    first writer of an index holds its first articles back until the store's dictionary is
-    trained on them (tantivy_store)."""
+    """Adds and deletes documents; nothing is visible to searchers before commit(). Until the
+    index has its store dictionary, a writer holds articles back to train it on them
+    (tantivy_store); a commit with too few to train on adds them as plain zstd frames and
+    keeps them as samples."""
 
     def __init__(self, index: tantivy.Index, folder: Path):
         try:
@@ -110,13 +111,17 @@ class Writer:
         self._index = index
         self._packer = Packer(folder)
         self._held: list[tuple[dict, str, bool]] = []
+        self._samples: list[bytes] = []  # of articles added plain before there were enough
 
     def add(self, prepared: dict, story: str, copy: bool) -> None:
         if not self._packer.ready:
             self._held.append((prepared, story, copy))
-            if len(self._held) >= TRAINING_ARTICLES:
+            if len(self._samples) + len(self._held) >= TRAINING_ARTICLES:
                 self._add_held()
             return
+        self._add(prepared, story, copy)
+
+    def _add(self, prepared: dict, story: str, copy: bool) -> None:
         document = tantivy.Document(
             **dict(prepared, stored=self._packer.pack(prepared["stored"]), story=story)
         )
@@ -124,12 +129,13 @@ class Writer:
         self._writer.add_document(document)
 
     def _add_held(self) -> None:
-        if self._packer.ready:
+        if not self._held:
             return
-        self._packer.train([prepared["stored"] for prepared, _, _ in self._held])
+        samples = self._samples + [prepared["stored"] for prepared, _, _ in self._held]
+        self._samples = [] if self._packer.train(samples) or self._packer.ready else samples
         held, self._held = self._held, []
         for document in held:
-            self.add(*document)
+            self._add(*document)
 
     def delete(self, doc_id: str) -> None:
         # A held article goes as if it had been added (the dictionary waits for the others).
@@ -148,7 +154,7 @@ class Writer:
         self._writer.commit()
 
     def cancel(self) -> None:
-        self._held = []
+        self._held, self._samples = [], []
         self._writer.rollback()
         self._writer.wait_merging_threads()
 
@@ -185,7 +191,7 @@ def open_index(folder: Path) -> Index:
 class Searcher:
     """Searches the index's last commit as of refresh() (a tantivy searcher is a snapshot)."""
 
-    plain_spellings = True  # the exact stream holds plain syllables too
+    plain_spellings = False  # a plain syllable is indexed only in its folded form
 
     def __init__(self, index: tantivy.Index, folder: Path):
         self._index = index

@@ -90,8 +90,9 @@ class _Queries:
         query = self.words(folded_field, folded)
         if not accented:
             return query
-        # The phrase folded, the words typed with accents exact (the exact field keeps no
-        # positions: the folded phrase places the words, the exact ones check their accents).
+        # The phrase folded, and each word typed with accents in the exact field: the article
+        # writes it so somewhere, not necessarily in the phrase (that field keeps no positions;
+        # a phrase's accents are checked where they stand in Whoosh, which keeps both at one).
         return tantivy.Query.boolean_query(
             [(_MUST, query)] + [(_MUST, self.term(exact_field, word)) for word in accented]
         )

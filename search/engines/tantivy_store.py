@@ -6,17 +6,20 @@ packs one article alone 2.3x, and 3.1x with a dictionary of what articles share 
 the language, the JSON's keys, a site's phrasing). The store was 41% of the index at a million
 articles.
 
-The dictionary is decided once per index, by its first writer, before the first article is
-added: trained on the first TRAINING_ARTICLES (or on all, if fewer come before the first
-commit), and written to the index folder. An empty file means no dictionary (too few or too
-alike articles to train one); a frame names its dictionary's id, so readers tell which
-decompressor a frame needs.
+The dictionary is trained once per index, on its first TRAINING_ARTICLES (or on all it holds
+at a commit, if at least MIN_TRAINING_ARTICLES), and written to the index folder before any
+frame that needs it. Articles committed before there are enough to train on are stored as
+plain zstd frames. A frame names its dictionary's id (0: none), so readers tell which
+decompressor it needs.
 """
 
+import os
 import threading
 from pathlib import Path
 
 import zstandard
+
+from search.generations import fsync_folder
 
 DICTIONARY = "store.zdict"
 TRAINING_ARTICLES = 2000  # 0.6 s to train; 5,000 gain 1%
@@ -26,33 +29,41 @@ LEVEL = 5  # 3.5% tighter than 3, at 70 us an article rather than 35
 
 
 class Packer:
-    """Compresses one writer's articles. Until the index has its dictionary, `ready` is False:
-    the writer holds its articles back and hands them to train()."""
+    """Compresses one writer's articles: with the index's dictionary once it has one, else as
+    plain zstd frames. Until then (`ready` False) the writer holds articles back for train()."""
 
     def __init__(self, folder: Path):
         self._path = Path(folder) / DICTIONARY
+        self._plain = zstandard.ZstdCompressor(level=LEVEL)
         self._compressor = _compressor(self._path.read_bytes()) if self._path.exists() else None
+        self._gave_up = False  # zstd could not train on this writer's articles
 
     @property
     def ready(self) -> bool:
-        return self._compressor is not None
+        return self._compressor is not None or self._gave_up
 
-    def train(self, samples: list[bytes]) -> None:
-        """Train the index's dictionary on these articles (none if they are too few) and
-        write it before anything compressed with it is added."""
-        data = b""
-        if len(samples) >= MIN_TRAINING_ARTICLES:
-            try:
-                data = zstandard.train_dictionary(DICTIONARY_BYTES, samples).as_bytes()
-            except zstandard.ZstdError:  # too little or too uniform text to learn from
-                data = b""
+    def train(self, samples: list[bytes]) -> bool:
+        """Train the index's dictionary on these articles and write it (synced) before anything
+        compressed with it is added; False when they are too few to train on."""
+        if len(samples) < MIN_TRAINING_ARTICLES:
+            return False
+        try:
+            data = zstandard.train_dictionary(DICTIONARY_BYTES, samples).as_bytes()
+        except zstandard.ZstdError:  # too uniform text to learn from: plain frames
+            self._gave_up = True
+            return False
         partial = self._path.with_suffix(".new")
-        partial.write_bytes(data)
+        with open(partial, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
         partial.replace(self._path)
+        fsync_folder(self._path.parent)  # a frame must never outlive the dictionary it needs
         self._compressor = _compressor(data)
+        return True
 
     def pack(self, article: bytes) -> bytes:
-        return self._compressor.compress(article)
+        return (self._compressor or self._plain).compress(article)
 
 
 class Unpacker:
@@ -67,8 +78,14 @@ class Unpacker:
     def unpack(self, stored: bytes) -> bytes:
         if stored[:1] == b"{":
             return stored
-        with_dictionary = zstandard.get_frame_parameters(stored).dict_id != 0
-        return self._decompressor(with_dictionary).decompress(stored)
+        needed = zstandard.get_frame_parameters(stored).dict_id
+        decompressor = self._decompressor(needed != 0)
+        if needed and needed != self._dictionary.dict_id():
+            raise ValueError(
+                f"a stored article needs zstd dictionary {needed}, but {self._path} is "
+                f"{self._dictionary.dict_id()}: rebuild the index (search index --rebuild)"
+            )
+        return decompressor.decompress(stored)
 
     def _decompressor(self, with_dictionary: bool) -> zstandard.ZstdDecompressor:
         key = "dictionary" if with_dictionary else "plain"
@@ -82,7 +99,7 @@ class Unpacker:
         return found
 
 
-def _compressor(dictionary: bytes) -> zstandard.ZstdCompressor:
-    if not dictionary:
-        return zstandard.ZstdCompressor(level=LEVEL)
+def _compressor(dictionary: bytes) -> zstandard.ZstdCompressor | None:
+    if not dictionary:  # (an index of the first version of this: too few articles to train on)
+        return None
     return zstandard.ZstdCompressor(level=LEVEL, dict_data=zstandard.ZstdCompressionDict(dictionary))
