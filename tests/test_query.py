@@ -473,7 +473,9 @@ def test_the_spelling_typed_counts_by_how_often_it_is_written(build, tmp_path):
     ]
     folder = tmp_path / "spellings"
     folder.mkdir()
-    (folder / "mua-nuoc.txt").write_text("Chuyện mùa nước nổi ở miền Tây\n" + "\n".join(fish), encoding="utf-8")
+    (folder / "mua-nuoc.txt").write_text(
+        "Chuyện mùa nước nổi ở miền Tây\n" + "\n".join(fish), encoding="utf-8"
+    )
     (folder / "dem-nhac.txt").write_text("Chuyện đêm nhạc ở Sài Gòn\n" + "\n".join(singers), encoding="utf-8")
     from search.live import open_index
 
