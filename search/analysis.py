@@ -160,7 +160,7 @@ def term_streams(text: str) -> tuple[str, str, str]:
     ('hop tac nga', 'hợp tác', 'hop_tac tac_nga')
     """
     exact, folded = exact_and_folded(text)
-    marked = [word for word, plain in zip(exact, folded) if word is not plain and word != plain]
+    marked = [word for word, plain in zip(exact, folded) if word != plain]
     return " ".join(folded), " ".join(marked), _pair_stream(folded)
 
 

@@ -188,3 +188,12 @@ def test_a_checkpoint_before_enough_articles_adds_them_plain_and_trains_later(tm
         assert searcher.doc_count() == 200
         for n in (0, 49, 50, 199):
             assert searcher.article(f"{n:012x}").title == json.loads(articles[n])["title"]
+
+
+def test_a_missing_dictionary_file_says_so(tmp_path):
+    packer = Packer(tmp_path)
+    packer.train(_articles(300))
+    frame = packer.pack(_articles(1)[0])
+    (tmp_path / DICTIONARY).unlink()
+    with pytest.raises(ValueError, match="missing: rebuild the index"):
+        Unpacker(tmp_path).unpack(frame)

@@ -13,13 +13,12 @@ plain zstd frames. A frame names its dictionary's id (0: none), so readers tell 
 decompressor it needs.
 """
 
-import os
 import threading
 from pathlib import Path
 
 import zstandard
 
-from search.generations import fsync_folder
+from search.generations import write_atomically
 
 DICTIONARY = "store.zdict"
 TRAINING_ARTICLES = 2000  # 0.6 s to train; 5,000 gain 1%
@@ -52,13 +51,7 @@ class Packer:
         except zstandard.ZstdError:  # too uniform text to learn from: plain frames
             self._gave_up = True
             return False
-        partial = self._path.with_suffix(".new")
-        with open(partial, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        partial.replace(self._path)
-        fsync_folder(self._path.parent)  # a frame must never outlive the dictionary it needs
+        write_atomically(self._path, data)  # synced: a frame must never outlive its dictionary
         self._compressor = _compressor(data)
         return True
 
@@ -93,13 +86,16 @@ class Unpacker:
         if found is None:
             if with_dictionary and self._dictionary is None:
                 # Read when first needed: a searcher may open before the first commit.
-                self._dictionary = zstandard.ZstdCompressionDict(self._path.read_bytes())
+                try:
+                    self._dictionary = zstandard.ZstdCompressionDict(self._path.read_bytes())
+                except FileNotFoundError:
+                    raise ValueError(
+                        f"{self._path} is missing: rebuild the index (search index --rebuild)"
+                    ) from None
             found = zstandard.ZstdDecompressor(dict_data=self._dictionary if with_dictionary else None)
             setattr(self._local, key, found)
         return found
 
 
-def _compressor(dictionary: bytes) -> zstandard.ZstdCompressor | None:
-    if not dictionary:  # (an index of the first version of this: too few articles to train on)
-        return None
+def _compressor(dictionary: bytes) -> zstandard.ZstdCompressor:
     return zstandard.ZstdCompressor(level=LEVEL, dict_data=zstandard.ZstdCompressionDict(dictionary))
