@@ -37,12 +37,12 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name="raw")
     for name in FACETS:  # "site", "month": counted by aggregations, so fast fields
         builder.add_text_field(name, tokenizer_name="raw", fast=True)
-    # Phrases are matched in the folded streams; the exact ones say which accents an article
-    # has, and how often (no positions: half of them, a sixth of the index). The pairs only
-    # filter phrases and score as words do, so they keep no frequencies.
-    for name in ("text", "title"):
-        builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="position")
-    for name in ("exact", "title_exact"):
+    # Only the title keeps positions: a phrase in the text is matched by its neighbour pairs
+    # (tantivy_query; the text's positions were a fifth of the index). The exact streams say
+    # which accents an article has, and how often. The pairs only filter phrases and score as
+    # words do, so they keep no frequencies.
+    builder.add_text_field("title", tokenizer_name=TERMS_TOKENIZER, index_option="position")
+    for name in ("text", "exact", "title_exact"):
         builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="freq")
     builder.add_text_field("pairs", tokenizer_name=TERMS_TOKENIZER, index_option="basic")
     builder.add_text_field("story", tokenizer_name="raw", stored=True)  # stories.py

@@ -100,16 +100,19 @@ class _Queries:
     def words(self, field: str, words: list[str]) -> tantivy.Query:
         if len(words) == 1:
             return self.term(field, words[0])
-        # A phrase of common syllables reads the positions of every article holding them all
-        # (a quarter of a second at a million articles, each time it runs). Any article with
-        # the phrase holds its neighbour pairs too (analysis.term_streams: the pairs of the
-        # folded stream the positions line up with), and their short postings leave few to
-        # check; they score 0, so the score is the phrase's.
+        # A phrase is its neighbour pairs (analysis.term_streams: the pairs of the folded
+        # stream), which score 0, and its words, which score as words do (the title's weight,
+        # BM25's). The text keeps no positions (they were a fifth of the index): a phrase of
+        # three words or more matches an article holding each of its pairs, side by side or
+        # not; the title, which keeps them, checks where they stand.
         folded = [fold_term(word) for word in words]
         pairs = dict.fromkeys(pair_term(*pair) for pair in zip(folded, folded[1:]))
-        phrase = tantivy.Query.phrase_query(self.schema, field, words)
+        if field == "title":
+            scored = [tantivy.Query.phrase_query(self.schema, field, words)]
+        else:
+            scored = [self.term(field, word) for word in dict.fromkeys(words)]
         return tantivy.Query.boolean_query(
-            [(_MUST, phrase)] + [(_MUST, _zero(self.term("pairs", pair))) for pair in pairs]
+            [(_MUST, query) for query in scored] + [(_MUST, _zero(self.term("pairs", pair))) for pair in pairs]
         )
 
     def term(self, field: str, value: str) -> tantivy.Query:
