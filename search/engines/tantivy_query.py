@@ -112,7 +112,8 @@ class _Queries:
         else:
             scored = [self.term(field, word) for word in dict.fromkeys(words)]
         return tantivy.Query.boolean_query(
-            [(_MUST, query) for query in scored] + [(_MUST, _zero(self.term("pairs", pair))) for pair in pairs]
+            [(_MUST, query) for query in scored]
+            + [(_MUST, _zero(self.term("pairs", pair))) for pair in pairs]
         )
 
     def term(self, field: str, value: str) -> tantivy.Query:
