@@ -9,12 +9,11 @@ and a candidate is the same story when the signatures agree on at least STORY_SI
 their positions (the estimated Jaccard overlap of the shingles). The first article of a story
 names it; the others are its copies.
 
-The band table (sorted runs of band key -> row, and a dict of recent keys) and the signature
-take about 400 bytes per article (see Stories), a fifth of a dict per band. They are saved
+The band table (story_bands: sorted runs of band key -> row, and a dict of recent keys) and
+the signature take about 400 bytes per article (see Stories), a fifth of a dict per band. They are saved
 with the index (stories.npz), so an update adds to the stories a build found.
 """
 
-import itertools
 import logging
 import os
 import zipfile
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from search.analysis import Remembered, exact_and_folded
+from search.story_bands import BandTable
 
 LOGGER = logging.getLogger(__name__)
 
@@ -36,10 +36,6 @@ BANDS, ROWS = 32, 2
 STORY_SIMILARITY = 0.4
 MIN_SHINGLES = 8  # fewer: too short to tell a copy from a coincidence
 MAX_CANDIDATES = 16  # rows compared per article, those sharing the most bands first
-BUCKET = 64  # rows of one band looked at (the latest)
-MERGE_AT = 50_000  # recent keys held in a dict before they join the sorted runs
-# Each article searches every run: at 1,000,000 articles 16 runs of 2,000,000 keys took 43% of indexing.
-RUN_KEYS = 8_000_000  # keys of one sorted run (64 MB with their rows): what one merge copies at most
 BLOCK = 65_536  # rows of signatures per block
 STORIES = "stories.npz"
 # An update writes its new rows beside the main file (stories.N.npz) while they are at most
@@ -107,15 +103,14 @@ class Stories:
 
     Sized for a million articles in a few hundred MB: signatures are kept as their low 16 bits
     (two signatures agreeing by chance on a position: 1 in 65,536, no matter at a 0.4
-    threshold), in blocks that grow without copying; the band table is a few sorted runs of
-    at most RUN_KEYS keys, so that merging new keys in never copies the whole table. The story
+    threshold), in blocks that grow without copying; the band table is a few sorted runs
+    (story_bands), so that merging new keys in never copies the whole table. The story
     ids loaded stay one numpy array of bytes (a million strings made one by one took a second
     of every update); those added since are a list, a copy's id its first article's string."""
 
     def __init__(self, signatures=None, stories=None, runs=None):
         self._loaded = _as_bytes(stories if stories is not None else [])
         self._saved = 0  # rows in the files: the rows past them go to a delta (save)
-        self._runs_changed = False  # since the files were written (then a delta cannot say it)
         self._through_delta = self._last_delta = 0  # the last delta the main file holds; the last written
         self._added: list[str] = []
         self._blocks: list[np.ndarray] = []  # BLOCK rows of signatures each
@@ -124,8 +119,7 @@ class Stories:
                 self._block_for(start)[: min(BLOCK, len(signatures) - start)] = signatures[
                     start : start + BLOCK
                 ]
-        self.runs: list[tuple[np.ndarray, np.ndarray]] = list(runs or [])  # (sorted keys, rows)
-        self.recent: dict[int, list[int]] = {}
+        self.bands = BandTable(runs or [])  # (sorted keys, rows) of each run
 
     @classmethod
     def load(cls, generation: Path) -> "Stories":
@@ -168,16 +162,14 @@ class Stories:
             return
         if (
             self._saved
-            and not self._runs_changed
+            and not self.bands.changed
             and new <= DELTA_SHARE * self._saved
             and self._last_delta - self._through_delta < MAX_DELTAS
         ):
             self._save_delta(generation)
             return
-        self._merge()
-        self.runs = _compacted(self.runs)  # the deltas' small runs joined: a lookup reads each run
         runs = {}
-        for n, (keys, rows) in enumerate(self.runs):
+        for n, (keys, rows) in enumerate(self.bands.compacted()):
             runs[f"keys{n}"], runs[f"rows{n}"] = keys, rows
         # Every delta on disk is held now (or was not loaded: stale): the main file says so.
         deltas = _deltas(generation)
@@ -191,18 +183,17 @@ class Stories:
         )
         for _, path in deltas:
             path.unlink(missing_ok=True)
-        self._saved, self._runs_changed, self._through_delta = len(self), False, self._last_delta
+        self._saved, self._through_delta = len(self), self._last_delta
 
     def _save_delta(self, generation: Path) -> None:
         start = self._saved
         signatures = np.stack([self._row(row) for row in range(start, len(self))])
         stories = _as_bytes(self._added[start - len(self._loaded) :])
-        keys, rows = self._recent_keys()
+        keys, rows = self.bands.saved_apart()
         self._last_delta += 1
         path = generation / f"{Path(STORIES).stem}.{self._last_delta}.npz"
         _write(path, signatures=signatures, stories=stories, keys0=keys, rows0=rows)
-        self.runs.append((keys, rows))  # as a load would find it: the recent keys one more run
-        self.recent, self._saved = {}, len(self)
+        self._saved = len(self)
 
     def assign(self, doc_id: str, sign: np.ndarray | None) -> tuple[str, bool]:
         """The story of an article (its id), and whether the article is a copy in it (another
@@ -227,17 +218,7 @@ class Stories:
     def _candidates(self, keys: np.ndarray) -> list[int]:
         """The rows sharing the most bands with these keys, most first. A crowded band (a
         pair of common shingles' minima) says little; each counts up to BUCKET rows."""
-        found = []
-        for run_keys, run_rows in (run for run in self.runs if len(run[0])):
-            # Most keys are in no run: where each ends is looked up only for those found.
-            starts = np.searchsorted(run_keys, keys, side="left")
-            held = run_keys[np.minimum(starts, len(run_keys) - 1)] == keys
-            if held.any():
-                ends = np.searchsorted(run_keys, keys[held], side="right")
-                found += [run_rows[max(start, end - BUCKET) : end] for start, end in zip(starts[held], ends)]
-        recent = [self.recent[key][-BUCKET:] for key in keys.tolist() if key in self.recent]
-        if recent:  # one array of them all: an array per band cost more than the look-ups
-            found.append(np.fromiter(itertools.chain.from_iterable(recent), dtype=np.int64))
+        found = self.bands.candidates(keys)
         if not found:
             return []
         rows, counts = np.unique(np.concatenate(found), return_counts=True)
@@ -274,30 +255,7 @@ class Stories:
         row = len(self)
         self._block_for(row)[row % BLOCK] = sign
         self._added.append(story)
-        for key in keys.tolist():
-            self.recent.setdefault(key, []).append(row)
-        if len(self.recent) >= MERGE_AT:
-            self._merge()
-
-    def _recent_keys(self) -> tuple[np.ndarray, np.ndarray]:
-        """The recent band keys and their rows, sorted by key (a key's rows in the order they came)."""
-        keys = np.fromiter((k for k, rows in self.recent.items() for _ in rows), dtype=np.uint32)
-        rows = np.fromiter((r for rows in self.recent.values() for r in rows), dtype=np.int32)
-        order = np.argsort(keys, kind="stable")
-        return keys[order], rows[order]
-
-    def _merge(self) -> None:
-        """The recent keys into the last run, or into a run of their own when it is full."""
-        if not self.recent:
-            return
-        self._runs_changed = True
-        keys, rows = self._recent_keys()
-        if self.runs and len(self.runs[-1][0]) + len(keys) <= RUN_KEYS:
-            last_keys, last_rows = self.runs.pop()
-            at = np.searchsorted(last_keys, keys, side="right")  # after a key's older rows
-            keys, rows = np.insert(last_keys, at, keys), np.insert(last_rows, at, rows)
-        self.runs.append((keys, rows))
-        self.recent = {}
+        self.bands.add(keys, row)
 
 
 def _read(saved) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
@@ -314,26 +272,6 @@ def _as_bytes(ids) -> np.ndarray:
     if isinstance(ids, list):  # (five times as fast as np.char.encode)
         return np.array([story.encode() for story in ids], dtype="S") if ids else np.empty(0, "S1")
     return np.char.encode(ids, "utf-8") if ids.dtype.kind == "U" else ids.astype("S", copy=False)
-
-
-def _compacted(runs: list[tuple[np.ndarray, np.ndarray]]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The runs with neighbours joined while they hold at most RUN_KEYS keys together."""
-    joined: list[list[tuple[np.ndarray, np.ndarray]]] = []
-    for run in runs:
-        if joined and sum(len(keys) for keys, _ in joined[-1]) + len(run[0]) <= RUN_KEYS:
-            joined[-1].append(run)
-        else:
-            joined.append([run])
-    compacted = []
-    for group in joined:
-        if len(group) == 1:
-            compacted.append(group[0])
-            continue
-        keys = np.concatenate([keys for keys, _ in group])
-        rows = np.concatenate([rows for _, rows in group])
-        order = np.argsort(keys, kind="stable")  # (rows of a key stay in the order they came)
-        compacted.append((keys[order], rows[order]))
-    return compacted
 
 
 def _deltas(generation: Path) -> list[tuple[int, Path]]:

@@ -105,7 +105,7 @@ def test_runs_stay_few_however_many_updates(bodies, tmp_path, monkeypatch):
         stories = Stories.load(tmp_path)
         stories.assign(f"b{number}", signature(body))
         stories.save(tmp_path)
-    assert len(Stories.load(tmp_path).runs) <= 1 + 2
+    assert len(Stories.load(tmp_path).bands.runs) <= 1 + 2
     assert Stories.load(tmp_path).assign("again", signature(bodies[7])) == ("b7", True)
 
 
