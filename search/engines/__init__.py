@@ -64,6 +64,11 @@ class StoredArticle:
     content_hash: str = ""
     story: str = ""  # the id of its story's first article (stories.py); its own id when it is that one
 
+    @property
+    def indexed_text(self) -> str:
+        """Title, body and captions, joined as Article.indexed_text joins them for the index."""
+        return "\n".join([self.title, self.body, *self.captions])
+
 
 @dataclass
 class Results:

@@ -22,6 +22,7 @@ from search.engines.tantivy_query import plan_query
 from search.engines.tantivy_store import TRAINING_ARTICLES, Packer, Unpacker
 from search.limits import WRITER_MEMORY_MB
 from search.query.plan import FACETS, Plan
+from search.query.snippets import has_run
 
 NAME = "tantivy"
 # The writer's memory for segments in the making, and its indexing threads: analysis happens
@@ -29,6 +30,9 @@ NAME = "tantivy"
 HEAP_BYTES = WRITER_MEMORY_MB * 1_000_000
 THREADS = 1
 TERMS_TOKENIZER = "terms"  # splits on whitespace only: analysis has made the terms
+# Articles read, at most, to tell whether a phrase of three words or more that they hold the
+# pairs of is in them as a run (about 60 us an article).
+MAX_PHRASE_CHECKS = 1_000
 
 
 def _schema() -> tantivy.Schema:
@@ -199,6 +203,7 @@ class Searcher:
         self._seen = self._stamp()
         self._searcher = index.searcher()
         self._frequencies: dict[tuple[str, str], int] = {}  # of this snapshot: a query asks dozens
+        self._apart: dict[tuple[str, ...], list[str]] = {}  # of this snapshot: phrase -> doc ids
         self._unpacker = Unpacker(folder)
 
     def __enter__(self):
@@ -213,7 +218,7 @@ class Searcher:
         if stamp != self._seen:
             self._index.reload()
             self._searcher, self._seen = self._index.searcher(), stamp
-            self._frequencies = {}
+            self._frequencies, self._apart = {}, {}
         return self
 
     def _stamp(self) -> int:
@@ -243,14 +248,15 @@ class Searcher:
     def search(self, plan: Plan) -> Results:
         # tantivy counts every match at little cost; the total is capped all the same, so
         # both engines say "at least" past the same point.
-        matches = plan_query(plan, SCHEMA, self._searcher, counting=True)
+        matches = plan_query(plan, SCHEMA, self._searcher, self._held_apart, counting=True)
         if plan.sort == "date":
             found = self._searcher.search(
                 matches, plan.limit, count=True, order_by_field="date", order=tantivy.Order.Desc
             )
             hits = [(0.0, address) for _, address in found.hits]
         else:
-            found = self._searcher.search(plan_query(plan, SCHEMA, self._searcher), plan.limit, count=True)
+            scored = plan_query(plan, SCHEMA, self._searcher, self._held_apart)
+            found = self._searcher.search(scored, plan.limit, count=True)
             hits = list(found.hits)
         results = Results(min(found.count, plan.count_up_to), hits, exact=found.count <= plan.count_up_to)
         if not (plan.count_originals or plan.facets):
@@ -272,6 +278,22 @@ class Searcher:
                 }
             )
         return results
+
+    def _held_apart(self, words: tuple[str, ...], pairs: tantivy.Query) -> list[str]:
+        """The articles holding every neighbour pair of a phrase (its folded words) but not the
+        words in a row, read from their stored text; none when more than MAX_PHRASE_CHECKS
+        hold the pairs (then those decide: a common phrase's pairs are seldom all apart)."""
+        found = self._apart.get(words)
+        if found is None:
+            hits = self._searcher.search(pairs, MAX_PHRASE_CHECKS + 1, count=False).hits
+            found = []
+            if len(hits) <= MAX_PHRASE_CHECKS:
+                articles = (self.stored(address) for _, address in hits)
+                found = [a.doc_id for a in articles if not has_run(a.indexed_text, list(words))]
+            if len(self._apart) >= _MAX_PHRASES:
+                self._apart.clear()
+            self._apart[words] = found
+        return found
 
     def stored(self, address) -> StoredArticle:
         document = self._searcher.doc(address)
@@ -313,6 +335,7 @@ class Searcher:
 
 _MUST, _NOT = tantivy.Occur.Must, tantivy.Occur.MustNot
 _MAX_FREQUENCIES = 100_000  # document frequencies kept per snapshot, at most
+_MAX_PHRASES = 1_000  # phrases whose articles holding their pairs apart are kept, at most
 _COPY_VALUE = 1  # "copy" of a copy in its story, not its first article
 _COPY = tantivy.Query.term_query(SCHEMA, "copy", _COPY_VALUE)
 _COPIES = "copies"  # the aggregation counting them (not a facet's name)

@@ -1,12 +1,13 @@
 """A query plan -> a tantivy query (the tantivy engine's half that reads plans).
 
-Input: search/query/plan.py's Plan, the index's schema, and its searcher (for the words a
-prefix stands for). Output: tantivy.Query objects: groups intersected, bonuses as optional
+Input: search/query/plan.py's Plan, the index's schema, its searcher (for the words a prefix
+stands for), and the articles that hold a long phrase's pairs apart (`Apart`). Output: tantivy.Query objects: groups intersected, bonuses as optional
 clauses, filters scoring 0; for counting, only what decides a match. What only makes a query
 cheaper keeps its matches and its scores to the bit: tantivy adds up an intersection's scores
 in the order of its clauses' estimated costs, so no scored clause changes its place.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import tantivy
@@ -22,16 +23,24 @@ _INSTANT = timedelta(microseconds=1)  # the precision of a datetime
 MAX_MONTHS = 120  # whole months a date filter is made of, at most, as month terms
 
 
-def plan_query(plan: Plan, schema: tantivy.Schema, searcher, counting: bool = False) -> tantivy.Query:
+# The doc ids of the articles that hold a phrase's neighbour pairs but not its words in a row,
+# told by their stored text (the text keeps no positions), given the phrase's folded words and
+# the query for its pairs.
+Apart = Callable[[tuple[str, ...], tantivy.Query], list[str]]
+
+
+def plan_query(
+    plan: Plan, schema: tantivy.Schema, searcher, apart: Apart, counting: bool = False
+) -> tantivy.Query:
     """The plan as a tantivy query; `counting`: only what decides a match (to count the
     matches, or to sort them by date), no bonus and no title clause beside a text one (the
     text holds the title's words, and its phrases)."""
-    return _Queries(schema, searcher, counting).plan(plan)
+    return _Queries(schema, searcher, apart, counting).plan(plan)
 
 
 class _Queries:
-    def __init__(self, schema: tantivy.Schema, searcher, counting: bool):
-        self.schema, self.searcher, self.counting = schema, searcher, counting
+    def __init__(self, schema: tantivy.Schema, searcher, apart: Apart, counting: bool):
+        self.schema, self.searcher, self.apart, self.counting = schema, searcher, apart, counting
 
     def plan(self, plan: Plan) -> tantivy.Query:
         leaf = self.match if self.counting else self.leaf
@@ -102,19 +111,23 @@ class _Queries:
             return self.term(field, words[0])
         # A phrase is its neighbour pairs (analysis.term_streams: the pairs of the folded
         # stream), which score 0, and its words, which score as words do (the title's weight,
-        # BM25's). The text keeps no positions (they were a fifth of the index): a phrase of
-        # three words or more matches an article holding each of its pairs, side by side or
-        # not; the title, which keeps them, checks where they stand.
-        folded = [fold_term(word) for word in words]
-        pairs = dict.fromkeys(pair_term(*pair) for pair in zip(folded, folded[1:]))
+        # BM25's). Only the title keeps positions; in the text (whose positions were a fifth of
+        # the index) two words are one pair, and a longer phrase leaves out the articles that
+        # hold its pairs apart.
+        folded = tuple(fold_term(word) for word in words)
+        pairs = [
+            _zero(self.term("pairs", pair)) for pair in dict.fromkeys(map(pair_term, folded, folded[1:]))
+        ]
         if field == "title":
-            scored = [tantivy.Query.phrase_query(self.schema, field, words)]
+            clauses = [(_MUST, tantivy.Query.phrase_query(self.schema, field, words))]
         else:
-            scored = [self.term(field, word) for word in dict.fromkeys(words)]
-        return tantivy.Query.boolean_query(
-            [(_MUST, query) for query in scored]
-            + [(_MUST, _zero(self.term("pairs", pair))) for pair in pairs]
-        )
+            clauses = [(_MUST, self.term(field, word)) for word in dict.fromkeys(words)]
+        clauses += [(_MUST, pair) for pair in pairs]
+        if field == "text" and len(folded) > 2:
+            apart = self.apart(folded, tantivy.Query.boolean_query([(_MUST, pair) for pair in pairs]))
+            if apart:
+                clauses.append((_NOT, tantivy.Query.term_set_query(self.schema, "doc_id", apart)))
+        return tantivy.Query.boolean_query(clauses)
 
     def term(self, field: str, value: str) -> tantivy.Query:
         return tantivy.Query.term_query(self.schema, field, value)
