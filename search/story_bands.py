@@ -15,10 +15,10 @@ BUCKET = 64  # rows of one band looked at (the latest)
 MERGE_AT = 50_000  # recent keys held in a dict before they join the sorted runs
 # Each article searches every run: at 1,000,000 articles 16 runs of 2,000,000 keys took 43% of indexing.
 RUN_KEYS = 8_000_000  # keys of one sorted run (64 MB with their rows): what one merge copies at most
-# A run's bitmap: 2**27 bits (16 MB) for at most RUN_KEYS keys lets 6% of absent keys through.
+# A run's bitmap: 2**26 bits (8 MB) for at most RUN_KEYS keys lets 11% of absent keys through.
 # Made once a run has been looked up FILTER_AFTER times: an update of a few articles is
 # quicker searching than reading a run's keys to make it.
-FILTER_BITS = 27
+FILTER_BITS = 26
 FILTER_AFTER = 2_000
 _SHIFT = np.uint32(32 - FILTER_BITS)
 
