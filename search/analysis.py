@@ -3,9 +3,10 @@
 Each word of a text is a `Word`: its position (its index in the list), its exact form
 (canonical, lower case, accents kept: "hợp"), its folded form (accent-free ASCII: "hop") and its
 character offsets in the text. Everything that turns text into terms calls `words`:
-- the engines index the folded and exact forms at the same position (Whoosh in one field,
-  tantivy as two aligned streams, see `term_streams`) and the folded pairs of neighbours
-  ("hop_tac"), which rank adjacent syllables and have short posting lists;
+- the engines index the folded and exact forms (Whoosh at the same position in one field,
+  tantivy as two streams without positions, see `term_streams`) and the folded pairs of
+  neighbours ("hop_tac"), which rank adjacent syllables, have short posting lists, and are
+  tantivy's phrases;
 - the query turns the user's text into the same forms;
 - snippets mark the words whose folded form the query matched, by offsets.
 
@@ -302,6 +303,22 @@ def _run_finder(words: tuple[str, ...]) -> re.Pattern | None:
     rest = between.join(f"({_written(w)})" for w in words[1:])
     first = f"[{_first_letters(words[:1])}]{_WORD_START}({_written(words[0][1:])})"
     return re.compile(first + (between + rest if rest else "") + f"(?!{_WORD_CHAR})")
+
+
+def holds_run(text: str, words: tuple[str, ...]) -> bool:
+    """Whether the text's folded words hold these one after another, as a phrase query on
+    positions finds them: across punctuation, line ends and underscores (`words` splits
+    "Ho_Chi_Minh", where snippets.has_run sees one word).
+
+    >>> holds_run("Tại #Ho_Chi_Minh, nhân dân", ("chi", "minh", "nhan")), holds_run("Hồ Chí", ("chi", "ho"))
+    (True, False)
+    """
+    found = find_run(text, words)  # (at C speed; it takes an underscore for a letter)
+    if found or (found is False and "_" not in text):
+        return found
+    stream = exact_and_folded(text)[1]
+    size = len(words)
+    return any(stream[at : at + size] == words for at, word in enumerate(stream) if word == words[0])
 
 
 def find_run(text: str, words: tuple[str, ...]) -> bool | None:

@@ -46,6 +46,10 @@ MAX_RESULT_WINDOW = _int("MAX_RESULT_WINDOW", 1000)
 EXACT_TOTAL_UP_TO = _int("EXACT_TOTAL_UP_TO", 10_000)
 # A search stops collecting after this long and returns the best hits so far, marked partial.
 QUERY_SECONDS = _float("QUERY_SECONDS", 0.5)
+# tantivy keeps no positions for the text: the articles holding every pair of a phrase of three
+# words or more are read (about 60 us each), at most this many, to leave out those holding
+# them apart; past it the pairs decide.
+MAX_PHRASE_CHECKS = _int("MAX_PHRASE_CHECKS", 1_000, minimum=0)
 
 # -- indexing ------------------------------------------------------------------------------------
 MAX_FILE_BYTES = _int("MAX_FILE_BYTES", 10 * 1024 * 1024)  # larger files are skipped, with a reason

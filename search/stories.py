@@ -183,7 +183,7 @@ class Stories:
         )
         for _, path in deltas:
             path.unlink(missing_ok=True)
-        self._saved, self._through_delta = len(self), self._last_delta
+        self._saved, self._through_delta, self.bands.changed = len(self), self._last_delta, False
 
     def _save_delta(self, generation: Path) -> None:
         start = self._saved

@@ -1,6 +1,6 @@
 """The stories' band table: a band key -> the rows (articles) whose signatures hold that band.
 
-New keys go to a dict; every MERGE_AT of them join the last sorted run, or start a run of their
+New keys go to a dict; once it holds MERGE_AT distinct keys they join the last sorted run, or start a run of their
 own once it holds RUN_KEYS, so that merging never copies the whole table (stories.py saves the
 runs). An article looks up its BANDS keys in every run, and most of them are in none: a binary
 search in 8,000,000 keys reads memory 23 times, so each run much looked up keeps a bitmap of
@@ -65,7 +65,7 @@ class BandTable:
     def __init__(self, runs=()):
         self.runs = [Run(keys, rows) for keys, rows in runs if len(keys)]
         self.recent: dict[int, list[int]] = {}
-        self.changed = False  # runs merged since the last call of compacted()
+        self.changed = False  # runs merged since the owner last saved them all (it resets this)
 
     def candidates(self, keys: np.ndarray) -> list[np.ndarray]:
         """The latest BUCKET rows of each key, in every run and among the recent keys."""
@@ -127,15 +127,17 @@ class BandTable:
             rows = np.concatenate([run.rows for run in group])
             order = np.argsort(keys, kind="stable")  # (rows of a key stay in the order they came)
             runs.append(Run(keys[order], rows[order]))
-        self.runs, self.changed = runs, False
+        self.runs = runs
         return [(run.keys, run.rows) for run in runs]
 
 
 def _set_bits(bitmap: np.ndarray, keys: np.ndarray) -> None:
-    """Sets the bits of the keys' top FILTER_BITS bits, one write per byte (a run's keys are
-    sorted; any others are sorted first)."""
-    top = np.sort(keys >> _SHIFT)
-    at = top >> 3
-    firsts = np.flatnonzero(np.concatenate(([True], at[1:] != at[:-1])))
-    bits = np.left_shift(1, (top & 7).astype(np.uint8)).astype(np.uint8)
-    bitmap[at[firsts]] |= np.bitwise_or.reduceat(bits, firsts)
+    """Sets the bits of the keys' top FILTER_BITS bits: a whole run's through a mask of bytes
+    (24 ms for 8,000,000 keys, and 64 MB for that time), a merge's one by one."""
+    top = keys >> _SHIFT
+    if len(keys) < len(bitmap):
+        np.bitwise_or.at(bitmap, top >> 3, np.left_shift(1, (top & 7).astype(np.uint8)).astype(np.uint8))
+        return
+    mask = np.zeros(len(bitmap) * 8, dtype=bool)
+    mask[top] = True
+    bitmap |= np.packbits(mask, bitorder="little")

@@ -367,7 +367,8 @@ def test_the_newest_first_and_undated_articles_last(searcher):
 
 def test_a_phrase_needs_its_words_in_one_run_not_just_its_pairs(build, tmp_path):
     # b.txt holds every neighbour pair of the phrase ("hợp tác", "tác kinh", "kinh tế"), but
-    # never the four words in a row: the pairs only find candidates, positions decide.
+    # never the four words in a row: the pairs only find candidates; Whoosh's positions
+    # decide, and in tantivy (no positions for the text) the stored text.
     (tmp_path / "a.txt").write_text("Hợp tác kinh tế\nHai nước đẩy mạnh hợp tác kinh tế và văn hóa.\n")
     (tmp_path / "b.txt").write_text(
         "Bàn chuyện hợp tác\nHợp tác là tốt. Tác kinh điển. Kinh tế phát triển.\n"
@@ -380,6 +381,22 @@ def test_a_phrase_needs_its_words_in_one_run_not_just_its_pairs(build, tmp_path)
             assert [hit.path.rsplit("/", 1)[-1] for hit in page.results] == ["a.txt"], text
             assert page.total == 1 and page.total_exact, text
         assert search(searcher, '"tác kinh tế"').total == 1  # and b.txt's "Tác kinh điển" is not it
+
+
+def test_a_phrase_runs_across_underscores_as_the_index_splits_them(build, tmp_path):
+    # "#Ho_Chi_Minh_Xanh" is four words side by side in the index, as "Hồ Chí Minh xanh" is.
+    (tmp_path / "a.txt").write_text("Chiến dịch mới\nBài viết gắn thẻ #Ho_Chi_Minh_Xanh trên mạng.\n")
+    (tmp_path / "b.txt").write_text("Thành phố sạch\nNgười dân Hồ Chí Minh xanh hóa các con đường.\n")
+    (tmp_path / "c.txt").write_text(  # every pair, never the run
+        "Chuyện ông Hồ\nNgười dân kể rằng ông Hồ Chí đi chợ sớm, còn anh Chí Minh ở nhà, và em bé Minh xanh mặt vì sợ ma.\n"
+    )
+    from search.live import open_index
+
+    with open_index(build(tmp_path)).searcher() as searcher:
+        for sort in ("relevance", "date"):
+            page = search(searcher, '"ho chi minh xanh"', sort=sort)
+            assert sorted(hit.path.rsplit("/", 1)[-1] for hit in page.results) == ["a.txt", "b.txt"], sort
+            assert page.total == 2
 
 
 def test_a_long_phrase_held_by_too_many_to_read_is_decided_by_its_pairs(build, tmp_path, engine, monkeypatch):

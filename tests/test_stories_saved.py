@@ -86,7 +86,7 @@ def test_deltas_a_main_file_holds_already_are_not_read_twice(bodies, tmp_path):
     """Stopped between writing the main file whole and removing the deltas it holds."""
     stories = main_file_and_a_delta(bodies, tmp_path, 5)
     kept = (tmp_path / "stories.1.npz").read_bytes()
-    stories._runs_changed = True  # (runs merged: the next save writes the main file whole)
+    stories.bands.changed = True  # (runs merged: the next save writes the main file whole)
     stories.assign("c", signature(bodies[6]))
     stories.save(tmp_path)
     (tmp_path / "stories.1.npz").write_bytes(kept)

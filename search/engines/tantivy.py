@@ -16,13 +16,12 @@ from pathlib import Path
 
 import tantivy
 
-from search.analysis import term_streams
+from search.analysis import holds_run, term_streams
 from search.engines import Results, StoredArticle, aware, earliest_first, month_of, ranked_facets
 from search.engines.tantivy_query import plan_query
 from search.engines.tantivy_store import TRAINING_ARTICLES, Packer, Unpacker
-from search.limits import WRITER_MEMORY_MB
+from search.limits import MAX_PHRASE_CHECKS, WRITER_MEMORY_MB
 from search.query.plan import FACETS, Plan
-from search.query.snippets import has_run
 
 NAME = "tantivy"
 # The writer's memory for segments in the making, and its indexing threads: analysis happens
@@ -30,9 +29,6 @@ NAME = "tantivy"
 HEAP_BYTES = WRITER_MEMORY_MB * 1_000_000
 THREADS = 1
 TERMS_TOKENIZER = "terms"  # splits on whitespace only: analysis has made the terms
-# Articles read, at most, to tell whether a phrase of three words or more that they hold the
-# pairs of is in them as a run (about 60 us an article).
-MAX_PHRASE_CHECKS = 1_000
 
 
 def _schema() -> tantivy.Schema:
@@ -45,8 +41,11 @@ def _schema() -> tantivy.Schema:
     # (tantivy_query; the text's positions were a fifth of the index). The exact streams say
     # which accents an article has, and how often. The pairs only filter phrases and score as
     # words do, so they keep no frequencies.
+    # (Fields keep their order: a query names a field by its number in the schema, and the
+    # index of an older schema answers while its replacement is built.)
+    builder.add_text_field("text", tokenizer_name=TERMS_TOKENIZER, index_option="freq")
     builder.add_text_field("title", tokenizer_name=TERMS_TOKENIZER, index_option="position")
-    for name in ("text", "exact", "title_exact"):
+    for name in ("exact", "title_exact"):
         builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="freq")
     builder.add_text_field("pairs", tokenizer_name=TERMS_TOKENIZER, index_option="basic")
     builder.add_text_field("story", tokenizer_name="raw", stored=True)  # stories.py
@@ -289,7 +288,7 @@ class Searcher:
             found = []
             if len(hits) <= MAX_PHRASE_CHECKS:
                 articles = (self.stored(address) for _, address in hits)
-                found = [a.doc_id for a in articles if not has_run(a.indexed_text, list(words))]
+                found = [a.doc_id for a in articles if not holds_run(a.indexed_text, words)]
             if len(self._apart) >= _MAX_PHRASES:
                 self._apart.clear()
             self._apart[words] = found

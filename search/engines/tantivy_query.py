@@ -1,8 +1,9 @@
 """A query plan -> a tantivy query (the tantivy engine's half that reads plans).
 
 Input: search/query/plan.py's Plan, the index's schema, its searcher (for the words a prefix
-stands for), and the articles that hold a long phrase's pairs apart (`Apart`). Output: tantivy.Query objects: groups intersected, bonuses as optional
-clauses, filters scoring 0; for counting, only what decides a match. What only makes a query
+stands for), and the articles that hold a long phrase's pairs apart (`Apart`). Output:
+tantivy.Query objects: groups intersected, bonuses as optional clauses, filters scoring 0; for
+counting, only what decides a match. What only makes a query
 cheaper keeps its matches and its scores to the bit: tantivy adds up an intersection's scores
 in the order of its clauses' estimated costs, so no scored clause changes its place.
 """
@@ -109,10 +110,10 @@ class _Queries:
     def words(self, field: str, words: list[str]) -> tantivy.Query:
         if len(words) == 1:
             return self.term(field, words[0])
-        # A phrase is its neighbour pairs (analysis.term_streams: the pairs of the folded
-        # stream), which score 0, and its words, which score as words do (the title's weight,
-        # BM25's). Only the title keeps positions; in the text (whose positions were a fifth of
-        # the index) two words are one pair, and a longer phrase leaves out the articles that
+        # A phrase must hold its neighbour pairs (analysis.term_streams: the pairs of the
+        # folded stream), which score 0. Only the title keeps positions: there the phrase
+        # scores. In the text (whose positions were a fifth of the index) its words score as
+        # words do; two words are one pair, and a longer phrase leaves out the articles that
         # hold its pairs apart.
         folded = tuple(fold_term(word) for word in words)
         pairs = [
