@@ -86,3 +86,39 @@ def test_totals_count_every_match_on_every_page(build, tmp_path):
     with open_index(index_dir).searcher() as searcher:
         assert {search(searcher, "hợp tác", page=p, limit=10).total for p in (1, 9)} == {100}
         assert search(searcher, "hop OR dong", page=2).total == 150
+
+
+def test_a_tantivy_index_of_another_field_order_answers(tmp_path, monkeypatch):
+    # tantivy queries name a field by its number in the schema: a searcher asks with its
+    # index's own schema, so an index of another version answers while a rebuild is written.
+    import tantivy
+
+    from search.engines import tantivy as engine
+
+    class Swapped:  # the engine's schema with the text and title fields in each other's place
+        def __init__(self):
+            self.calls = []
+
+        def __getattr__(self, name):
+            return lambda *args, **options: self.calls.append((name, args, options))
+
+        def build(self):
+            at = [n for n, (name, args, _) in enumerate(self.calls) if args[:1] in (("text",), ("title",))]
+            self.calls[at[0]], self.calls[at[1]] = self.calls[at[1]], self.calls[at[0]]
+            real = builder()
+            for name, args, options in self.calls:
+                getattr(real, name)(*args, **options)
+            return real.build()
+
+    builder = tantivy.SchemaBuilder
+    monkeypatch.setattr(tantivy, "SchemaBuilder", Swapped)
+    monkeypatch.setattr(engine, "SCHEMA", engine._schema())
+    monkeypatch.setattr(tantivy, "SchemaBuilder", builder)
+    (tmp_path / "a.txt").write_text("Lũ ở miền Trung\nMưa lớn gây lũ quét tại nhiều xã miền núi.\n")
+    index_dir = tmp_path / "index"
+    build_index([str(tmp_path / "a.txt")], index_dir, engine="tantivy")
+    monkeypatch.undo()
+    with open_index(index_dir).searcher() as searcher:
+        assert search(searcher, "lũ quét").total == 1  # words of the body only: the text field
+        assert search(searcher, "title:trung").total == 1
+        assert search(searcher, "title:quét").total == 0

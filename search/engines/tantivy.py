@@ -41,8 +41,6 @@ def _schema() -> tantivy.Schema:
     # (tantivy_query; the text's positions were a fifth of the index). The exact streams say
     # which accents an article has, and how often. The pairs only filter phrases and score as
     # words do, so they keep no frequencies.
-    # (Fields keep their order: a query names a field by its number in the schema, and the
-    # index of an older schema answers while its replacement is built.)
     builder.add_text_field("text", tokenizer_name=TERMS_TOKENIZER, index_option="freq")
     builder.add_text_field("title", tokenizer_name=TERMS_TOKENIZER, index_option="position")
     for name in ("exact", "title_exact"):
@@ -201,6 +199,8 @@ class Searcher:
         self._meta = folder / "meta.json"  # tantivy rewrites it at each commit
         self._seen = self._stamp()
         self._searcher = index.searcher()
+        # Its own schema: a query names fields by number (an older index answers in a rebuild).
+        self._schema = index.schema
         self._frequencies: dict[tuple[str, str], int] = {}  # of this snapshot: a query asks dozens
         self._apart: dict[tuple[str, ...], list[str]] = {}  # of this snapshot: phrase -> doc ids
         self._unpacker = Unpacker(folder)
@@ -247,14 +247,14 @@ class Searcher:
     def search(self, plan: Plan) -> Results:
         # tantivy counts every match at little cost; the total is capped all the same, so
         # both engines say "at least" past the same point.
-        matches = plan_query(plan, SCHEMA, self._searcher, self._held_apart, counting=True)
+        matches = plan_query(plan, self._schema, self._searcher, self._held_apart, counting=True)
         if plan.sort == "date":
             found = self._searcher.search(
                 matches, plan.limit, count=True, order_by_field="date", order=tantivy.Order.Desc
             )
             hits = [(0.0, address) for _, address in found.hits]
         else:
-            scored = plan_query(plan, SCHEMA, self._searcher, self._held_apart)
+            scored = plan_query(plan, self._schema, self._searcher, self._held_apart)
             found = self._searcher.search(scored, plan.limit, count=True)
             hits = list(found.hits)
         results = Results(min(found.count, plan.count_up_to), hits, exact=found.count <= plan.count_up_to)
@@ -294,6 +294,9 @@ class Searcher:
             self._apart[words] = found
         return found
 
+    def _term(self, field: str, value) -> tantivy.Query:
+        return tantivy.Query.term_query(self._schema, field, value)
+
     def stored(self, address) -> StoredArticle:
         document = self._searcher.doc(address)
         data = json.loads(self._unpacker.unpack(document["stored"][0]))
@@ -302,13 +305,15 @@ class Searcher:
         return StoredArticle(**data, date=datetime.fromisoformat(date) if date else None, story=story)
 
     def copies(self, story: str, limit: int) -> list[StoredArticle]:
-        query = tantivy.Query.boolean_query([(_MUST, _term("story", story)), (_MUST, _COPY)])
+        query = tantivy.Query.boolean_query(
+            [(_MUST, self._term("story", story)), (_MUST, self._term("copy", _COPY_VALUE))]
+        )
         found = self._searcher.search(query, limit, count=False)
         return sorted((self.stored(address) for _, address in found.hits), key=_newest_first)
 
     def story_articles(self, story: str, limit: int, besides: str = "") -> list[StoredArticle]:
         query = tantivy.Query.boolean_query(
-            [(_MUST, _term("story", story)), (_NOT, _term("doc_id", besides))]
+            [(_MUST, self._term("story", story)), (_NOT, self._term("doc_id", besides))]
         )
         found = self._searcher.search(
             query, limit, count=False, order_by_field="date", order=tantivy.Order.Asc
@@ -322,7 +327,7 @@ class Searcher:
 
     def article(self, doc_id: str) -> StoredArticle | None:
         for field in ("doc_id", "alias"):
-            found = self._searcher.search(_term(field, doc_id), 1, count=False)
+            found = self._searcher.search(self._term(field, doc_id), 1, count=False)
             if found.hits:
                 return self.stored(found.hits[0][1])
         return None
@@ -336,12 +341,7 @@ _MUST, _NOT = tantivy.Occur.Must, tantivy.Occur.MustNot
 _MAX_FREQUENCIES = 100_000  # document frequencies kept per snapshot, at most
 _MAX_PHRASES = 1_000  # phrases whose articles holding their pairs apart are kept, at most
 _COPY_VALUE = 1  # "copy" of a copy in its story, not its first article
-_COPY = tantivy.Query.term_query(SCHEMA, "copy", _COPY_VALUE)
 _COPIES = "copies"  # the aggregation counting them (not a facet's name)
-
-
-def _term(field: str, value: str) -> tantivy.Query:
-    return tantivy.Query.term_query(SCHEMA, field, value)
 
 
 def _newest_first(article: StoredArticle) -> float:
