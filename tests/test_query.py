@@ -421,6 +421,41 @@ def test_a_long_phrase_held_by_too_many_to_read_is_decided_by_its_pairs(build, t
         assert search(searcher, '"hợp tác kinh tế"').total == 1
 
 
+def test_a_long_phrase_is_read_within_the_dates_asked(build, tmp_path, engine, monkeypatch):
+    # Three articles hold the pairs of "hợp tác kinh tế", one in March with the run. Asked for
+    # March, tantivy reads only March's one (a limit of 1 is enough), not all three.
+    if engine != "tantivy":
+        pytest.skip("tantivy's limit")
+    from datetime import datetime
+
+    from search.engines import tantivy as engine_module
+    from search.live import open_index
+
+    bodies = {
+        "2025-03-10": "Hai nước đẩy mạnh hợp tác kinh tế và văn hóa.",
+        "2025-04-10": "Hợp tác là tốt. Tác kinh điển. Kinh tế phát triển mạnh.",
+        "2025-05-10": "Bàn về hợp tác, tác kinh điển và kinh tế vùng.",
+    }
+    for day, body in bodies.items():
+        (tmp_path / f"{day}.html").write_text(
+            f'<html><head><meta charset="utf-8"><title>Tin ngày {day}</title>'
+            f'<meta property="article:published_time" content="{day}T08:00:00+07:00"></head><body>'
+            f"<article><h1>Tin ngày {day}</h1><p>{body}</p></article></body></html>",
+            encoding="utf-8",
+        )
+    folder = build(tmp_path)
+    monkeypatch.setattr(engine_module, "MAX_PHRASE_CHECKS", 1)
+    march = {"date_from": datetime(2025, 3, 1), "date_to": datetime(2025, 3, 31)}
+    april_on = {"date_from": datetime(2025, 4, 1)}
+    with open_index(folder).searcher() as searcher:
+        assert search(searcher, '"hợp tác kinh tế"').total == 3  # three hold the pairs: they decide
+        assert search(searcher, '"hợp tác kinh tế"', **march).total == 1
+        assert search(searcher, '"hợp tác kinh tế"', **april_on).total == 2  # two to read: the pairs decide
+    monkeypatch.setattr(engine_module, "MAX_PHRASE_CHECKS", 2)
+    with open_index(folder).searcher() as searcher:
+        assert search(searcher, '"hợp tác kinh tế"', **april_on).total == 0
+
+
 def test_a_one_letter_query_gets_no_did_you_mean(searcher):
     assert search(searcher, "x").suggestion is None
 

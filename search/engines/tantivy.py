@@ -202,7 +202,7 @@ class Searcher:
         # Its own schema: a query names fields by number (an older index answers in a rebuild).
         self._schema = index.schema
         self._frequencies: dict[tuple[str, str], int] = {}  # of this snapshot: a query asks dozens
-        self._apart: dict[tuple[str, ...], list[str]] = {}  # of this snapshot: phrase -> doc ids
+        self._apart: dict[tuple, list[str]] = {}  # of this snapshot: (phrase, filters) -> doc ids
         self._unpacker = Unpacker(folder)
 
     def __enter__(self):
@@ -278,20 +278,20 @@ class Searcher:
             )
         return results
 
-    def _held_apart(self, words: tuple[str, ...], pairs: tantivy.Query) -> list[str]:
-        """The articles holding every neighbour pair of a phrase (its folded words) but not the
-        words in a row, read from their stored text; none when more than MAX_PHRASE_CHECKS
-        hold the pairs (then those decide: a common phrase's pairs are seldom all apart)."""
-        found = self._apart.get(words)
+    def _held_apart(self, words: tuple[str, ...], holders: tantivy.Query, scope: tuple) -> list[str]:
+        """The articles holding every neighbour pair of a phrase (its folded words; `holders`,
+        within the filters `scope` names) but not the words in a row, read from their stored
+        text; none when more than MAX_PHRASE_CHECKS hold the pairs (then those decide)."""
+        found = self._apart.get((words, scope))
         if found is None:
-            hits = self._searcher.search(pairs, MAX_PHRASE_CHECKS + 1, count=False).hits
+            hits = self._searcher.search(holders, MAX_PHRASE_CHECKS + 1, count=False).hits
             found = []
             if len(hits) <= MAX_PHRASE_CHECKS:
                 articles = (self.stored(address) for _, address in hits)
                 found = [a.doc_id for a in articles if not holds_run(a.indexed_text, words)]
             if len(self._apart) >= _MAX_PHRASES:
                 self._apart.clear()
-            self._apart[words] = found
+            self._apart[words, scope] = found
         return found
 
     def _term(self, field: str, value) -> tantivy.Query:

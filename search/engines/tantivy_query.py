@@ -25,9 +25,10 @@ MAX_MONTHS = 120  # whole months a date filter is made of, at most, as month ter
 
 
 # The doc ids of the articles that hold a phrase's neighbour pairs but not its words in a row,
-# told by their stored text (the text keeps no positions), given the phrase's folded words and
-# the query for its pairs.
-Apart = Callable[[tuple[str, ...], tantivy.Query], list[str]]
+# told by their stored text (the text keeps no positions), given the phrase's folded words, the
+# query for its pairs within the plan's filters, and those filters (site, dates: what the
+# answer depends on besides the words).
+Apart = Callable[[tuple[str, ...], tantivy.Query, tuple], list[str]]
 
 
 def plan_query(
@@ -44,6 +45,7 @@ class _Queries:
         self.schema, self.searcher, self.apart, self.counting = schema, searcher, apart, counting
 
     def plan(self, plan: Plan) -> tantivy.Query:
+        self.filters, self.scope = self._filters(plan), (plan.site, plan.date_from, plan.date_to)
         leaf = self.match if self.counting else self.leaf
         groups = [_any([leaf(t) for t in group]) for group in plan.must]
         clauses = [(_MUST, g) for g in groups]
@@ -52,17 +54,7 @@ class _Queries:
         if not self.counting:
             clauses += [(_SHOULD, leaf(t)) for t in plan.should]
         clauses += [(_NOT, leaf(t)) for t in plan.must_not]
-        if plan.site:
-            clauses.append((_MUST, _zero(self.term("site", plan.site))))
-        if plan.date_from or plan.date_to:
-            dates = tantivy.Query.range_query(
-                self.schema,
-                "date",
-                tantivy.FieldType.Date,
-                plan.date_from and aware(plan.date_from),
-                plan.date_to and aware(plan.date_to),
-            )
-            clauses.append((_MUST, _zero(dates)))
+        clauses += [(_MUST, where) for where in self.filters]
         query = tantivy.Query.boolean_query(clauses)
         months = whole_months(plan.date_from, plan.date_to)
         if months:
@@ -73,6 +65,22 @@ class _Queries:
             months_query = tantivy.Query.term_set_query(self.schema, "month", months)
             query = tantivy.Query.boolean_query([(_MUST, query), (_MUST, _zero(months_query))])
         return query
+
+    def _filters(self, plan: Plan) -> list[tantivy.Query]:
+        """The site and the dates a match must have, scoring 0."""
+        filters = []
+        if plan.site:
+            filters.append(_zero(self.term("site", plan.site)))
+        if plan.date_from or plan.date_to:
+            dates = tantivy.Query.range_query(
+                self.schema,
+                "date",
+                tantivy.FieldType.Date,
+                plan.date_from and aware(plan.date_from),
+                plan.date_to and aware(plan.date_to),
+            )
+            filters.append(_zero(dates))
+        return filters
 
     def leaf(self, terms: Terms) -> tantivy.Query:
         query = self.match(terms)
@@ -125,7 +133,9 @@ class _Queries:
             clauses = [(_MUST, self.term(field, word)) for word in dict.fromkeys(words)]
         clauses += [(_MUST, pair) for pair in pairs]
         if field == "text" and len(folded) > 2:
-            apart = self.apart(folded, tantivy.Query.boolean_query([(_MUST, pair) for pair in pairs]))
+            # (the articles read are those the filters let by: a site's, a month's)
+            holders = tantivy.Query.boolean_query([(_MUST, query) for query in pairs + self.filters])
+            apart = self.apart(folded, holders, self.scope)
             if apart:
                 clauses.append((_NOT, tantivy.Query.term_set_query(self.schema, "doc_id", apart)))
         return tantivy.Query.boolean_query(clauses)
