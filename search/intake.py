@@ -83,6 +83,7 @@ class Intake:
         walked: set[str] = set()  # folders whose every file was listed
         named: dict[str, set[str]] = {}  # files named one by one, by folder
         unlisted: list[str] = []  # folders that could not be listed: what they hold stays
+        unseen: dict[str, set[str]] = {}  # what the manifest knows of a walked folder, not listed
         for folder in found:
             if isinstance(folder, Unlisted):
                 skipped.append(folder)
@@ -106,9 +107,11 @@ class Intake:
                     self.on_file(folder.path(name))
             if folder.whole:
                 walked.add(folder.key)
-                self._forget(folder.key, known)
+                unseen[folder.key] = set(known)
             else:
                 named.setdefault(folder.key, set()).update(folder.names)
+        for key, names in unseen.items():  # but files named one by one as well (the walk left them out)
+            self._forget(key, names - named.get(key, set()))
         for path in self.manifest.folders():
             if path in walked or (path in named and not prune) or _under(path, unlisted):
                 continue

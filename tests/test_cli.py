@@ -137,6 +137,44 @@ def test_second_run_updates_and_says_what_it_did(runner, tmp_path):
     assert "Indexed 3 articles" in rebuilt.output
 
 
+def test_an_update_of_the_paths_indexed_counts_its_files_from_the_index(runner, tmp_path, monkeypatch):
+    # The progress of an update of the index's own paths takes its count from the index: a
+    # walk only to count a million files took as long as the update's own walk.
+    import shutil
+
+    from search.sources import folders
+
+    shutil.copytree(DATA / "en", tmp_path / "corpus")
+    ix = str(tmp_path / "ix")
+    runner.invoke(main, ["index", str(tmp_path / "corpus"), "--index", ix])
+    counted = []
+    monkeypatch.setattr(folders, "find_files", lambda paths: counted.append(paths) or ([], []))
+    (tmp_path / "corpus" / "ferry.html").unlink()
+    for arguments in ([], [str(tmp_path / "corpus")]):
+        result = runner.invoke(main, ["index", *arguments, "--index", ix])
+        assert result.exit_code == 0, result.output
+    assert counted == []
+    runner.invoke(main, ["index", str(tmp_path / "corpus" / "coffee-exports.txt"), "--index", ix])
+    assert len(counted) == 1  # other paths than the index's: counted by a walk
+
+
+def test_a_file_named_inside_an_indexed_folder_is_not_read_again_at_each_update(runner, tmp_path):
+    # The index's paths are then the folder and the file: the folder's walk leaves the file to
+    # its own entry, which must not take it for gone (each update removed it and added it back).
+    import shutil
+
+    shutil.copytree(DATA / "en", tmp_path / "corpus")
+    ix = str(tmp_path / "ix")
+    runner.invoke(main, ["index", str(tmp_path / "corpus"), "--index", ix])
+    runner.invoke(main, ["index", str(tmp_path / "corpus" / "ferry.html"), "--index", ix])
+    for _ in range(2):
+        result = runner.invoke(main, ["index", "--index", ix])
+        assert "0 added, 0 changed, 0 removed, 4 unchanged; 4 articles in the index." in result.output
+    (tmp_path / "corpus" / "ferry.html").unlink()
+    result = runner.invoke(main, ["index", "--index", ix])
+    assert "0 added, 0 changed, 1 removed, 3 unchanged; 3 articles in the index." in result.output
+
+
 def test_indexing_a_path_adds_to_the_index(runner, tmp_path):
     import shutil
 
