@@ -13,10 +13,9 @@ from datetime import datetime
 
 import click
 
-from search import corpus, engines, export, generations, index, limits, live, query, sources, terminal
+from search import corpus, engines, export, generations, index, limits, live, query, terminal
 from search.extract import explain_skipped
 from search.pipeline import Extracted, extract_corpus
-from search.sources import folders
 
 EXIT_SKIPPED = 3
 
@@ -81,10 +80,10 @@ def index_command(
         raise click.ClickException(
             f"no such file or folder: {', '.join(missing)}. Name the folders of pages to index."
         )
-    files, _ = folders.find_files(paths)
-    many = len(files) > 1 or any(map(sources.is_crawl, files))
+    updating = index.updates(generations.index_info(index_dir), rebuild, engine)
+    total, many = terminal.files_to_index(paths, known if updating else {})
     try:
-        with terminal.Progress(len(files), shown=many) as progress:
+        with terminal.Progress(total, shown=many) as progress:
             report = index.index_corpus(
                 paths,
                 index_dir,

@@ -145,7 +145,7 @@ def index_corpus(
         paths = list(paths) or info.get("paths", [])
         if not paths:
             raise ValueError("name the files or folders to index")
-        if _updates(info, rebuild, engine):
+        if updates(info, rebuild, engine):
             return _update(paths, index_dir, on_file, say, prune)
         return _build(paths, index_dir, on_file, engine, say, usual_engine=info.get("engine"))
 
@@ -153,13 +153,13 @@ def index_corpus(
 def resumable_by(paths: list, index_dir: str | Path, rebuild=False, engine: str | None = None) -> dict:
     """What the stopped build holds that index_corpus with these arguments would resume ({}
     when it would update the live index, or build afresh)."""
-    if _updates(index_info(index_dir), rebuild, engine):
+    if updates(index_info(index_dir), rebuild, engine):
         return {}
     stopped = stopped_build(index_dir)
     return stopped if same_build(stopped, paths, engine or stopped.get("engine"), SCHEMA_VERSION) else {}
 
 
-def _updates(info: dict, rebuild: bool, engine: str | None) -> bool:
+def updates(info: dict, rebuild: bool, engine: str | None) -> bool:
     """Whether index_corpus updates the live index (`info`) rather than build one."""
     return not rebuild and engine in (None, info.get("engine")) and info.get("schema") == SCHEMA_VERSION
 

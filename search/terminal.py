@@ -5,14 +5,16 @@ output is plain text.
 """
 
 import html
+import os
 import re
 import sys
 import time
 
 import click
 
-from search import query
+from search import query, sources
 from search.dates import VIETNAM
+from search.sources import folders
 
 _MARK = re.compile(r"<mark>(.*?)</mark>")
 _RECORD = re.compile(r"#\d+$|:(?:item)?\d+$")  # "crawl.warc.gz#1234", "items.jl:7": a crawl's record
@@ -167,6 +169,18 @@ def _print_explained(lines: list[str]) -> None:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def files_to_index(paths: tuple[str, ...], updated: dict) -> tuple[int, bool]:
+    """About how many files `search index` goes through, and whether to show its progress.
+    Updating an index (`updated`: what it holds) from the paths it was built from, the index
+    says: the update walks a million files in seconds, and a walk to count them took as long.
+    Otherwise a walk counts them (a crawl file is worth a progress line, even alone)."""
+    if updated and {os.path.realpath(path) for path in paths} == set(updated.get("paths", [])):
+        total = updated.get("documents", 0) + updated.get("skipped", 0)
+        return total, total > 1
+    files, _ = folders.find_files(paths)
+    return len(files), len(files) > 1 or any(map(sources.is_crawl, files))
 
 
 class Progress:
