@@ -3,9 +3,9 @@
 Input: search/query/plan.py's Plan, the index's schema, its searcher (for the words a prefix
 stands for), and the articles that hold a long phrase's pairs apart (`Apart`). Output:
 tantivy.Query objects: groups intersected, bonuses as optional clauses, filters scoring 0; for
-counting, only what decides a match. What only makes a query
-cheaper keeps its matches and its scores to the bit: tantivy adds up an intersection's scores
-in the order of its clauses' estimated costs, so no scored clause changes its place.
+counting, only what decides a match. What only makes a query cheaper keeps its matches and its
+scores to the bit: tantivy adds up an intersection's scores in the order of its clauses'
+estimated costs, so no scored clause changes its place.
 """
 
 from collections.abc import Callable

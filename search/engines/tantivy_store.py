@@ -3,8 +3,8 @@ the index's own first articles) -> article JSON.
 
 tantivy's store packs blocks of documents with LZ4: 1.7x on the bench's archive, where zstd
 packs one article alone 2.3x, and 3x with a dictionary of what articles share (the words of
-the language, the JSON's keys, a site's phrasing; 3.1x at level 5). The store was 41% of the index at a million
-articles.
+the language, the JSON's keys, a site's phrasing; 3.1x at level 5). The store was 41% of the
+index at a million articles.
 
 The dictionary is trained once per index, on its first TRAINING_ARTICLES (or on all it holds
 at a commit, if at least MIN_TRAINING_ARTICLES), and written to the index folder before any
