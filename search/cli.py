@@ -81,7 +81,7 @@ def index_command(
             f"no such file or folder: {', '.join(missing)}. Name the folders of pages to index."
         )
     updating = index.updates(generations.index_info(index_dir), rebuild, engine)
-    total, many = terminal.files_to_index(paths, known if updating else {})
+    total, many = terminal.files_to_index(paths, index_dir, updating)
     try:
         with terminal.Progress(total, shown=many) as progress:
             report = index.index_corpus(

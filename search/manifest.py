@@ -18,6 +18,7 @@ manifest may then say less than the index, never more (see intake.Intake._checkp
 written before this layout has files.json: it is read once and converted.
 """
 
+import contextlib
 import json
 import logging
 import os
@@ -291,6 +292,16 @@ class Manifest:
                 self._folders.clear()
             self._folders[path] = number
         return number
+
+
+def file_count(generation: Path) -> int | None:
+    """The files an update of the generation's paths goes through if none changed (pages,
+    their copies, crawl files; not a crawl's records), or None when the manifest cannot tell."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{generation / MANIFEST}?mode=ro", uri=True)) as db:
+            return db.execute("SELECT COUNT(*) FROM sources WHERE crawl IS NULL").fetchone()[0]
+    except sqlite3.Error:
+        return None
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -12,7 +12,7 @@ import time
 
 import click
 
-from search import query, sources
+from search import generations, manifest, query, sources
 from search.dates import VIETNAM
 from search.sources import folders
 
@@ -171,14 +171,16 @@ def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def files_to_index(paths: tuple[str, ...], updated: dict) -> tuple[int, bool]:
+def files_to_index(paths: tuple[str, ...], index_dir: str, updating: bool) -> tuple[int, bool]:
     """About how many files `search index` goes through, and whether to show its progress.
-    Updating an index (`updated`: what it holds) from the paths it was built from, the index
-    says: the update walks a million files in seconds, and a walk to count them took as long.
-    Otherwise a walk counts them (a crawl file is worth a progress line, even alone)."""
-    if updated and {os.path.realpath(path) for path in paths} == set(updated.get("paths", [])):
-        total = updated.get("documents", 0) + updated.get("skipped", 0)
-        return total, total > 1
+    Updating an index from the paths it was built from, its manifest says: the update walks a
+    million files in seconds, and a walk to count them took as long. Otherwise a walk counts
+    them (a crawl file is worth a progress line, even alone)."""
+    info = generations.index_info(index_dir) if updating else {}
+    if info and {os.path.realpath(path) for path in paths} == set(info.get("paths", [])):
+        files = manifest.file_count(generations.current_generation(index_dir))
+        if files is not None:
+            return files + info.get("skipped", 0), True
     files, _ = folders.find_files(paths)
     return len(files), len(files) > 1 or any(map(sources.is_crawl, files))
 
@@ -208,6 +210,8 @@ class Progress:
 
     def update(self, _path=None) -> None:
         self.done += 1
+        if self.done > self.total:  # files added since the count: the count grows
+            self.total = self._bar.length = self.done
         self._bar.update(1)
         now = time.monotonic()
         if self.logging and now - self.logged >= self.LOG_EVERY:
@@ -218,7 +222,7 @@ class Progress:
         """ "Indexing: 120,000 of 1,000,000 files (12%), 950 files/s, about 15 min left"."""
         rate = self.done / seconds if seconds > 0 else 0.0
         share = self.done / self.total if self.total else 1.0
-        left = (self.total - self.done) / rate if rate else None
+        left = max(0.0, (self.total - self.done) / rate) if rate else None
         return f"Indexing: {self.done:,} of {self.total:,} files ({share:.0%}), {rate:,.0f} files/s" + (
             f", about {_duration(left)} left" if left is not None else ""
         )

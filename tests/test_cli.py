@@ -175,6 +175,32 @@ def test_a_file_named_inside_an_indexed_folder_is_not_read_again_at_each_update(
     assert "0 added, 0 changed, 1 removed, 3 unchanged; 3 articles in the index." in result.output
 
 
+def test_the_count_from_the_index_is_the_files_a_walk_counts(runner, tmp_path):
+    # Pages, and a crawl file of several records: one file each to the progress, as a walk.
+    import shutil
+
+    from search import terminal
+    from search.sources import folders
+    from tests.crawls import html, story_pages, write_warc
+
+    shutil.copytree(DATA / "en", tmp_path / "corpus")
+    write_warc(tmp_path / "corpus" / "crawl.warc.gz", [html(url, data) for url, data in story_pages()])
+    ix = str(tmp_path / "ix")
+    runner.invoke(main, ["index", str(tmp_path / "corpus"), "--index", ix])
+    walked, _ = folders.find_files([str(tmp_path / "corpus")])
+    assert terminal.files_to_index((str(tmp_path / "corpus"),), ix, updating=True) == (len(walked), True)
+
+
+def test_progress_grows_its_count_when_more_files_come():
+    from search import terminal
+
+    progress = terminal.Progress(2, shown=False)
+    for _ in range(5):
+        progress.update()
+    assert progress.total == 5
+    assert "5 of 5 files (100%)" in progress.line(10.0) and "about 0 s left" in progress.line(10.0)
+
+
 def test_indexing_a_path_adds_to_the_index(runner, tmp_path):
     import shutil
 
