@@ -80,8 +80,10 @@ def index_command(
         raise click.ClickException(
             f"no such file or folder: {', '.join(missing)}. Name the folders of pages to index."
         )
-    updating = index.updates(generations.index_info(index_dir), rebuild, engine)
-    total, many = terminal.files_to_index(paths, index_dir, updating)
+    live = generations.index_info(index_dir)
+    total, many = terminal.files_to_index(
+        paths, index_dir, live if index.updates(live, rebuild, engine) else {}
+    )
     try:
         with terminal.Progress(total, shown=many) as progress:
             report = index.index_corpus(

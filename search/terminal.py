@@ -5,7 +5,6 @@ output is plain text.
 """
 
 import html
-import os
 import re
 import sys
 import time
@@ -171,16 +170,16 @@ def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def files_to_index(paths: tuple[str, ...], index_dir: str, updating: bool) -> tuple[int, bool]:
+def files_to_index(paths: tuple[str, ...], index_dir: str, updated: dict) -> tuple[int, bool]:
     """About how many files `search index` goes through, and whether to show its progress.
-    Updating an index from the paths it was built from, its manifest says: the update walks a
-    million files in seconds, and a walk to count them took as long. Otherwise a walk counts
-    them (a crawl file is worth a progress line, even alone)."""
-    info = generations.index_info(index_dir) if updating else {}
-    if info and {os.path.realpath(path) for path in paths} == set(info.get("paths", [])):
+    Updating an index (`updated`: its index_info, else {}) from the paths it was built from,
+    its manifest says: the update walks a million files in seconds, and a walk to count them
+    took as long. Otherwise a walk counts them (a crawl file is worth a progress line, even
+    alone)."""
+    if updated and sorted(generations.resolved_paths(paths)) == sorted(updated.get("paths", [])):
         files = manifest.file_count(generations.current_generation(index_dir))
         if files is not None:
-            return files + info.get("skipped", 0), True
+            return files + updated.get("skipped", 0), True
     files, _ = folders.find_files(paths)
     return len(files), len(files) > 1 or any(map(sources.is_crawl, files))
 

@@ -179,7 +179,7 @@ def test_the_count_from_the_index_is_the_files_a_walk_counts(runner, tmp_path):
     # Pages, and a crawl file of several records: one file each to the progress, as a walk.
     import shutil
 
-    from search import terminal
+    from search import generations, terminal
     from search.sources import folders
     from tests.crawls import html, story_pages, write_warc
 
@@ -188,7 +188,8 @@ def test_the_count_from_the_index_is_the_files_a_walk_counts(runner, tmp_path):
     ix = str(tmp_path / "ix")
     runner.invoke(main, ["index", str(tmp_path / "corpus"), "--index", ix])
     walked, _ = folders.find_files([str(tmp_path / "corpus")])
-    assert terminal.files_to_index((str(tmp_path / "corpus"),), ix, updating=True) == (len(walked), True)
+    live = generations.index_info(ix)
+    assert terminal.files_to_index((str(tmp_path / "corpus"),), ix, live) == (len(walked), True)
 
 
 def test_progress_grows_its_count_when_more_files_come():
