@@ -14,8 +14,9 @@ the signature take about 400 bytes per article (see Stories), a fifth of a dict 
 with the index (stories.npz), so an update adds to the stories a build found.
 """
 
+import bisect
+import itertools
 import logging
-import os
 import zipfile
 import zlib
 from pathlib import Path
@@ -23,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from search.analysis import Remembered, exact_and_folded
+from search.saved_arrays import mapped_arrays, write_arrays
 from search.story_bands import BandTable
 
 LOGGER = logging.getLogger(__name__)
@@ -108,17 +110,16 @@ class Stories:
     ids loaded stay one numpy array of bytes (a million strings made one by one took a second
     of every update); those added since are a list, a copy's id its first article's string."""
 
-    def __init__(self, signatures=None, stories=None, runs=None):
+    def __init__(self, signatures=(), stories=None, runs=None):
         self._loaded = _as_bytes(stories if stories is not None else [])
         self._saved = 0  # rows in the files: the rows past them go to a delta (save)
         self._through_delta = self._last_delta = 0  # the last delta the main file holds; the last written
         self._added: list[str] = []
-        self._blocks: list[np.ndarray] = []  # BLOCK rows of signatures each
-        if signatures is not None:
-            for start in range(0, len(signatures), BLOCK):
-                self._block_for(start)[: min(BLOCK, len(signatures) - start)] = signatures[
-                    start : start + BLOCK
-                ]
+        # The loaded rows' signatures, as their files hold them (a main file's are a memory map:
+        # an update reads the pages it compares), and where each part starts.
+        self._parts = [part for part in signatures if len(part)]
+        self._starts = list(itertools.accumulate((len(part) for part in self._parts[:-1]), initial=0))
+        self._blocks: list[np.ndarray] = []  # the added rows' signatures, BLOCK rows each
         self.bands = BandTable(runs or [])  # (sorted keys, rows) of each run
 
     @classmethod
@@ -126,13 +127,12 @@ class Stories:
         """The stories saved with a generation: its main file and the deltas updates wrote
         since it was last written whole."""
         try:
-            with np.load(generation / STORIES) as saved:
-                parts = [_read(saved)]
-                folded = int(saved["folded"][0]) if "folded" in saved.files else 0
+            saved = mapped_arrays(generation / STORIES, searched="keys")
+            parts = [_read(saved)]
+            folded = int(saved["folded"][0]) if "folded" in saved else 0
             deltas = [(n, path) for n, path in _deltas(generation) if n > folded]
             for _, path in deltas:
-                with np.load(path) as delta:
-                    parts.append(_read(delta))
+                parts.append(_read(mapped_arrays(path, searched="keys")))
         except FileNotFoundError:
             return cls()
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as error:
@@ -141,12 +141,9 @@ class Stories:
             why = "copies are found among new articles only"
             LOGGER.warning("stories in %s cannot be read (%s): %s", generation, error, why)
             return cls()
-        signatures, stories, runs = parts[0]
-        if len(parts) > 1:
-            signatures = np.concatenate([part[0] for part in parts])
-            stories = np.concatenate([part[1] for part in parts])
-            runs = [run for part in parts for run in part[2]]
-        loaded = cls(signatures.astype(np.uint16, copy=False), stories, runs)
+        signatures = [part[0].astype(np.uint16, copy=False) for part in parts]
+        stories = np.concatenate([_as_bytes(part[1]) for part in parts]) if len(parts) > 1 else parts[0][1]
+        loaded = cls(signatures, stories, [run for part in parts for run in part[2]])
         loaded._saved, loaded._through_delta = len(loaded), folded
         loaded._last_delta = deltas[-1][0] if deltas else folded
         return loaded
@@ -174,7 +171,7 @@ class Stories:
         # Every delta on disk is held now (or was not loaded: stale): the main file says so.
         deltas = _deltas(generation)
         self._last_delta = max([self._last_delta] + [number for number, _ in deltas])
-        _write(
+        write_arrays(
             generation / STORIES,
             signatures=self._signatures(),
             stories=self._story_ids(),
@@ -192,7 +189,7 @@ class Stories:
         keys, rows = self.bands.saved_apart()
         self._last_delta += 1
         path = generation / f"{Path(STORIES).stem}.{self._last_delta}.npz"
-        _write(path, signatures=signatures, stories=stories, keys0=keys, rows0=rows)
+        write_arrays(path, signatures=signatures, stories=stories, keys0=keys, rows0=rows)
         self._saved = len(self)
 
     def assign(self, doc_id: str, sign: np.ndarray | None) -> tuple[str, bool]:
@@ -226,12 +223,16 @@ class Stories:
         return rows[best].tolist()
 
     def _row(self, row: int) -> np.ndarray:
-        return self._blocks[row // BLOCK][row % BLOCK]
+        added = row - len(self._loaded)
+        if added >= 0:
+            return self._blocks[added // BLOCK][added % BLOCK]
+        part = bisect.bisect_right(self._starts, row) - 1
+        return self._parts[part][row - self._starts[part]]
 
-    def _block_for(self, row: int) -> np.ndarray:
-        while row // BLOCK >= len(self._blocks):
+    def _block_for(self, added: int) -> np.ndarray:
+        while added // BLOCK >= len(self._blocks):
             self._blocks.append(np.zeros((BLOCK, PERMUTATIONS), dtype=np.uint16))
-        return self._blocks[row // BLOCK]
+        return self._blocks[added // BLOCK]
 
     def __len__(self) -> int:
         return len(self._loaded) + len(self._added)
@@ -246,23 +247,23 @@ class Stories:
         return np.concatenate([self._loaded, _as_bytes(self._added)])
 
     def _signatures(self) -> np.ndarray:
-        count = len(self)
-        if not self._blocks:
-            return np.zeros((0, PERMUTATIONS), dtype=np.uint16)
-        return np.concatenate(self._blocks)[:count]
+        added = len(self._added)
+        blocks = [self._blocks[n][: min(BLOCK, added - n * BLOCK)] for n in range(len(self._blocks))]
+        arrays = [*self._parts, *blocks]
+        return np.concatenate(arrays) if arrays else np.zeros((0, PERMUTATIONS), dtype=np.uint16)
 
     def _add(self, keys: np.ndarray, sign: np.ndarray, story: str) -> None:
-        row = len(self)
-        self._block_for(row)[row % BLOCK] = sign
+        row, added = len(self), len(self._added)
+        self._block_for(added)[added % BLOCK] = sign
         self._added.append(story)
         self.bands.add(keys, row)
 
 
 def _read(saved) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
     """(signatures, story ids, runs) of a main file or a delta."""
-    runs = sum(1 for name in saved.files if name.startswith("keys"))
+    runs = sum(1 for name in saved if name.startswith("keys"))
     pairs = [(saved[f"keys{n}"], saved[f"rows{n}"]) for n in range(runs)]
-    if "keys" in saved.files:  # the layout before runs: one of them
+    if "keys" in saved:  # the layout before runs: one of them
         pairs = [(saved["keys"], saved["rows"])]
     return saved["signatures"], saved["stories"], pairs
 
@@ -279,10 +280,3 @@ def _deltas(generation: Path) -> list[tuple[int, Path]]:
     stem = Path(STORIES).stem
     numbered = ((path.name[len(stem) + 1 : -len(".npz")], path) for path in generation.glob(f"{stem}.*.npz"))
     return sorted((int(number), path) for number, path in numbered if number.isdigit())
-
-
-def _write(path: Path, **arrays) -> None:
-    pending = path.with_name(path.name + ".new")
-    with open(pending, "wb") as file:
-        np.savez(file, **arrays)
-    os.replace(pending, path)
