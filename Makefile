@@ -19,9 +19,9 @@ install: $(BIN)/python compiler
 install-test: $(BIN)/python compiler
 	$(BIN)/pip install -q -e '.[test]'
 
-# The build compiles the extractor's tree walk and UTF-8 check (setup.py, Cython): that needs a
-# C compiler and Python's headers, installed here when missing (best effort: without them the
-# install still works, and extraction runs the same code in Python, slower).
+# The build compiles the extractor's tree walk, the UTF-8 check and the folder listing (setup.py,
+# Cython): that needs a C compiler and Python's headers, installed here when missing (best
+# effort: without them the install still works, and the same code runs in Python, slower).
 compiler: $(BIN)/python
 	@command -v cc >/dev/null && $(BIN)/python -c "import os, sys, sysconfig; \
 	  sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" || { \
@@ -69,5 +69,5 @@ bench-real: install
 	$(BIN)/python -m bench.real_pages $(if $(TRAFILATURA_PYTHON),--trafilatura-python $(TRAFILATURA_PYTHON))
 
 clean:
-	rm -rf $(VENV) index *.egg-info .pytest_cache build search/utf8.c search/extract/tree_walk.c \
+	rm -rf $(VENV) index *.egg-info .pytest_cache build search/utf8.c search/extract/tree_walk.c search/sources/listing.c \
 	  search/*.so search/extract/*.so

@@ -115,21 +115,21 @@ def test_a_folder_that_cannot_be_listed_keeps_its_articles_and_is_reported(tmp_p
     import shutil
 
     from search.index import index_corpus
-    from search.sources import folders
+    from search.sources import entries
 
     corpus, index_dir = tmp_path / "corpus", tmp_path / "ix"
     shutil.copytree(DATA / "en", corpus / "en")
     shutil.copytree(DATA / "vi", corpus / "locked" / "vi")
     index_corpus([corpus], index_dir)
     locked = str((corpus / "locked").resolve())
-    listing = folders._list
+    entries_of = entries.entries_of
 
-    def denied(named, key, *args):
+    def denied(key, *args):
         if key == locked:
             raise PermissionError(errno.EACCES, "Permission denied")
-        return listing(named, key, *args)
+        return entries_of(key, *args)
 
-    monkeypatch.setattr(folders, "_list", denied)
+    monkeypatch.setattr(entries, "entries_of", denied)
     update = index_corpus([corpus], index_dir)
     assert update.removed == 0 and update.unchanged == EN_PAGES
     assert [(s.path, s.reason) for s in update.skipped] == [
@@ -139,7 +139,7 @@ def test_a_folder_that_cannot_be_listed_keeps_its_articles_and_is_reported(tmp_p
         )
     ]
     assert open_index(index_dir).doc_count() == EN_PAGES + VI_PAGES
-    monkeypatch.setattr(folders, "_list", listing)
+    monkeypatch.setattr(entries, "entries_of", entries_of)
     shutil.rmtree(corpus / "locked")
     assert index_corpus([corpus], index_dir).removed == VI_PAGES
 

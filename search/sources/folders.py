@@ -34,6 +34,7 @@ from search.corpus import (
     shown,
     suffix_of,
 )
+from search.sources.entries import AHEAD, FILE, FOLDER, LINK, UNKNOWN, Lister
 
 LOGGER = logging.getLogger(__name__)
 
@@ -142,68 +143,77 @@ def _named_file(path: Path, key: str, stamped: bool) -> Iterator:
 
 def _walk_folder(top: Path, stamped: bool, is_page: PageTest, walked: set[str], direct: set[str]) -> Iterator:
     """The folder and every folder under it, depth first in name order (hidden ones and saved
-    pages' `_files` folders left out), each listed once however many ways it is reached."""
+    pages' `_files` folders left out), each listed once however many ways it is reached. The
+    next folder is listed (in C, in a thread) while this one's files are looked at."""
     named = str(top)
     pending = [("" if named == "." else named, os.path.realpath(top))]
-    while pending:
-        named, key = pending.pop()
-        if key in walked:
-            continue
-        walked.add(key)
-        try:
-            folder, subfolders, skipped = _list(named, key, stamped, is_page, direct)
-        except OSError as error:
-            if error.errno in (errno.ENOENT, errno.ENOTDIR):  # gone meanwhile, with its files
-                LOGGER.info("cannot list %s: %s", shown(named or "."), error.strerror or error)
-            else:  # no permission, a disk error: its files may all be there still
-                reason = (
-                    f"folder cannot be listed ({error.strerror or error}); what is indexed from it is kept"
-                )
-                yield Unlisted(named or ".", reason, key=key)
-            continue
-        yield from skipped
-        yield folder
-        pending.extend(reversed(subfolders))
+    with Lister(stamped) as lister:
+        while pending:
+            named, key = pending.pop()
+            if key in walked:
+                continue
+            walked.add(key)
+            try:
+                files, folders = _split(lister.entries(key))
+            except OSError as error:
+                if error.errno in (errno.ENOENT, errno.ENOTDIR):  # gone meanwhile, with its files
+                    LOGGER.info("cannot list %s: %s", shown(named or "."), error.strerror or error)
+                else:  # no permission, a disk error: its files may all be there still
+                    reason = f"folder cannot be listed ({error.strerror or error}); what is indexed from it is kept"
+                    yield Unlisted(named or ".", reason, key=key)
+                continue
+            subfolders, skipped = _subfolders(named, key, files, folders)
+            pending.extend(reversed(subfolders))
+            lister.ahead([key for _, key in reversed(pending[-AHEAD:]) if key not in walked])
+            folder = Folder(named, key)
+            yield from _take_files(folder, files, stamped, is_page, direct)
+            yield from skipped
+            yield folder
 
 
-def _list(named: str, key: str, stamped: bool, is_page: PageTest, direct: set[str]):
-    """One folder: its pages and crawl files (a Folder), its subfolders as (named, key), and
-    what it passes over."""
-    folder, skipped = Folder(named, key), []
-    fd = os.open(key, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        with os.scandir(fd) as listing:  # by descriptor: a stat is relative to the folder
-            entries = sorted((entry for entry in listing if not entry.name.startswith(".")), key=_name)
-        files, folders = [], []
-        for entry in entries:
-            (folders if _is_folder(entry) else files).append(entry)
-        folder_problem = _not_utf8(named)
-        for entry in files:
-            name = entry.name
-            if direct and os.path.join(key, name) in direct:
-                continue  # named directly as well, and taken there
-            suffix = _suffix(name)
-            if suffix not in _TAKEN and suffix in ASSET_SUFFIXES:
-                continue
-            problem, status = folder_problem or _not_utf8(name), None
-            # The listing says which entries are plain files: those need no stat to be taken.
-            if problem is None and (stamped or not entry.is_file(follow_symlinks=False)):
-                status, problem = _status(entry)
-            if problem is not None:
-                if suffix in _TAKEN:
-                    skipped.append(_skipped(os.path.join(named, name), problem))
-                continue
-            file_stamp = f"{status.st_mtime_ns}:{status.st_size}" if stamped else ""
-            if suffix in _TAKEN or is_page(folder, name, file_stamp):
-                folder.names.append(name)
-                if stamped:
-                    folder.stamps.append(file_stamp)
-    finally:
-        os.close(fd)
-    saved = _saved_pages(files) if any(entry.name.endswith("_files") for entry in folders) else set()
-    subfolders = []
-    for entry in folders:
-        name = entry.name
+def _split(entries: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """Files and folders, a link taken as what it points to (one that points nowhere: a file,
+    reported as one)."""
+    files, folders = [], []
+    for entry in entries:
+        kind, error, mode = entry[1:4]
+        is_folder = kind == FOLDER or (kind in (LINK, UNKNOWN) and not error and stat.S_ISDIR(mode))
+        (folders if is_folder else files).append(entry)
+    return files, folders
+
+
+def _take_files(folder: Folder, files: list[tuple], stamped: bool, is_page: PageTest, direct: set[str]):
+    """The folder's pages and crawl files into `folder` (names, and stamps when `stamped`);
+    yields those passed over with a reason."""
+    named, key = folder.named, folder.key
+    folder_problem = _not_utf8(named)
+    names, stamps = folder.names, folder.stamps
+    for name, kind, error, mode, stamp in files:
+        if direct and os.path.join(key, name) in direct:
+            continue  # named directly as well, and taken there
+        suffix = _suffix(name)
+        if suffix not in _TAKEN and suffix in ASSET_SUFFIXES:
+            continue
+        problem = folder_problem or (None if name.isascii() else _not_utf8(name))
+        # The listing says which entries are plain files: those need no stat to be taken.
+        if problem is None and (stamped or kind != FILE) and (error or not stat.S_ISREG(mode)):
+            problem = _stat_problem(error, kind == LINK) if error else kind_problem(mode)
+        if problem is not None:
+            if suffix in _TAKEN:
+                yield _skipped(os.path.join(named, name), problem)
+            continue
+        if suffix in _TAKEN or is_page(folder, name, stamp if stamped else ""):
+            names.append(name)
+            if stamped:
+                stamps.append(stamp)
+
+
+def _subfolders(named: str, key: str, files: list[tuple], folders: list[tuple]):
+    """The subfolders to walk, as (named, key), and those reported (a folder named like a page)."""
+    names = [entry[0] for entry in folders]
+    saved = _saved_pages(files) if any(name.endswith("_files") for name in names) else set()
+    subfolders, skipped = [], []
+    for name, kind, *_ in folders:
         if name.endswith("_files") and name[: -len("_files")] in saved:
             continue
         sub_named = os.path.join(named, name)
@@ -211,20 +221,9 @@ def _list(named: str, key: str, stamped: bool, is_page: PageTest, direct: set[st
             skipped.append(_skipped(sub_named, _not_utf8(sub_named) or _FOLDER_PROBLEM))
         # A plain subfolder's resolved path is its parent's and its name: no realpath needed.
         subfolders.append(
-            (sub_named, os.path.realpath(sub_named) if entry.is_symlink() else os.path.join(key, name))
+            (sub_named, os.path.realpath(sub_named) if kind == LINK else os.path.join(key, name))
         )
-    return folder, subfolders, skipped
-
-
-def _name(entry: os.DirEntry) -> str:
-    return entry.name
-
-
-def _is_folder(entry: os.DirEntry) -> bool:
-    try:
-        return entry.is_dir()  # from the listing's file type, unless a link
-    except OSError:  # a link that cannot be followed: taken as a file, and reported as one
-        return False
+    return subfolders, skipped
 
 
 def _suffix(name: str) -> str:
@@ -233,10 +232,10 @@ def _suffix(name: str) -> str:
     return tail if tail in SUFFIXES and "?" not in name else suffix_of(name)
 
 
-def _saved_pages(files: list[os.DirEntry]) -> set[str]:
+def _saved_pages(files: list[tuple]) -> set[str]:
     """The names a "Save page as" `_files` folder can be named after: the pages' stems and
     every file's name."""
-    names = {entry.name for entry in files}
+    names = {entry[0] for entry in files}
     return names | {name.rsplit(".", 1)[0] for name in names if suffix_of(name) in HTML_SUFFIXES}
 
 
@@ -257,21 +256,21 @@ def _not_utf8(path: str) -> str | None:
     return None
 
 
-def _status(file: Path | os.DirEntry) -> tuple[os.stat_result | None, str | None]:
+def _status(path: Path) -> tuple[os.stat_result | None, str | None]:
     """The file's stat through symbolic links, and why it cannot be taken as a file, if so."""
     try:
-        status = file.stat()
+        status = path.stat()
     except OSError as error:
-        return None, _stat_problem(error, file.is_symlink())
+        return None, _stat_problem(error.errno or errno.EIO, path.is_symlink())
     return status, kind_problem(status.st_mode)
 
 
-def _stat_problem(error: OSError, is_link: bool) -> str:
-    if error.errno == errno.ELOOP:
+def _stat_problem(number: int, is_link: bool) -> str:
+    if number == errno.ELOOP:
         return "symbolic link loop"
     if is_link:
         return "broken symbolic link (what it points to does not exist)"
-    return f"cannot be read ({error.strerror or error})"
+    return f"cannot be read ({os.strerror(number)})"
 
 
 def _skipped(path: str, reason: str) -> Skipped:
