@@ -70,8 +70,7 @@ class Intake:
     def is_page(self, folder: Folder, name: str, stamp: str) -> bool:
         """For the walk, a file whose name does not say it is a page: it is one when indexed
         as one with the same mtime and size, else when its first bytes are HTML."""
-        known = self._files_in(folder.key).get(name)
-        return (known is not None and known[0] == stamp) or starts_as_html(folder, name)
+        return self._files_in(folder.key).get(name) == stamp or starts_as_html(folder, name)
 
     def files_to_read(self, found: Iterable, scope: list[str], prune: bool) -> list[str]:
         """The page and crawl files of a stamped walk to read: new ones, and those whose mtime
@@ -94,14 +93,14 @@ class Intake:
                 self.report.removed += self.remove(resolved(folder.path))
                 continue
             known = self._files_in(folder.key) if folder.whole else self._named_files(folder)
+            crawls = self.manifest.crawl_files_in(folder.key)
             self._folder = None  # the next folder of that name is another listing
             for name, stamp in zip(folder.names, folder.stamps, strict=True):
-                stamp_known, is_crawl = known.pop(name, ("", False))
-                if stamp_known != stamp:  # new, changed, or known unstamped (rebuilt from the index)
+                if known.pop(name, "") != stamp:  # new, changed, or known unstamped (rebuilt from the index)
                     to_read.append(folder.path(name))
                     continue
                 self.report.unchanged += (
-                    self.manifest.count_records(os.path.join(folder.key, name)) if is_crawl else 1
+                    self.manifest.count_records(os.path.join(folder.key, name)) if name in crawls else 1
                 )
                 if self.on_file:
                     self.on_file(folder.path(name))
@@ -120,18 +119,18 @@ class Intake:
         self.report.skipped.extend(sorted(skipped, key=lambda item: item.path))
         return to_read
 
-    def _files_in(self, folder: str) -> dict[str, tuple[str, bool]]:
+    def _files_in(self, folder: str) -> dict[str, str]:
         if folder != self._folder:
             self._folder, self._known = folder, self.manifest.files_in(folder)
         return self._known
 
-    def _named_files(self, folder: Folder) -> dict[str, tuple[str, bool]]:
+    def _named_files(self, folder: Folder) -> dict[str, str]:
         """What the manifest knows of files named one by one (not of their whole folder)."""
         known = {}
         for name in folder.names:
             entry = self.manifest.get(os.path.join(folder.key, name))
             if entry is not None:
-                known[name] = (entry.stamp, not entry.content_hash)
+                known[name] = entry.stamp
         return known
 
     def _forget(self, folder: str, names: Iterable[str]) -> None:

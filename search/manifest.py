@@ -68,6 +68,10 @@ class Entry:
     crawl: str = ""  # for a record: the key of its crawl file
 
 
+# The files (not records) of the folder a query names, with the folder's path as its argument.
+_IN_FOLDER = "FROM sources s JOIN paths f ON f.id = s.folder WHERE f.path = ? AND s.crawl IS NULL"
+
+
 class Manifest:
     """The sources of one generation's index, in its files.sqlite. Changes are one
     transaction until `commit`; `close` without it drops them."""
@@ -212,14 +216,18 @@ class Manifest:
         """The documents indexed: sources that are articles and no copy."""
         return self._db.execute("SELECT COUNT(*) FROM sources WHERE copy = 0 AND doc_id != ''").fetchone()[0]
 
-    def files_in(self, folder: str) -> dict[str, tuple[str, bool]]:
-        """The page and crawl files known in a folder: name -> (stamp, is a crawl file)."""
-        rows = self._db.execute(
-            "SELECT s.name, s.stamp, s.content_hash = '' FROM sources s JOIN paths f ON f.id = s.folder"
-            " WHERE f.path = ? AND s.crawl IS NULL",
-            (_stored(folder),),
-        )
-        return {_text(name): (stamp, bool(crawl)) for name, stamp, crawl in rows}
+    def files_in(self, folder: str) -> dict[str, str]:
+        """The page and crawl files known in a folder: name -> stamp. (A dict made by SQLite's
+        rows, not row by row in Python: an update of a million files reads them all.)"""
+        stamps = dict(self._db.execute(f"SELECT s.name, s.stamp {_IN_FOLDER}", (_stored(folder),)))
+        if any(type(name) is bytes for name in stamps):  # a name that is not UTF-8 (see _stored)
+            stamps = {_text(name): stamp for name, stamp in stamps.items()}
+        return stamps
+
+    def crawl_files_in(self, folder: str) -> set[str]:
+        """The crawl files known in a folder, by name."""
+        rows = self._db.execute(f"SELECT s.name {_IN_FOLDER} AND s.content_hash = ''", (_stored(folder),))
+        return {_text(name) for (name,) in rows}
 
     def folders(self) -> list[str]:
         """Every folder (and crawl file) a source was recorded in."""

@@ -58,11 +58,12 @@ def test_a_manifest_remembers_owners_copies_and_records(tmp_path):
     assert manifest.get("/c/a.html") == Entry("h1", "1:2", "c/a.html", "doc")
     assert manifest.get("/c/amp.html").copy and manifest.get(odd).path == odd
     assert manifest.files_in("/c") == {
-        "a.html": ("1:2", False),
-        "amp.html": ("1:3", False),
-        "crawl.warc.gz": ("5:6", True),
-        "caf\udce9.txt": ("1:4", False),
+        "a.html": "1:2",
+        "amp.html": "1:3",
+        "crawl.warc.gz": "5:6",
+        "caf\udce9.txt": "1:4",
     }
+    assert manifest.crawl_files_in("/c") == {"crawl.warc.gz"}
     assert manifest.records("/c/crawl.warc.gz") == ["/c/crawl.warc.gz#10"]
     assert manifest.documents == 3
     assert manifest.remove("/c/a.html").doc_id == "doc"
