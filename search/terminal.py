@@ -190,6 +190,7 @@ class Progress:
     background still says how far it is and when it should end."""
 
     LOG_EVERY = 30.0
+    DRAW_EVERY = 0.05  # seconds: an update of a million unchanged files calls update a million times
 
     def __init__(self, total: int, shown: bool):
         self.total, self.done = total, 0
@@ -199,22 +200,32 @@ class Progress:
         self._bar = click.progressbar(
             length=total, label="Indexing", file=sys.stderr, hidden=not self.terminal
         )
+        self._drawn, self._lines = float("-inf"), 0
 
     def __enter__(self):
         self._bar.__enter__()
         return self
 
     def __exit__(self, *exc):
+        self._draw(time.monotonic(), last=True)
         return self._bar.__exit__(*exc)
 
     def update(self, _path=None) -> None:
         self.done += 1
         if self.done > self.total:  # files added since the count: the count grows
-            self.total = self._bar.length = self.done
-        self._bar.update(1)
+            self.total = self.done
         now = time.monotonic()
-        if self.logging and now - self.logged >= self.LOG_EVERY:
-            self.logged = now
+        if now - self._drawn >= self.DRAW_EVERY:
+            self._draw(now)
+
+    def _draw(self, now: float, last: bool = False) -> None:
+        """The bar as far as done; on a log, a line every LOG_EVERY seconds, and the last count
+        after a run long enough to have logged one."""
+        self._drawn = now
+        self._bar.length = max(self._bar.length, self.total)
+        self._bar.update(self.done - self._bar.pos)
+        if self.logging and (now - self.logged >= self.LOG_EVERY or (last and self._lines)):
+            self.logged, self._lines = now, self._lines + 1
             click.echo(self.line(now - self.started), err=True)
 
     def line(self, seconds: float) -> str:
