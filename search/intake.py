@@ -92,9 +92,12 @@ class Intake:
                 skipped.append(folder)
                 self.report.removed += self.remove(resolved(folder.path))
                 continue
-            known = self._files_in(folder.key) if folder.whole else self._named_files(folder)
-            crawls = self.manifest.crawl_files_in(folder.key)
+            if folder.whole:
+                known, crawls = self._files_in(folder.key), self.manifest.crawl_files_in(folder.key)
+            else:
+                known, crawls = self._named_files(folder)
             self._folder = None  # the next folder of that name is another listing
+            path_of = folder.path("")  # + a name: the file's path as the paths given name it
             for name, stamp in zip(folder.names, folder.stamps, strict=True):
                 if known.pop(name, "") != stamp:  # new, changed, or known unstamped (rebuilt from the index)
                     to_read.append(folder.path(name))
@@ -103,7 +106,7 @@ class Intake:
                     self.manifest.count_records(os.path.join(folder.key, name)) if name in crawls else 1
                 )
                 if self.on_file:
-                    self.on_file(folder.path(name))
+                    self.on_file(path_of + name)
             if folder.whole:
                 walked.add(folder.key)
                 unseen[folder.key] = set(known)
@@ -124,14 +127,17 @@ class Intake:
             self._folder, self._known = folder, self.manifest.files_in(folder)
         return self._known
 
-    def _named_files(self, folder: Folder) -> dict[str, str]:
-        """What the manifest knows of files named one by one (not of their whole folder)."""
-        known = {}
+    def _named_files(self, folder: Folder) -> tuple[dict[str, str], set[str]]:
+        """What the manifest knows of files named one by one (not of their whole folder): their
+        stamps by name, and which are crawl files."""
+        known, crawls = {}, set()
         for name in folder.names:
             entry = self.manifest.get(os.path.join(folder.key, name))
             if entry is not None:
                 known[name] = entry.stamp
-        return known
+                if not entry.content_hash:
+                    crawls.add(name)
+        return known, crawls
 
     def _forget(self, folder: str, names: Iterable[str]) -> None:
         for name in names:

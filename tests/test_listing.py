@@ -125,3 +125,19 @@ def test_a_walk_left_early_leaves_no_thread_behind(awkward):
     next(found)
     found.close()
     assert threading.active_count() == before
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+def test_a_file_named_as_well_as_its_folder_is_listed_once_as_named(awkward, monkeypatch, fallback):
+    if fallback:
+        monkeypatch.setattr(entries, "listing", None)
+    found = [
+        f for f in walk([awkward, awkward / "a.txt", awkward / "sub" / "c.txt"]) if isinstance(f, Folder)
+    ]
+    whole = {f.named: f.names for f in found if f.whole}
+    assert "a.txt" not in whole[str(awkward)] and "b.html" in whole[str(awkward)]
+    assert whole[str(awkward / "sub")] == []
+    assert sorted((f.named, f.names) for f in found if not f.whole) == [
+        (str(awkward), ["a.txt"]),
+        (str(awkward / "sub"), ["c.txt"]),
+    ]

@@ -110,7 +110,9 @@ def walk(paths: Iterable[str | Path], stamped: bool = False, is_page: PageTest |
     (default: its first bytes are HTML); an update answers from what it indexed."""
     is_page = is_page or starts_as_html
     tops = sorted(dict.fromkeys(Path(path) for path in paths))  # in the order a path sorts
-    direct = {_key(top) for top in tops if not top.is_dir()}  # walked folders leave these out
+    direct: dict[str, set[str]] = {}  # files named directly, by folder: walked folders leave these out
+    for key in (_key(top) for top in tops if not top.is_dir()):
+        direct.setdefault(os.path.dirname(key), set()).add(os.path.basename(key))
     walked: set[str] = set()  # resolved folders: one reached twice is read once
     named_directly: set[str] = set()
     for top in tops:
@@ -141,7 +143,7 @@ def _named_file(path: Path, key: str, stamped: bool) -> Iterator:
     yield Folder(named, os.path.dirname(key), [name], stamps, whole=False)
 
 
-def _walk_folder(top: Path, stamped: bool, is_page: PageTest, walked: set[str], direct: set[str]) -> Iterator:
+def _walk_folder(top: Path, stamped: bool, is_page: PageTest, walked: set[str], direct: dict) -> Iterator:
     """The folder and every folder under it, depth first in name order (hidden ones and saved
     pages' `_files` folders left out), each listed once however many ways it is reached. The
     next folder is listed (in C, in a thread) while this one's files are looked at."""
@@ -166,7 +168,7 @@ def _walk_folder(top: Path, stamped: bool, is_page: PageTest, walked: set[str], 
             pending.extend(reversed(subfolders))
             lister.ahead([key for _, key in reversed(pending[-AHEAD:]) if key not in walked])
             folder = Folder(named, key)
-            yield from _take_files(folder, files, stamped, is_page, direct)
+            yield from _take_files(folder, files, stamped, is_page, direct.get(key, set()))
             yield from skipped
             yield folder
 
@@ -183,13 +185,13 @@ def _split(entries: list[tuple]) -> tuple[list[tuple], list[tuple]]:
 
 
 def _take_files(folder: Folder, files: list[tuple], stamped: bool, is_page: PageTest, direct: set[str]):
-    """The folder's pages and crawl files into `folder` (names, and stamps when `stamped`);
-    yields those passed over with a reason."""
-    named, key = folder.named, folder.key
+    """The folder's pages and crawl files into `folder` (names, and stamps when `stamped`) but
+    those `direct` names (named directly as well); yields those passed over with a reason."""
+    named = folder.named
     folder_problem = _not_utf8(named)
     names, stamps = folder.names, folder.stamps
     for name, kind, error, mode, stamp in files:
-        if direct and os.path.join(key, name) in direct:
+        if direct and name in direct:
             continue  # named directly as well, and taken there
         suffix = _suffix(name)
         if suffix not in _TAKEN and suffix in ASSET_SUFFIXES:
