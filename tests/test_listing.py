@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from search.sources import entries
-from search.sources.folders import Folder, walk
+from search.sources.folders import _UNSTATTED, Folder, walk
 
 
 @pytest.fixture
@@ -23,6 +23,8 @@ def awkward(tmp_path) -> Path:
     (top / "a.txt").write_text("Hợp tác", encoding="utf-8")
     (top / "Ánh sáng.txt").write_text("accented name", encoding="utf-8")
     (top / "B.txt").write_text("capital", encoding="utf-8")
+    (top / "photo.JPG").write_bytes(b"\xff\xd8\xff")
+    (top / "page.html?x.jpg").write_text("<html><p>a page named like an image</p></html>", encoding="utf-8")
     (top / "b.html").write_text("<html><p>x</p></html>", encoding="utf-8")
     (top / "no-suffix").write_text("<!doctype html><p>page</p>", encoding="utf-8")
     (top / ".hidden.txt").write_text("hidden", encoding="utf-8")
@@ -60,15 +62,16 @@ def test_the_build_compiled_the_listing():
 @pytest.mark.parametrize("folder", [".", "sub", "sub/deeper", "folder-link"])
 def test_both_listings_give_the_same_entries(awkward, monkeypatch, stamped, folder):
     key = str(awkward / folder)
-    compiled = entries.entries_of(key, stamped)
+    compiled = entries.entries_of(key, stamped, _UNSTATTED)
     monkeypatch.setattr(entries, "listing", None)
-    assert compiled == entries.entries_of(key, stamped)
+    assert compiled == entries.entries_of(key, stamped, _UNSTATTED)
     names = [entry[0] for entry in compiled]
     assert ".hidden.txt" not in names and names == sorted(names, key=os.fsencode)
 
 
 def test_the_listing_says_what_each_entry_is(awkward):
-    found = {entry[0]: entry[1:] for entry in entries.entries_of(str(awkward), stamped=True)}
+    found = {entry[0]: entry[1:] for entry in entries.entries_of(str(awkward), True, _UNSTATTED)}
+    assert found["photo.JPG"] == (entries.FILE, 0, 0, "")  # an asset: no stat
     status = (awkward / "a.txt").stat()
     assert found["a.txt"] == (
         entries.FILE,
@@ -98,8 +101,21 @@ def test_both_listings_walk_the_same(awkward, monkeypatch, stamped):
     monkeypatch.setattr(entries, "listing", None)
     assert compiled == walked()
     folders = {row[0]: row[2] for row in compiled if len(row) == 5}
-    taken = ["B.txt", "a.txt", "b.html", "empty.txt", "link.txt", "no-suffix", "Ánh sáng.txt"]
+    taken = [
+        "B.txt",
+        "a.txt",
+        "b.html",
+        "empty.txt",
+        "link.txt",
+        "no-suffix",
+        "page.html?x.jpg",
+        "Ánh sáng.txt",
+    ]
     assert folders[str(awkward)] == taken
+    stamps = {row[0]: dict(zip(row[2], row[3])) for row in compiled if len(row) == 5}
+    if stamped:  # a page named like an asset is stat'ed when taken
+        status = (awkward / "page.html?x.jpg").stat()
+        assert stamps[str(awkward)]["page.html?x.jpg"] == f"{status.st_mtime_ns}:{status.st_size}"
     assert folders[str(awkward / "folder-link")] == ["e.txt"]
     reasons = dict(row for row in compiled if len(row) == 2)
     assert reasons[str(awkward / "broken.txt")].startswith("broken symbolic link")

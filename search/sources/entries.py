@@ -26,8 +26,8 @@ class Lister:
     listing is compiled: it releases the interpreter's lock while the kernel reads, so the
     stats of two folders and the walk's look at a third share the cores."""
 
-    def __init__(self, stamped: bool):
-        self.stamped = stamped
+    def __init__(self, stamped: bool, unstatted: tuple[bytes, ...] = ()):
+        self.stamped, self.unstatted = stamped, unstatted
         self._pool = ThreadPoolExecutor(AHEAD) if listing is not None else None
         self._ahead: dict[str, Future] = {}
 
@@ -42,20 +42,27 @@ class Lister:
         """List these folders (the next ones the walk takes, in order) before they are asked for."""
         for key in keys[:AHEAD]:
             if self._pool is not None and key not in self._ahead:
-                self._ahead[key] = self._pool.submit(entries_of, key, self.stamped)
+                self._ahead[key] = self._pool.submit(entries_of, key, self.stamped, self.unstatted)
 
     def entries(self, key: str) -> list[tuple]:
         listed = self._ahead.pop(key, None)
-        return listed.result() if listed is not None else entries_of(key, self.stamped)
+        return listed.result() if listed is not None else entries_of(key, self.stamped, self.unstatted)
+
+    def forget(self, key: str) -> None:
+        """A folder listed ahead that the walk passes over (reached before another way)."""
+        listed = self._ahead.pop(key, None)
+        if listed is not None:
+            listed.cancel()
 
 
-def entries_of(key: str, stamped: bool) -> list[tuple]:
+def entries_of(key: str, stamped: bool, unstatted: tuple[bytes, ...] = ()) -> list[tuple]:
     """The folder's entries but hidden ones, in the order of their names' bytes (their
     characters' order, for UTF-8 names), as listing.listing gives them: (name, kind, error,
-    mode, stamp), the stat through links (stamp: "mtime_ns:size") made for links and entries
-    of unknown kind, and with `stamped` for every entry but folders."""
+    mode, stamp), the stat through links (stamp: "mtime_ns:size") made for links and, with
+    `stamped`, for every file but those whose names end with an `unstatted` suffix."""
     if listing is not None:
-        return listing.listing(os.fsencode(key), stamped)
+        return listing.listing(os.fsencode(key), stamped, unstatted)
+    skipped = tuple(suffix.decode() for suffix in unstatted)
     entries = []
     fd = os.open(key, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -64,16 +71,27 @@ def entries_of(key: str, stamped: bool) -> list[tuple]:
                 if entry.name.startswith("."):
                     continue
                 kind, error, mode, stamp = _kind(entry), 0, 0, ""
-                if kind != FOLDER and (stamped or kind != FILE):
-                    try:
-                        status = entry.stat()
-                        mode, stamp = status.st_mode, f"{status.st_mtime_ns}:{status.st_size}"
-                    except OSError as failed:
-                        error = failed.errno or errno.EIO
+                if kind == FOLDER or (kind == FILE and (not stamped or entry.name.lower().endswith(skipped))):
+                    entries.append((entry.name, kind, error, mode, stamp))
+                    continue
+                try:
+                    status = entry.stat()
+                    mode, stamp = status.st_mode, f"{status.st_mtime_ns}:{status.st_size}"
+                except OSError as failed:
+                    error = failed.errno or errno.EIO
                 entries.append((entry.name, kind, error, mode, stamp))
     finally:
         os.close(fd)
     return sorted(entries, key=_name_bytes)
+
+
+def stat_of(folder: str, name: str) -> tuple[int, int, str]:
+    """(error, mode, stamp) of a file, as entries_of gives them: for a file it did not stat."""
+    try:
+        status = os.stat(os.path.join(folder, name))
+    except OSError as failed:
+        return failed.errno or errno.EIO, 0, ""
+    return 0, status.st_mode, f"{status.st_mtime_ns}:{status.st_size}"
 
 
 def _name_bytes(entry: tuple) -> bytes:

@@ -34,7 +34,7 @@ from search.corpus import (
     shown,
     suffix_of,
 )
-from search.sources.entries import AHEAD, FILE, FOLDER, LINK, UNKNOWN, Lister
+from search.sources.entries import AHEAD, FILE, FOLDER, LINK, UNKNOWN, Lister, stat_of
 
 LOGGER = logging.getLogger(__name__)
 
@@ -51,6 +51,9 @@ ASSET_SUFFIXES = {
 }
 _TAKEN = SUFFIXES | set(CONTAINER_SUFFIXES)  # read whatever their first bytes
 _FOLDER_PROBLEM = kind_problem(stat.S_IFDIR)
+# Names a stamped walk's listing makes no stat for: assets, but what a page's name may end with
+# (".gz"). A page named like an asset ("a.html?x.jpg") is stat'ed when taken.
+_UNSTATTED = tuple(sorted(a.encode() for a in ASSET_SUFFIXES if not any(t.endswith(a) for t in _TAKEN)))
 
 
 @dataclass(slots=True)
@@ -149,10 +152,11 @@ def _walk_folder(top: Path, stamped: bool, is_page: PageTest, walked: set[str], 
     next folder is listed (in C, in a thread) while this one's files are looked at."""
     named = str(top)
     pending = [("" if named == "." else named, os.path.realpath(top))]
-    with Lister(stamped) as lister:
+    with Lister(stamped, _UNSTATTED) as lister:
         while pending:
             named, key = pending.pop()
             if key in walked:
+                lister.forget(key)
                 continue
             walked.add(key)
             try:
@@ -196,6 +200,8 @@ def _take_files(folder: Folder, files: list[tuple], stamped: bool, is_page: Page
         suffix = _suffix(name)
         if suffix not in _TAKEN and suffix in ASSET_SUFFIXES:
             continue
+        if stamped and kind == FILE and not (stamp or error):  # named like an asset: not stat'ed
+            error, mode, stamp = stat_of(folder.key, name)
         problem = folder_problem or (None if name.isascii() else _not_utf8(name))
         # The listing says which entries are plain files: those need no stat to be taken.
         if problem is None and (stamped or kind != FILE) and (error or not stat.S_ISREG(mode)):

@@ -8,7 +8,7 @@ Compiled by setup.py (optional): without it folders.py lists with os.scandir, as
 """
 
 from libc.stdint cimport int64_t
-from libc.stdlib cimport free, qsort, realloc
+from libc.stdlib cimport free, malloc, qsort, realloc
 from libc.stdio cimport snprintf
 from libc.string cimport memcmp, memcpy, strlen
 
@@ -51,12 +51,15 @@ cdef extern from "<sys/stat.h>" nogil:
         int64_t st_size
         timespec st_mtim
     int fstatat(int dirfd, const char *path, stat *buf, int flags)
+    bint S_ISLNK(unsigned int mode)
+    bint S_ISDIR(unsigned int mode)
+    bint S_ISREG(unsigned int mode)
 
 
 cdef extern from "<fcntl.h>" nogil:
     int open(const char *path, int flags)
     enum:
-        O_RDONLY, O_DIRECTORY, O_CLOEXEC
+        O_RDONLY, O_DIRECTORY, O_CLOEXEC, AT_SYMLINK_NOFOLLOW
 
 
 cdef extern from "<unistd.h>" nogil:
@@ -81,13 +84,14 @@ cdef struct Entry:
     int64_t size
 
 
-def listing(bytes folder, bint stat_files):
+def listing(bytes folder, bint stat_files, tuple unstatted=()):
     """The folder's entries but hidden ones (names starting with "."), in the order of their
     names' bytes, as tuples (name, kind, error, mode, stamp): kind is FOLDER, FILE, LINK, OTHER
-    or UNKNOWN as the listing says it; the rest is the entry's stat through symbolic links
-    (error: its errno; stamp: "mtime_ns:size"), made for every entry but folders when
-    `stat_files`, else for links and unknown kinds only (error 0, mode 0 and stamp "" when not
-    made). Raises OSError when the folder cannot be listed."""
+    or UNKNOWN as the listing says it (an entry of unknown kind is lstat'ed for it, as
+    os.DirEntry does); the rest is the entry's stat through symbolic links (error: its errno;
+    stamp: "mtime_ns:size"), made for links and, when `stat_files`, for every file but those
+    whose names end with one of the `unstatted` suffixes (lowercase bytes: assets); error 0,
+    mode 0 and stamp "" when not made. Raises OSError when the folder cannot be listed."""
     cdef const char *path = folder
     cdef int fd, kind, failed = 0
     cdef DIR *handle
@@ -98,6 +102,15 @@ def listing(bytes folder, bint stat_files):
     cdef char *names = NULL
     cdef char *grown_names
     cdef size_t count = 0, capacity = 0, used = 0, room = 0, length, n
+    cdef size_t suffix_count = len(unstatted)
+    cdef const char **suffixes = <const char **> malloc((suffix_count + 1) * sizeof(char *))
+    cdef size_t *suffix_lengths = <size_t *> malloc((suffix_count + 1) * sizeof(size_t))
+    if suffixes == NULL or suffix_lengths == NULL:
+        free(suffixes)
+        free(suffix_lengths)
+        raise MemoryError()
+    for n in range(suffix_count):
+        suffixes[n], suffix_lengths[n] = <bytes> unstatted[n], len(<bytes> unstatted[n])
     with nogil:
         fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd < 0:
@@ -108,6 +121,8 @@ def listing(bytes folder, bint stat_files):
                 failed = last_errno()
                 close(fd)
     if failed:
+        free(suffixes)
+        free(suffix_lengths)
         raise _error(failed, folder)
     try:
         with nogil:
@@ -136,11 +151,17 @@ def listing(bytes folder, bint stat_files):
                     names = grown_names
                 memcpy(names + used, found.d_name, length)
                 kind = _kind(found.d_type)
+                if kind == KIND_UNKNOWN and fstatat(dirfd(handle), found.d_name, &status, AT_SYMLINK_NOFOLLOW) == 0:
+                    kind = _kind_of_mode(status.st_mode)
                 entries[count].name_at, entries[count].name_length = used, length
                 entries[count].kind, entries[count].error = kind, 0
                 entries[count].mode, entries[count].mtime_ns, entries[count].size = 0, 0, 0
                 used += length
-                if kind != KIND_FOLDER and (stat_files or kind != KIND_FILE):
+                if kind == KIND_FOLDER or (kind == KIND_FILE and not stat_files):
+                    pass
+                elif kind == KIND_FILE and _ends_with_any(found.d_name, length, suffixes, suffix_lengths, suffix_count):
+                    pass
+                else:
                     if fstatat(dirfd(handle), found.d_name, &status, 0) != 0:
                         entries[count].error = last_errno()
                     else:
@@ -170,6 +191,8 @@ def listing(bytes folder, bint stat_files):
     finally:
         free(entries)
         free(names)
+        free(suffixes)
+        free(suffix_lengths)
 
 
 cdef object _stamp(const Entry *entry):
@@ -187,6 +210,35 @@ cdef int _by_name(const void *a, const void *b) noexcept nogil:
     if order:
         return order
     return (one.name_length > other.name_length) - (one.name_length < other.name_length)
+
+
+cdef inline int _kind_of_mode(unsigned int mode) noexcept nogil:
+    if S_ISLNK(mode):
+        return KIND_LINK
+    if S_ISDIR(mode):
+        return KIND_FOLDER
+    return KIND_FILE if S_ISREG(mode) else KIND_OTHER
+
+
+cdef bint _ends_with_any(
+    const char *name, size_t length, const char **suffixes, size_t *lengths, size_t count
+) noexcept nogil:
+    """Whether the name ends with one of the suffixes, ASCII letters of any case."""
+    cdef size_t n, at, size
+    cdef char c
+    for n in range(count):
+        size = lengths[n]
+        if size > length:
+            continue
+        for at in range(size):
+            c = name[length - size + at]
+            if b"A" <= c <= b"Z":
+                c = c + 32
+            if c != suffixes[n][at]:
+                break
+        else:
+            return True
+    return False
 
 
 cdef inline int _kind(unsigned char d_type) noexcept nogil:
