@@ -19,6 +19,10 @@ _LOCAL_HEADER = 30  # bytes of a zip member's local header before its name
 # Aligning arrays in a zip: an extra field of padding (the id Android's zipalign uses), before
 # the 20-byte zip64 field of the local header.
 _ALIGN, _PADDING, _PADDING_ID, _ZIP64_EXTRA = 64, 4, 0xD935, 20
+_READ_HEADER = {
+    (1, 0): np.lib.format.read_array_header_1_0,
+    (2, 0): np.lib.format.read_array_header_2_0,
+}
 _POPULATE_READ = getattr(mmap, "MADV_POPULATE_READ", 22)  # madvise: map the pages in now (Linux)
 
 
@@ -26,9 +30,12 @@ def mapped_arrays(path: Path, searched: str = "") -> dict[str, np.ndarray]:
     """The arrays of a file np.savez (or write_arrays) wrote, read-only, on a memory map of
     the file: a reader reads the pages it looks at. The arrays whose names start with
     `searched` are mapped in at once (page by page, a binary search's faults cost more), and
-    copied when unaligned (numpy would copy them at every search)."""
+    copied when unaligned (numpy would copy them at every search). Raises ValueError when an
+    array does not fit in its member. The members' checksums are not checked (that would read
+    the whole file), and the file must not be rewritten in place while its arrays are in use
+    (write_arrays writes aside and renames)."""
     arrays, populate = {}, []
-    with zipfile.ZipFile(path) as archive, open(path, "rb") as file:
+    with open(path, "rb") as file, zipfile.ZipFile(file) as archive:
         whole = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         for member in archive.infolist():
             if member.compress_type != zipfile.ZIP_STORED or not member.filename.endswith(".npy"):
@@ -37,22 +44,24 @@ def mapped_arrays(path: Path, searched: str = "") -> dict[str, np.ndarray]:
             if len(header) < _LOCAL_HEADER or header[:4] != b"PK\x03\x04":
                 raise zipfile.BadZipFile(f"{member.filename}: no local header")
             name_length, extra_length = struct.unpack("<HH", header[26:30])
-            file.seek(member.header_offset + _LOCAL_HEADER + name_length + extra_length)
+            data = member.header_offset + _LOCAL_HEADER + name_length + extra_length
+            file.seek(data)
             version = np.lib.format.read_magic(file)
-            read_header = np.lib.format.read_array_header_1_0
-            if version != (1, 0):
-                read_header = np.lib.format.read_array_header_2_0
-            shape, fortran, dtype = read_header(file)
+            if version not in _READ_HEADER:
+                raise ValueError(f"{member.filename}: .npy version {version}")
+            shape, fortran, dtype = _READ_HEADER[version](file)
             if dtype.hasobject:
                 raise ValueError(f"{member.filename}: Python objects")
-            count = math.prod(shape)
-            array = np.frombuffer(whole, dtype, count, file.tell())
+            count, start = math.prod(shape), file.tell()
+            if start + count * dtype.itemsize > data + member.file_size:
+                raise ValueError(f"{member.filename}: shorter than its array {shape}")
             name = member.filename[: -len(".npy")]
-            array = arrays[name] = array.reshape(shape, order="F" if fortran else "C")
+            array = np.frombuffer(whole, dtype, count, start).reshape(shape, order="F" if fortran else "C")
+            arrays[name] = array
             if not (searched and name.startswith(searched)):
                 continue
             if array.flags.aligned:
-                populate.append((file.tell(), array.nbytes))
+                populate.append((start, array.nbytes))
             else:  # (a file np.savez wrote)
                 arrays[name] = array.copy()
     for start, size in populate:

@@ -265,7 +265,12 @@ def _read(saved) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndar
     pairs = [(saved[f"keys{n}"], saved[f"rows{n}"]) for n in range(runs)]
     if "keys" in saved:  # the layout before runs: one of them
         pairs = [(saved["keys"], saved["rows"])]
-    return saved["signatures"], saved["stories"], pairs
+    signatures, stories = saved["signatures"], saved["stories"]
+    if signatures.shape != (len(stories), PERMUTATIONS) or any(
+        keys.ndim != 1 or keys.shape != rows.shape for keys, rows in pairs
+    ):
+        raise ValueError(f"arrays of unexpected shapes: {signatures.shape}, {len(stories)} stories")
+    return signatures, stories, pairs
 
 
 def _as_bytes(ids) -> np.ndarray:

@@ -132,7 +132,9 @@ def test_story_ids_are_saved_as_bytes_and_files_that_kept_str_still_load(bodies,
         )
     # As written before: numpy's str (4 bytes a character), with a non-ASCII id.
     ids = np.array(["a0", "a1", "a2", "bài", "a4"])
-    np.savez(tmp_path / STORIES, signatures=signatures, stories=ids, folded=np.array([0]), **runs)
+    # (written aside: the stories loaded above read the main file through a memory map)
+    np.savez(tmp_path / "old.npz", signatures=signatures, stories=ids, folded=np.array([0]), **runs)
+    (tmp_path / "old.npz").replace(tmp_path / STORIES)
     loaded = Stories.load(tmp_path)
     assert [loaded._story(row) for row in range(len(loaded))] == ["a0", "a1", "a2", "bài", "a4", "b"]
     assert loaded.assign("a3 again", signature(bodies[3])) == ("bài", True)
@@ -161,9 +163,25 @@ def test_the_saved_arrays_are_aligned_and_read_in_place(bodies, tmp_path):
     assert loaded.assign("a2 again", signature(bodies[2])) == ("a2", True)
 
 
-def test_a_truncated_main_file_starts_the_stories_afresh(bodies, tmp_path, caplog):
+@pytest.mark.parametrize("damage", ["an array longer than its member", "rows of another width"])
+def test_a_main_file_whose_arrays_do_not_fit_starts_the_stories_afresh(bodies, tmp_path, caplog, damage):
+    """A damaged header (or a file written otherwise) is never read past its member, nor
+    trusted for shapes the stories do not have."""
     main_file_and_a_delta(bodies, tmp_path, 5)
-    data = (tmp_path / STORIES).read_bytes()
-    (tmp_path / STORIES).write_bytes(data[: len(data) // 2] + data[-200:])  # the directory kept
+    with np.load(tmp_path / STORIES) as saved:
+        arrays = {name: saved[name] for name in saved.files}
+    signatures = arrays.pop("signatures")
+    with zipfile.ZipFile(tmp_path / "damaged.npz", "w") as archive:
+        with archive.open("signatures.npy", "w") as file:
+            if damage == "an array longer than its member":  # its header, a row short after it
+                header = {"descr": "<u2", "fortran_order": False, "shape": signatures.shape}
+                np.lib.format.write_array_header_1_0(file, header)
+                file.write(signatures[:-1].tobytes())
+            else:
+                np.lib.format.write_array(file, signatures[:, :10])
+        for name, array in arrays.items():
+            with archive.open(f"{name}.npy", "w") as file:
+                np.lib.format.write_array(file, array)
+    (tmp_path / "damaged.npz").replace(tmp_path / STORIES)
     stories = Stories.load(tmp_path)
     assert len(stories) == 0 and "cannot be read" in caplog.text
