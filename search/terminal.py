@@ -215,7 +215,7 @@ class Progress:
         if self.done > self.total:  # files added since the count: the count grows
             self.total = self.done
         now = time.monotonic()
-        if now - self._drawn >= self.DRAW_EVERY:
+        if now - self._drawn >= self.DRAW_EVERY or self.done == self.total:
             self._draw(now)
 
     def _draw(self, now: float, last: bool = False) -> None:
