@@ -106,3 +106,22 @@ def test_a_5000_character_query_is_cut_with_a_notice_and_a_longer_line_gets_the_
         status == 414 and 'data-code="uri_too_long"' in body.decode() and "<!doctype html>" in body.decode()
     )
     assert _get(base + "/api/search?q=cao+t%E1%BB%91c")["total"] >= 1  # the workers serve on
+
+
+def test_each_worker_freezes_what_it_loaded(build, monkeypatch):
+    """Python's full collections walk every object a process holds: a worker freezes the
+    modules and the app it loaded (they live as long as it does), so that a collection in the
+    middle of a request walks only what requests made (13-60 ms of a request at a million
+    articles before)."""
+    import gc
+
+    options = {}
+    monkeypatch.setattr(server.Server, "run", lambda self: options.update(self.options))
+    server.serve(str(build(DATA / "en")), "127.0.0.1", 0)
+    assert options["post_worker_init"] is server._freeze_what_is_loaded
+    try:
+        before = gc.get_freeze_count()
+        server._freeze_what_is_loaded(None)
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()

@@ -19,6 +19,7 @@ and only on a loopback address: the debugger runs any Python its console is sent
 """
 
 import errno
+import gc
 import ipaddress
 import logging
 import os
@@ -183,8 +184,17 @@ def serve(
             "timeout": limits.REQUEST_SECONDS,  # a worker stuck this long is replaced
             "accesslog": None,
             "loglevel": "warning",
+            "post_worker_init": _freeze_what_is_loaded,
         },
     ).run()
+
+
+def _freeze_what_is_loaded(worker) -> None:
+    """gunicorn's post_worker_init: what a worker has loaded (modules, the app) lives as long
+    as it does. Frozen, Python's collector leaves it out of its full collections, which
+    otherwise walk it all and held a request 13-60 ms at a million articles."""
+    gc.collect()
+    gc.freeze()
 
 
 def _fit_open_files(wanted: int) -> int:
