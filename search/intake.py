@@ -84,6 +84,8 @@ class Intake:
         unlisted: list[str] = []  # folders that could not be listed: what they hold stays
         unseen: dict[str, set[str]] = {}  # what the manifest knows of a walked folder, not listed
         for folder in found:
+            if isinstance(folder, Skipped) and self.on_file:  # (counted in the progress's total)
+                self.on_file(folder.path)
             if isinstance(folder, Unlisted):
                 skipped.append(folder)
                 unlisted.append(folder.key)

@@ -192,6 +192,30 @@ def test_the_count_from_the_index_is_the_files_a_walk_counts(runner, tmp_path):
     assert terminal.files_to_index((str(tmp_path / "corpus"),), ix, live) == (len(walked), True)
 
 
+def test_an_update_reaches_the_count_it_took_from_the_index(runner, tmp_path, monkeypatch):
+    # The count holds the files the last run passed over (a broken link the walk reports, an
+    # empty page read and skipped): each is done too, or the bar ends short of 100%.
+    import shutil
+
+    from search import terminal
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA / "en", corpus)
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "broken.txt").symlink_to(corpus / "gone.txt")
+    ix = str(tmp_path / "ix")
+    runner.invoke(main, ["index", str(corpus), "--index", ix])
+    ends, leave = [], terminal.Progress.__exit__
+    monkeypatch.setattr(
+        terminal.Progress,
+        "__exit__",
+        lambda self, *exc: ends.append((self.done, self.total)) or leave(self, *exc),
+    )
+    result = runner.invoke(main, ["index", "--index", ix])
+    assert result.exit_code == 3, result.output  # (files skipped)
+    assert ends == [(6, 6)]
+
+
 def test_progress_grows_its_count_when_more_files_come():
     from search import terminal
 
