@@ -217,11 +217,19 @@ class Manifest:
         return self._db.execute("SELECT COUNT(*) FROM sources WHERE copy = 0 AND doc_id != ''").fetchone()[0]
 
     def files_in(self, folder: str) -> dict[str, str]:
-        """The page and crawl files known in a folder: name -> stamp. (A dict made by SQLite's
-        rows, not row by row in Python: an update of a million files reads them all.)"""
-        stamps = dict(self._db.execute(f"SELECT s.name, s.stamp {_IN_FOLDER}", (_stored(folder),)))
-        if any(type(name) is bytes for name in stamps):  # a name that is not UTF-8 (see _stored)
-            stamps = {_text(name): stamp for name, stamp in stamps.items()}
+        """The page and crawl files known in a folder: name -> stamp. SQLite joins them into one
+        string (a name holds no "/", a stamp neither) that Python splits: read row by row, each
+        row handed the interpreter's lock over, and an update's listing threads wanted it (a
+        million rows: 0.45 s alone, 0.96 s beside the walk; joined, 0.33 s)."""
+        key = _stored(folder)
+        joined = "group_concat(s.name || '/' || s.stamp, '/')"
+        (text,) = self._db.execute(
+            f"SELECT {joined} {_IN_FOLDER} AND typeof(s.name) = 'text'", (key,)
+        ).fetchone()
+        items = text.split("/") if text else []
+        stamps = dict(zip(items[::2], items[1::2]))
+        rows = self._db.execute(f"SELECT s.name, s.stamp {_IN_FOLDER} AND typeof(s.name) = 'blob'", (key,))
+        stamps.update((_text(name), stamp) for name, stamp in rows)  # names that are not UTF-8 (_stored)
         return stamps
 
     def crawl_files_in(self, folder: str) -> set[str]:

@@ -41,6 +41,20 @@ def _opened(index_dir) -> Manifest:
     return manifest
 
 
+def test_the_files_of_a_folder_come_with_their_stamps_whatever_their_names(tmp_path):
+    # (files_in reads a folder's names and stamps as one string SQLite joins with "/")
+    manifest = Manifest.create(tmp_path)
+    names = ["a.html", "Ánh sáng.txt", "x y.txt", "index.html?p=2", "caf\udce9.txt", "unstamped.txt", "z.txt"]
+    for number, name in enumerate(names):
+        stamp = "" if name == "unstamped.txt" else f"{number}:{number * 10}"
+        manifest.put(f"/c/{name}", Entry(f"h{number}", stamp, f"c/{name}", f"d{number}"))
+    manifest.put("/d/other.txt", Entry("h9", "9:9", "d/other.txt", "d9"))
+    expected = {name: "" if name == "unstamped.txt" else f"{n}:{n * 10}" for n, name in enumerate(names)}
+    assert manifest.files_in("/c") == expected
+    assert manifest.files_in("/empty") == {}
+    manifest.close()
+
+
 def test_a_manifest_remembers_owners_copies_and_records(tmp_path):
     manifest = Manifest.create(tmp_path)
     assert manifest.add("/c/a.html", Entry("h1", "1:2", "c/a.html", "doc"))
