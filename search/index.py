@@ -86,6 +86,7 @@ class CannotResume(Exception):
 class BuildReport:
     indexed: int = 0  # documents in the index afterwards
     skipped: list[Skipped] = field(default_factory=list)
+    skipped_files: int = 0  # of those, files (not crawl records): the next update's progress counts them
     seconds: float = 0.0
     index_dir: str = ""
     engine: str = ""
@@ -199,13 +200,15 @@ def _build(paths: list, index_dir: Path, on_file, engine: str | None, say, usual
             intake = Intake(
                 writer, manifest, *known, report, on_file, say, fresh=True, checkpoint_in=generation
             )
+            for item in report.skipped:  # what the walk passed over: done as well
+                intake.passed_over(item)
             try:
                 intake.read(extraction, template, module.prepare)
                 report.indexed = report.added = manifest.documents
                 if not report.indexed:
                     raise NothingIndexed("no article found to index", report.skipped)
                 LOGGER.info("added %d articles at %.1f s", report.indexed, time.perf_counter() - started)
-                _say(say, f"writing the index ({_plural(report.indexed, 'article')})")
+                (say or LOGGER.info)(f"writing the index ({_plural(report.indexed, 'article')})")
                 intake.save(generation, drop_rare=True)  # in the order of a checkpoint's
                 writer.commit()
             except BaseException:
@@ -233,7 +236,7 @@ def _resume(generation: Path, paths: list, index_dir: Path, engine: str, on_file
     except Exception as error:  # each engine has its own errors for a damaged index
         raise CannotResume(str(error)) from None
     done = building(generation).get("documents", 0)
-    _say(say, f"resuming the build stopped earlier ({_plural(done, 'article')} indexed then)")
+    (say or LOGGER.info)(f"resuming the build stopped earlier ({_plural(done, 'article')} indexed then)")
     report = BuildReport(index_dir=str(index_dir), engine=module.NAME)
     try:
         try:
@@ -300,7 +303,7 @@ def _refresh(
         raise
     try:
         if resuming or report.added or report.changed or report.removed:
-            _say(say, "writing the index")
+            (say or LOGGER.info)("writing the index")
             intake.save(generation, drop_rare=resuming)  # first: a run stopped after it loses nothing
             if not resuming:
                 # Pending from before the engine's commit to after it: a run killed between
@@ -331,10 +334,6 @@ def _leave(index_dir: Path, generation: Path) -> None:
     remove_stale(index_dir)
 
 
-def _say(say, message: str) -> None:
-    (say or LOGGER.info)(message)
-
-
 def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
@@ -346,5 +345,5 @@ def _write_meta(generation: Path, paths: Iterable[str | Path], report: BuildRepo
         schema=SCHEMA_VERSION,
         paths=resolved_paths(paths),
         documents=report.indexed,
-        skipped=len(report.skipped),
+        skipped=report.skipped_files,
     )

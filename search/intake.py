@@ -55,9 +55,8 @@ class Intake:
         self.pairs = PairCounts()  # accented pairs of the sampled articles, counted as they come
         # A build's generation, where what was taken so far is committed every CHECKPOINT_SECONDS.
         self.checkpoint_in = checkpoint_in
-        # A build commits its index before its manifest (see _checkpoint): resumed, a page file
-        # read again is indexed again even with the bytes the manifest knows, which may be
-        # older than what the index holds.
+        # A build commits its index before its manifest (see _checkpoint): resumed, a page file read
+        # again is indexed again even with the bytes the manifest knows (older than the index's).
         self.lagging = False
         self._pages: set[str] | None = None  # the page files being read (None: every file read)
         self._crawls = iter(())
@@ -84,8 +83,8 @@ class Intake:
         unlisted: list[str] = []  # folders that could not be listed: what they hold stays
         unseen: dict[str, set[str]] = {}  # what the manifest knows of a walked folder, not listed
         for folder in found:
-            if isinstance(folder, Skipped) and self.on_file:  # (counted in the progress's total)
-                self.on_file(folder.path)
+            if isinstance(folder, Skipped):
+                self.passed_over(folder)
             if isinstance(folder, Unlisted):
                 skipped.append(folder)
                 unlisted.append(folder.key)
@@ -123,6 +122,12 @@ class Intake:
                 self._forget(path, set(self.manifest.files_in(path)) - named.get(path, set()))
         self.report.skipped.extend(sorted(skipped, key=lambda item: item.path))
         return to_read
+
+    def passed_over(self, item: Skipped) -> None:
+        """A file (or folder) the walk passed over: done, as the progress (and the next's) counts it."""
+        self.report.skipped_files += 1
+        if self.on_file:
+            self.on_file(item.path)
 
     def _files_in(self, folder: str) -> dict[str, str]:
         if folder != self._folder:
@@ -221,6 +226,7 @@ class Intake:
             self.report.unchanged += 1
         elif isinstance(item, Skipped):
             self.report.skipped.append(item)
+            self.report.skipped_files += not crawl
             self.report.removed += self.remove(key)
         else:
             self._take_article(key, item, crawl)

@@ -180,8 +180,8 @@ def files_to_index(paths: tuple[str, ...], index_dir: str, updated: dict) -> tup
         files = manifest.file_count(generations.current_generation(index_dir))
         if files is not None:
             return files + updated.get("skipped", 0), True
-    files, _ = folders.find_files(paths)
-    return len(files), len(files) > 1 or any(map(sources.is_crawl, files))
+    files, skipped = folders.find_files(paths)  # (what the walk passes over is done too)
+    return len(files) + len(skipped), len(files) > 1 or any(map(sources.is_crawl, files))
 
 
 class Progress:
@@ -200,7 +200,7 @@ class Progress:
         self._bar = click.progressbar(
             length=total, label="Indexing", file=sys.stderr, hidden=not self.terminal
         )
-        self._drawn, self._lines = float("-inf"), 0
+        self._drawn, self._lines, self._counted = float("-inf"), 0, total
 
     def __enter__(self):
         self._bar.__enter__()
@@ -215,7 +215,7 @@ class Progress:
         if self.done > self.total:  # files added since the count: the count grows
             self.total = self.done
         now = time.monotonic()
-        if now - self._drawn >= self.DRAW_EVERY or self.done == self.total:
+        if now - self._drawn >= self.DRAW_EVERY or self.done == self._counted:
             self._draw(now)
 
     def _draw(self, now: float, last: bool = False) -> None:

@@ -192,28 +192,32 @@ def test_the_count_from_the_index_is_the_files_a_walk_counts(runner, tmp_path):
     assert terminal.files_to_index((str(tmp_path / "corpus"),), ix, live) == (len(walked), True)
 
 
-def test_an_update_reaches_the_count_it_took_from_the_index(runner, tmp_path, monkeypatch):
-    # The count holds the files the last run passed over (a broken link the walk reports, an
-    # empty page read and skipped): each is done too, or the bar ends short of 100%.
+def test_a_build_and_its_updates_reach_the_count_of_their_progress(runner, tmp_path, monkeypatch):
+    # What the last run passed over is in an update's count: a broken link the walk reports and
+    # an empty page read and skipped are done again, a crawl file's broken record is not (its
+    # unchanged file is not read). Each must be counted as done, or the bar ends short of 100%.
     import shutil
 
     from search import terminal
+    from tests.crawls import STORIES, page, write_jsonl
 
     corpus = tmp_path / "corpus"
     shutil.copytree(DATA / "en", corpus)
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "broken.txt").symlink_to(corpus / "gone.txt")
-    ix = str(tmp_path / "ix")
-    runner.invoke(main, ["index", str(corpus), "--index", ix])
+    url, title, lead = STORIES[0]
+    write_jsonl(corpus / "items.jsonl", [{"url": url, "html": page(url, title, lead)}, '{"url": "x", "ti'])
     ends, leave = [], terminal.Progress.__exit__
     monkeypatch.setattr(
         terminal.Progress,
         "__exit__",
         lambda self, *exc: ends.append((self.done, self.total)) or leave(self, *exc),
     )
-    result = runner.invoke(main, ["index", "--index", ix])
-    assert result.exit_code == 3, result.output  # (files skipped)
-    assert ends == [(6, 6)]
+    ix = str(tmp_path / "ix")
+    for arguments in ([str(corpus)], [], []):
+        result = runner.invoke(main, ["index", *arguments, "--index", ix])
+        assert result.exit_code == 3, result.output  # (files skipped)
+    assert [done == total for done, total in ends] == [True, True, True], ends
 
 
 def test_progress_grows_its_count_when_more_files_come():

@@ -5,6 +5,7 @@ as it is; a run stopped before its commits changes nothing."""
 import json
 import os
 import shutil
+import sqlite3
 
 import pytest
 
@@ -52,6 +53,9 @@ def test_the_files_of_a_folder_come_with_their_stamps_whatever_their_names(tmp_p
     expected = {name: "" if name == "unstamped.txt" else f"{n}:{n * 10}" for n, name in enumerate(names)}
     assert manifest.files_in("/c") == expected
     assert manifest.files_in("/empty") == {}
+    # A folder whose names and stamps, joined, pass SQLite's longest string: read row by row.
+    manifest._db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 64)
+    assert manifest.files_in("/c") == expected
     manifest.close()
 
 

@@ -48,12 +48,6 @@ class Lister:
         listed = self._ahead.pop(key, None)
         return listed.result() if listed is not None else entries_of(key, self.stamped, self.unstatted)
 
-    def forget(self, key: str) -> None:
-        """A folder listed ahead that the walk passes over (reached before another way)."""
-        listed = self._ahead.pop(key, None)
-        if listed is not None:
-            listed.cancel()
-
 
 def entries_of(key: str, stamped: bool, unstatted: tuple[bytes, ...] = ()) -> list[tuple]:
     """The folder's entries but hidden ones, in the order of their names' bytes (their

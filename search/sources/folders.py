@@ -156,7 +156,6 @@ def _walk_folder(top: Path, stamped: bool, is_page: PageTest, walked: set[str], 
         while pending:
             named, key = pending.pop()
             if key in walked:
-                lister.forget(key)
                 continue
             walked.add(key)
             try:
