@@ -124,7 +124,7 @@ class Intake:
         return to_read
 
     def passed_over(self, item: Skipped) -> None:
-        """A file (or folder) the walk passed over: done, as the progress (and the next's) counts it."""
+        """A file (or folder) the walk passed over: done, for this run's progress and the next's count."""
         self.report.skipped_files += 1
         if self.on_file:
             self.on_file(item.path)
