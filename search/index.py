@@ -125,7 +125,7 @@ def index_corpus(
     paths: Iterable[str | Path] = (),
     index_dir: str | Path = DEFAULT_INDEX_DIR,
     rebuild: bool = False,
-    on_file: Callable[[str], None] | None = None,
+    on_file: Callable[..., None] | None = None,
     engine: str | None = None,
     say: Callable[[str], None] | None = None,
     prune: bool = False,
@@ -137,8 +137,8 @@ def index_corpus(
     a new one is built from the paths.
 
     An update changes the live index in place and commits atomically; the template learned
-    at the last full build is reused (`rebuild` relearns it).
-    """
+    at the last full build is reused (`rebuild` relearns it). `on_file`: as build_index's; an
+    update's unchanged files come a folder's at a time, `on_file(folder, count)`."""
     with WriterLock(index_dir, say):
         index_dir = Path(index_dir)
         remove_stale(index_dir)
@@ -289,7 +289,8 @@ def _refresh(
             intake.pairs = PairCounts(articles=PairCounts.articles_in(generation))
             intake.lagging = True
         scope = [os.path.realpath(path) for path in paths]
-        to_read = intake.files_to_read(walk(paths, stamped=True, is_page=intake.is_page), scope, prune)
+        walked = walk(paths, stamped=True, is_page=intake.is_page, indexed=manifest.joined_files_in)
+        to_read = intake.files_to_read(walked, scope, prune)
         with Extraction(to_read) as extraction:
             intake.read(extraction, template, module.prepare, known=intake.known)
             intake.restore_orphans(extraction, template, module.prepare)

@@ -49,8 +49,7 @@ class Intake:
         checkpoint_in: Path | None = None,
     ):
         self.writer, self.manifest, self.sites, self.stories = writer, manifest, sites, stories
-        self.report = report
-        self.on_file, self.say = on_file, say
+        self.report, self.on_file, self.say = report, on_file, say
         self.fresh = fresh  # a new index: nothing to delete first
         self.pairs = PairCounts()  # accented pairs of the sampled articles, counted as they come
         # A build's generation, where what was taken so far is committed every CHECKPOINT_SECONDS.
@@ -93,7 +92,12 @@ class Intake:
                 skipped.append(folder)
                 self.report.removed += self.remove(resolved(folder.path))
                 continue
-            if folder.whole:
+            if folder.known is not None:  # compared in the listing: the unchanged pages counted
+                known, crawls = folder.known, folder.crawls
+                self.report.unchanged += folder.unchanged
+                if self.on_file and folder.unchanged:
+                    self.on_file(folder.path(""), folder.unchanged)
+            elif folder.whole:
                 known, crawls = self._files_in(folder.key), self.manifest.crawl_files_in(folder.key)
             else:
                 known, crawls = self._named_files(folder)
@@ -287,7 +291,7 @@ class Intake:
             self.on_file(done.path)
         rate = done.records / done.seconds if done.seconds else 0
         records = f"{done.records:,} record" + ("" if done.records == 1 else "s")
-        self._say(f"read {shown(done.path)}: {records} ({rate:,.0f} records/s)")
+        (self.say or LOGGER.info)(f"read {shown(done.path)}: {records} ({rate:,.0f} records/s)")
 
     def restore_orphans(self, extraction, template, prepare) -> None:
         """Index again the copies whose indexed source left: a document stays while any of
@@ -299,17 +303,12 @@ class Intake:
             self.manifest.remove(key)
         keys = {key for key, _ in orphans}
         pages = sorted(entry.path for _, entry in orphans if not entry.crawl)
-        crawls = list(dict.fromkeys(self._crawl_path(entry.crawl) for _, entry in orphans if entry.crawl))
+        # A crawl file by the path it was read from (by its key when the manifest lost it).
+        crawl_paths = (getattr(self.manifest.get(e.crawl), "path", e.crawl) for _, e in orphans if e.crawl)
+        crawls = list(dict.fromkeys(crawl_paths))
         unchanged = self.report.unchanged
         self.read(extraction, template, prepare, pages, crawls, lambda d: resolved(d.path) not in keys)
         self.report.unchanged = unchanged  # the rest of those crawls was counted already
-
-    def _crawl_path(self, key: str) -> str:
-        entry = self.manifest.get(key)
-        return entry.path if entry is not None else key
-
-    def _say(self, message: str) -> None:
-        (self.say or LOGGER.info)(message)
 
 
 def _under(path: str, scope: list[str]) -> bool:

@@ -155,8 +155,7 @@ class Manifest:
         self._db.execute("BEGIN")
 
     def close(self) -> None:
-        """Let go of the file; changes not committed are dropped. (While open, it holds the
-        file: another run cannot commit.)"""
+        """Let go of the file, dropping changes not committed (while open, no other run commits)."""
         self._db.close()
 
     def __enter__(self) -> "Manifest":
@@ -186,8 +185,7 @@ class Manifest:
         return not entry.copy
 
     def put(self, key: str, entry: Entry) -> None:
-        """Record a source as it is (a crawl file once read), replacing what was known of it."""
-        self._insert(key, entry)
+        self._insert(key, entry)  # a crawl file once read, as it is
 
     def set_stamp(self, key: str, stamp: str) -> None:
         folder, name = self._place(key)
@@ -217,19 +215,22 @@ class Manifest:
         return self._db.execute("SELECT COUNT(*) FROM sources WHERE copy = 0 AND doc_id != ''").fetchone()[0]
 
     def files_in(self, folder: str) -> dict[str, str]:
-        """The page and crawl files known in a folder: name -> stamp. SQLite joins them into one
-        string (a name holds no "/", a stamp neither) that Python splits: read row by row, each
-        row handed the interpreter's lock over, and an update's listing threads wanted it (a
-        million rows: 0.45 s alone, 0.96 s beside the walk; joined, 0.33 s). Joined as bytes: a
-        name that is not UTF-8 is stored as its bytes (_stored), and decoded as _text does."""
-        joined = "CAST(group_concat(s.name || '/' || s.stamp, '/') AS BLOB)"
-        try:
-            (data,) = self._db.execute(f"SELECT {joined} {_IN_FOLDER}", (_stored(folder),)).fetchone()
-        except sqlite3.DataError:  # past SQLite's longest string (a folder of 20,000,000 files)
+        """The page and crawl files known in a folder: name -> stamp."""
+        if (data := self.joined_files_in(folder)) is None:
             rows = self._db.execute(f"SELECT s.name, s.stamp {_IN_FOLDER}", (_stored(folder),))
             return {_text(name): stamp for name, stamp in rows}
         items = data.decode("utf-8", "surrogateescape").split("/") if data else []
-        return dict(zip(items[::2], items[1::2]))
+        return dict(zip(items[::3], items[1::3]))
+
+    def joined_files_in(self, folder: str) -> bytes | None:
+        """A folder's files as "name/stamp/crawl/..." (crawl "1" for a crawl file, else "0"), the
+        bytes an update's listing compares (sources/entries.py); None past SQLite's longest
+        string. Read row by row, a million rows took 0.96 s beside the walk's threads."""
+        joined = "CAST(group_concat(s.name || '/' || s.stamp || '/' || (s.content_hash = ''), '/') AS BLOB)"
+        with contextlib.suppress(sqlite3.DataError):
+            (data,) = self._db.execute(f"SELECT {joined} {_IN_FOLDER}", (_stored(folder),)).fetchone()
+            return data or b""
+        return None
 
     def crawl_files_in(self, folder: str) -> set[str]:
         """The crawl files known in a folder, by name."""
@@ -310,8 +311,7 @@ class Manifest:
 
 
 def file_count(generation: Path) -> int | None:
-    """The files an update of the generation's paths goes through if none changed (pages,
-    their copies, crawl files; not a crawl's records), or None when the manifest cannot tell."""
+    """The files (not records) an update goes through if none changed, or None when unknown."""
     try:
         with contextlib.closing(sqlite3.connect(f"file:{generation / MANIFEST}?mode=ro", uri=True)) as db:
             return db.execute("SELECT COUNT(*) FROM sources WHERE crawl IS NULL").fetchone()[0]

@@ -210,12 +210,13 @@ class Progress:
         self._draw(time.monotonic(), last=True)
         return self._bar.__exit__(*exc)
 
-    def update(self, _path=None) -> None:
-        self.done += 1
+    def update(self, _path=None, files: int = 1) -> None:
+        """`files` done (an update's unchanged files come a folder's at a time)."""
+        self.done += files
         if self.done > self.total:  # files added since the count: the count grows
             self.total = self.done
         now = time.monotonic()
-        if now - self._drawn >= self.DRAW_EVERY or self.done == self._counted:
+        if now - self._drawn >= self.DRAW_EVERY or self.done - files < self._counted <= self.done:
             self._draw(now)
 
     def _draw(self, now: float, last: bool = False) -> None:

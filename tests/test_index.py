@@ -122,14 +122,17 @@ def test_a_folder_that_cannot_be_listed_keeps_its_articles_and_is_reported(tmp_p
     shutil.copytree(DATA / "vi", corpus / "locked" / "vi")
     index_corpus([corpus], index_dir)
     locked = str((corpus / "locked").resolve())
-    entries_of = entries.entries_of
 
-    def denied(key, *args):
-        if key == locked:
-            raise PermissionError(errno.EACCES, "Permission denied")
-        return entries_of(key, *args)
+    def denied(listed):
+        def listing(key, *args):
+            if key == locked:
+                raise PermissionError(errno.EACCES, "Permission denied")
+            return listed(key, *args)
 
-    monkeypatch.setattr(entries, "entries_of", denied)
+        return listing
+
+    for name in ("entries_of", "compared_entries_of"):  # listed, or listed and compared with the index
+        monkeypatch.setattr(entries, name, denied(getattr(entries, name)))
     update = index_corpus([corpus], index_dir)
     assert update.removed == 0 and update.unchanged == EN_PAGES
     assert [(s.path, s.reason) for s in update.skipped] == [
@@ -139,7 +142,7 @@ def test_a_folder_that_cannot_be_listed_keeps_its_articles_and_is_reported(tmp_p
         )
     ]
     assert open_index(index_dir).doc_count() == EN_PAGES + VI_PAGES
-    monkeypatch.setattr(entries, "entries_of", entries_of)
+    monkeypatch.undo()
     shutil.rmtree(corpus / "locked")
     assert index_corpus([corpus], index_dir).removed == VI_PAGES
 

@@ -157,3 +157,98 @@ def test_a_file_named_as_well_as_its_folder_is_listed_once_as_named(awkward, mon
         (str(awkward), ["a.txt"]),
         (str(awkward / "sub"), ["c.txt"]),
     ]
+
+
+def _indexed(folder: Path, stamps: dict[str, str], crawls: tuple[str, ...] = ()) -> bytes:
+    """What the index would hold of the folder, as Manifest.joined_files_in gives it."""
+    return "/".join(f"{name}/{stamp}/{int(name in crawls)}" for name, stamp in stamps.items()).encode(
+        "utf-8", "surrogateescape"
+    )
+
+
+def _stamp(path: Path) -> str:
+    status = path.stat()
+    return f"{status.st_mtime_ns}:{status.st_size}"
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+def test_an_update_s_listing_leaves_out_the_unchanged_pages_only(awkward, monkeypatch, fallback):
+    if fallback:
+        monkeypatch.setattr(entries, "listing", None)
+    os.utime(awkward / "b.html", ns=(-1_500_000_000_123, -1_500_000_000_123))  # before 1970
+    (awkward / "crawl.jsonl").write_text("{}\n", encoding="utf-8")
+    held = {
+        name: _stamp(awkward / name)
+        for name in ["a.txt", "B.txt", "b.html", "Ánh sáng.txt", "link.txt", "no-suffix", "crawl.jsonl"]
+    }
+    held["page.html?x.jpg"] = _stamp(awkward / "page.html?x.jpg")
+    held["empty.txt"] = "1:0"  # changed since
+    held["gone.txt"] = "5:5"  # gone since
+    listed = entries.compared_entries_of(
+        str(awkward),
+        _UNSTATTED,
+        _indexed(awkward, held, crawls=("crawl.jsonl",)),
+        (b".htm", b".html", b".txt"),
+    )
+    assert held["b.html"].startswith("-1500000000123:")
+    assert listed.unchanged == 3  # a.txt, B.txt, b.html: plain pages, ASCII names, same stamps
+    names = [entry[0] for entry in listed.entries]
+    assert names == sorted(names, key=os.fsencode)
+    assert {"a.txt", "B.txt", "b.html"}.isdisjoint(names)
+    # A link, a name that is not ASCII or has a "?", a name that says nothing, a crawl file,
+    # a changed page: listed, for the walk to decide.
+    for name in ["link.txt", "Ánh sáng.txt", "page.html?x.jpg", "no-suffix", "crawl.jsonl", "empty.txt"]:
+        assert name in names
+    assert listed.known == {name: held[name] for name in held if name not in ("a.txt", "B.txt", "b.html")}
+    assert listed.crawls == {"crawl.jsonl"}
+    assert listed.entries == [e for e in entries.entries_of(str(awkward), True, _UNSTATTED) if e[0] in names]
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+def test_nothing_is_left_out_beside_a_saved_page_s_folder_or_of_what_cannot_be_read(
+    tmp_path, monkeypatch, fallback
+):
+    if fallback:
+        monkeypatch.setattr(entries, "listing", None)
+    (tmp_path / "page.html").write_text("<p>x</p>", encoding="utf-8")
+    held = {"page.html": _stamp(tmp_path / "page.html")}
+    pages = (b".html",)
+    assert entries.compared_entries_of(str(tmp_path), (), _indexed(tmp_path, held), pages).unchanged == 1
+    (tmp_path / "page_files").mkdir()  # the walk asks which page it belongs to
+    listed = entries.compared_entries_of(str(tmp_path), (), _indexed(tmp_path, held), pages)
+    assert (listed.unchanged, listed.known) == (0, held)
+    for garbled in (b"page.html/1", b"page.html/1/0/extra"):
+        listed = entries.compared_entries_of(str(tmp_path), (), garbled, pages)
+        assert (listed.unchanged, listed.known, len(listed.entries)) == (0, None, 2)
+    listed = entries.compared_entries_of(str(tmp_path), (), b"", pages)
+    assert (listed.unchanged, listed.known, listed.crawls) == (0, {}, set())
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+def test_a_walk_compared_with_the_index_gives_what_changed_and_counts_the_rest(
+    awkward, monkeypatch, fallback
+):
+    if fallback:
+        monkeypatch.setattr(entries, "listing", None)
+    plain = {f.key: f for f in walk([awkward], stamped=True) if isinstance(f, Folder)}
+    held = {key: dict(zip(f.names, f.stamps)) for key, f in plain.items()}
+    top = str(awkward.resolve())
+    held[top]["a.txt"] = "1:1"  # changed since
+    held[top]["gone.txt"] = "2:2"
+    asked = []
+
+    def indexed(key):
+        asked.append(key)
+        return _indexed(Path(key), held.get(key, {}))
+
+    found = [f for f in walk([awkward, awkward / "sub" / "c.txt"], stamped=True, indexed=indexed)]
+    compared = {f.key: f for f in found if isinstance(f, Folder) and f.whole}
+    assert str(awkward / "sub") not in asked  # a file in it is named as well: walked as before
+    assert compared[str(awkward / "sub")].known is None
+    folder = compared[top]
+    assert folder.names == ["a.txt", "link.txt", "no-suffix", "page.html?x.jpg", "Ánh sáng.txt"]
+    assert folder.unchanged == 3  # B.txt, b.html, empty.txt
+    assert folder.known == {name: held[top][name] for name in [*folder.names, "gone.txt"]}
+    assert [(f.names, f.unchanged) for f in found if isinstance(f, Folder) and not f.whole] == [
+        (["c.txt"], 0)
+    ]

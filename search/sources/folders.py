@@ -34,7 +34,7 @@ from search.corpus import (
     shown,
     suffix_of,
 )
-from search.sources.entries import AHEAD, FILE, FOLDER, LINK, UNKNOWN, Lister, stat_of
+from search.sources.entries import AHEAD, FILE, FOLDER, LINK, UNKNOWN, Indexed, Lister, stat_of
 
 LOGGER = logging.getLogger(__name__)
 
@@ -54,6 +54,9 @@ _FOLDER_PROBLEM = kind_problem(stat.S_IFDIR)
 # Names a stamped walk's listing makes no stat for: assets, but what a page's name may end with
 # (".gz"). A page named like an asset ("a.html?x.jpg") is stat'ed when taken.
 _UNSTATTED = tuple(sorted(a.encode() for a in ASSET_SUFFIXES if not any(t.endswith(a) for t in _TAKEN)))
+# The names taken as pages without a look inside (_suffix answers them first): an update's
+# listing compares those with the index itself.
+_PAGES = tuple(sorted(suffix.encode() for suffix in SUFFIXES))
 
 
 @dataclass(slots=True)
@@ -65,6 +68,11 @@ class Folder:
     names: list[str] = field(default_factory=list)
     stamps: list[str] = field(default_factory=list)  # "mtime_ns:size" of each, in a stamped walk
     whole: bool = True  # False: files named one by one, not the folder's every page
+    # Compared with the index in the listing (walk's `indexed`): the plain pages found unchanged
+    # (left out of names), and the rest of what the index holds, name -> stamp, and its crawl files.
+    unchanged: int = 0
+    known: dict[str, str] | None = None
+    crawls: set[str] | None = None
 
     def path(self, name: str) -> str:
         """A file's path as the paths given name it."""
@@ -106,11 +114,18 @@ def find_files(paths: Iterable[str | Path]) -> tuple[list[str], list[Skipped]]:
     return files, sorted(skipped, key=lambda item: item.path)
 
 
-def walk(paths: Iterable[str | Path], stamped: bool = False, is_page: PageTest | None = None) -> Iterator:
+def walk(
+    paths: Iterable[str | Path],
+    stamped: bool = False,
+    is_page: PageTest | None = None,
+    indexed: Callable[[str], bytes | None] | None = None,
+) -> Iterator:
     """Each folder under the paths as a Folder (files named directly: one Folder each, not
     `whole`), and each path passed over as a Skipped, the paths taken in the order they sort. `stamped`:
     with each file's mtime and size. `is_page` decides for a file whose name says nothing
-    (default: its first bytes are HTML); an update answers from what it indexed."""
+    (default: its first bytes are HTML); an update answers from what it indexed. `indexed`
+    gives what the index holds of a folder by its key, as Manifest.joined_files_in does: a
+    stamped walk then leaves the plain pages held unchanged out of the Folder, counted."""
     is_page = is_page or starts_as_html
     tops = sorted(dict.fromkeys(Path(path) for path in paths))  # in the order a path sorts
     direct: dict[str, set[str]] = {}  # files named directly, by folder: walked folders leave these out
@@ -118,9 +133,15 @@ def walk(paths: Iterable[str | Path], stamped: bool = False, is_page: PageTest |
         direct.setdefault(os.path.dirname(key), set()).add(os.path.basename(key))
     walked: set[str] = set()  # resolved folders: one reached twice is read once
     named_directly: set[str] = set()
+    compared = None
+    if indexed is not None:  # not where files are named as well, nor where a name is reported
+
+        def compared(named: str, key: str) -> bytes | None:
+            return None if key in direct or _not_utf8(named) else indexed(key)
+
     for top in tops:
         if top.is_dir():
-            yield from _walk_folder(top, stamped, is_page, walked, direct)
+            yield from _walk_folder(top, stamped, is_page, walked, direct, compared)
         elif not os.path.lexists(top):
             yield _skipped(str(top), "no such file or folder")
         elif (key := _key(top)) not in named_directly:
@@ -146,20 +167,23 @@ def _named_file(path: Path, key: str, stamped: bool) -> Iterator:
     yield Folder(named, os.path.dirname(key), [name], stamps, whole=False)
 
 
-def _walk_folder(top: Path, stamped: bool, is_page: PageTest, walked: set[str], direct: dict) -> Iterator:
+def _walk_folder(
+    top: Path, stamped: bool, is_page: PageTest, walked: set[str], direct: dict, indexed: Indexed | None
+) -> Iterator:
     """The folder and every folder under it, depth first in name order (hidden ones and saved
     pages' `_files` folders left out), each listed once however many ways it is reached. The
     next folder is listed (in C, in a thread) while this one's files are looked at."""
     named = str(top)
     pending = [("" if named == "." else named, os.path.realpath(top))]
-    with Lister(stamped, _UNSTATTED) as lister:
+    with Lister(stamped, _UNSTATTED, indexed, _PAGES) as lister:
         while pending:
             named, key = pending.pop()
             if key in walked:
                 continue
             walked.add(key)
             try:
-                files, folders = _split(lister.entries(key))
+                listed = lister.entries(named, key)
+                files, folders = _split(listed.entries)
             except OSError as error:
                 if error.errno in (errno.ENOENT, errno.ENOTDIR):  # gone meanwhile, with its files
                     LOGGER.info("cannot list %s: %s", shown(named or "."), error.strerror or error)
@@ -169,8 +193,8 @@ def _walk_folder(top: Path, stamped: bool, is_page: PageTest, walked: set[str], 
                 continue
             subfolders, skipped = _subfolders(named, key, files, folders)
             pending.extend(reversed(subfolders))
-            lister.ahead([key for _, key in reversed(pending[-AHEAD:]) if key not in walked])
-            folder = Folder(named, key)
+            lister.ahead([(named, key) for named, key in reversed(pending[-AHEAD:]) if key not in walked])
+            folder = Folder(named, key, unchanged=listed.unchanged, known=listed.known, crawls=listed.crawls)
             yield from _take_files(folder, files, stamped, is_page, direct.get(key, set()))
             yield from skipped
             yield folder
