@@ -252,3 +252,11 @@ def test_a_walk_compared_with_the_index_gives_what_changed_and_counts_the_rest(
     assert [(f.names, f.unchanged) for f in found if isinstance(f, Folder) and not f.whole] == [
         (["c.txt"], 0)
     ]
+
+
+def test_the_suffixes_the_listing_reads_have_one_dot_their_first():
+    """listing.pyx looks at a name's last dot only: a suffix of two dots would never match."""
+    from search.sources.folders import _PAGES
+
+    for suffix in _UNSTATTED + _PAGES:
+        assert suffix.startswith(b".") and suffix.count(b".") == 1 and suffix == suffix.lower(), suffix

@@ -1,5 +1,4 @@
-"""gunicorn's gthread worker, made to serve search: `HeadFirstWorker`, the class `search serve`
-runs (web/server.py).
+"""Connections -> requests handed to the app: HeadFirstWorker, the gunicorn worker `search serve` runs.
 
 Idle and slow clients cost no thread: gunicorn's gthread worker hands every accepted connection
 to its thread pool at once, and that thread waits up to 5 s for a first byte, then reads the

@@ -12,6 +12,10 @@ from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 from libc.string cimport memcmp, memcpy, strlen
 
 
+cdef extern from "<string.h>" nogil:
+    void *memrchr(const void *text, int c, size_t size)
+
+
 cdef extern from "Python.h":
     object PyUnicode_DecodeFSDefaultAndSize(const char *name, Py_ssize_t size)
     object PyUnicode_DecodeASCII(const char *text, Py_ssize_t size, const char *errors)
@@ -254,7 +258,7 @@ cdef Listed _listed(bytes folder, bint stat_files, tuple unstatted) except *:
             used += length
             if kind == KIND_FOLDER or (kind == KIND_FILE and not stat_files):
                 pass
-            elif kind == KIND_FILE and _ends_with_any(found.d_name, length, &skipped):
+            elif kind == KIND_FILE and _suffix_in(found.d_name, length, &skipped):
                 pass
             elif fstatat(dirfd(handle), found.d_name, &status, 0) != 0:
                 entry.error = last_errno()
@@ -411,8 +415,8 @@ cdef int _decimal(char *text, int64_t value) noexcept nogil:
 
 
 cdef bint _is_plain_page(Entry *entry, Suffixes *pages) noexcept nogil:
-    """A regular file with an ASCII name that has no "?" and ends with a page suffix (each has
-    one dot, so it is the name's last): folders.py takes it as a page without asking more."""
+    """A regular file with an ASCII name that has no "?" and ends with a page suffix: folders.py
+    takes it as a page without asking more."""
     cdef size_t n
     cdef unsigned char c
     if entry.kind != KIND_FILE or entry.error or not S_ISREG(entry.mode):
@@ -421,7 +425,7 @@ cdef bint _is_plain_page(Entry *entry, Suffixes *pages) noexcept nogil:
         c = entry.name[n]
         if c >= 0x80 or c == b"?":
             return False
-    return _ends_with_any(entry.name, entry.name_length, pages)
+    return _suffix_in(entry.name, entry.name_length, pages)
 
 
 cdef object _stamp(const Entry *entry):
@@ -444,17 +448,21 @@ cdef inline int _kind_of_mode(unsigned int mode) noexcept nogil:
     return KIND_FILE if S_ISREG(mode) else KIND_OTHER
 
 
-cdef bint _ends_with_any(const char *name, size_t length, Suffixes *suffixes) noexcept nogil:
-    """Whether the name ends with one of the suffixes, ASCII letters of any case."""
+cdef bint _suffix_in(const char *name, size_t length, Suffixes *suffixes) noexcept nogil:
+    """Whether the name's last dot starts one of the suffixes (each has one dot, its first),
+    ASCII letters of any case."""
+    cdef const char *dot = <const char *> memrchr(name, 46, length)  # "."
     cdef size_t n, at, size
     cdef char c
+    if dot == NULL:
+        return False
+    size = length - <size_t> (dot - name)
     for n in range(suffixes.count):
-        size = suffixes.lengths[n]
-        if size > length:
+        if suffixes.lengths[n] != size:
             continue
-        for at in range(size):
-            c = name[length - size + at]
-            if b"A" <= c <= b"Z":
+        for at in range(1, size):
+            c = dot[at]
+            if 65 <= c <= 90:  # "A" to "Z"
                 c = c + 32
             if c != suffixes.texts[n][at]:
                 break
