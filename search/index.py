@@ -104,15 +104,15 @@ class BuildReport:
 def build_index(
     paths: Iterable[str | Path],
     index_dir: str | Path = DEFAULT_INDEX_DIR,
-    on_file: Callable[[str], None] | None = None,
+    on_file: Callable[..., None] | None = None,
     engine: str | None = None,
     say: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Index every article under the paths into a new generation and make it the live one.
 
-    `engine` is "whoosh" or "tantivy" (default: SEARCH_ENGINE, or whoosh). `on_file` is called
-    with each file's path as it is done (for a progress bar), `say` with what the run is
-    waiting for or doing between files. Raises NothingIndexed, leaving any old index in place,
+    `engine` is "whoosh" or "tantivy" (default: SEARCH_ENGINE, or whoosh). `on_file(path)` is
+    called as each file is done (for a progress bar; a resumed build's unchanged files come a
+    folder's at a time, `on_file(folder, count)`), `say` with what the run is doing between files. Raises NothingIndexed, leaving any old index in place,
     when no file held an article. Waits for another run writing the same index to finish.
     A build of the same paths that stopped after a checkpoint is resumed instead.
     """
@@ -137,8 +137,7 @@ def index_corpus(
     a new one is built from the paths.
 
     An update changes the live index in place and commits atomically; the template learned
-    at the last full build is reused (`rebuild` relearns it). `on_file`: as build_index's; an
-    update's unchanged files come a folder's at a time, `on_file(folder, count)`."""
+    at the last full build is reused (`rebuild` relearns it). `on_file`: as build_index's."""
     with WriterLock(index_dir, say):
         index_dir = Path(index_dir)
         remove_stale(index_dir)

@@ -67,8 +67,9 @@ class Intake:
 
     def is_page(self, folder: Folder, name: str, stamp: str) -> bool:
         """For the walk, a file whose name does not say it is a page: it is one when indexed
-        as one with the same mtime and size, else when its first bytes are HTML."""
-        return self._files_in(folder.key).get(name) == stamp or starts_as_html(folder, name)
+        as one with the same mtime and size (folder.known's), else when its first bytes are HTML."""
+        known = self._files_in(folder.key) if folder.known is None else folder.known
+        return known.get(name) == stamp or starts_as_html(folder, name)
 
     def files_to_read(self, found: Iterable, scope: list[str], prune: bool) -> list[str]:
         """The page and crawl files of a stamped walk to read: new ones, and those whose mtime

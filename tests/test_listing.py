@@ -260,3 +260,23 @@ def test_the_suffixes_the_listing_reads_have_one_dot_their_first():
 
     for suffix in _UNSTATTED + _PAGES:
         assert suffix.startswith(b".") and suffix.count(b".") == 1 and suffix == suffix.lower(), suffix
+
+
+def test_both_comparisons_agree_on_a_folder_of_a_thousand_pages(tmp_path, monkeypatch):
+    """Past the smallest hash table: long probe runs, names that share their hashes' low bits."""
+    held = {}
+    for number in range(1000):
+        page = tmp_path / f"{number:04d}{'.txt' if number % 3 else '.HTML'}"
+        page.write_text(f"page {number}", encoding="utf-8")
+        held[page.name] = _stamp(page) if number % 7 else f"{number}:1"  # every 7th changed
+    held.update({f"gone-{n}.txt": "1:1" for n in range(50)})
+    held["crawl.jsonl"] = "1:1"
+    indexed = _indexed(tmp_path, held, crawls=("crawl.jsonl",))
+    pages = (b".htm", b".html", b".txt")
+    compiled = entries.compared_entries_of(str(tmp_path), _UNSTATTED, indexed, pages)
+    monkeypatch.setattr(entries, "listing", None)
+    assert compiled == entries.compared_entries_of(str(tmp_path), _UNSTATTED, indexed, pages)
+    changed = [name for name in held if name[0].isdigit() and not int(name[:4]) % 7]
+    assert compiled.unchanged == 1000 - len(changed)
+    assert [entry[0] for entry in compiled.entries] == sorted(changed)
+    assert set(compiled.known) == {*changed, *(f"gone-{n}.txt" for n in range(50)), "crawl.jsonl"}

@@ -82,6 +82,15 @@ def test_a_manifest_remembers_owners_copies_and_records(tmp_path):
         "caf\udce9.txt": "1:4",
     }
     assert manifest.crawl_files_in("/c") == {"crawl.warc.gz"}
+    # What an update's listing compares: name, stamp, and "1" for the crawl file only (not
+    # its record, which is no file of the folder).
+    joined = manifest.joined_files_in("/c").decode("utf-8", "surrogateescape").split("/")
+    assert sorted(zip(joined[::3], joined[1::3], joined[2::3])) == [
+        ("a.html", "1:2", "0"),
+        ("amp.html", "1:3", "0"),
+        ("caf\udce9.txt", "1:4", "0"),
+        ("crawl.warc.gz", "5:6", "1"),
+    ]
     assert manifest.records("/c/crawl.warc.gz") == ["/c/crawl.warc.gz#10"]
     assert manifest.documents == 3
     assert manifest.remove("/c/a.html").doc_id == "doc"

@@ -14,7 +14,9 @@ accepted it: 8 kept-alive clients split 5 and 3 (or 6 and 2) between two workers
 clients of the fuller one waited for twice as many searches. Here a worker whose thread is
 busy accepts no connection (it waits in the listen queue the workers share, for the first
 one free), and a response is the connection's last when other requests wait for the same
-thread: the client's next request goes to that queue too.
+thread: the client's next request goes to that queue too. Under a steady load with more
+kept-alive clients than workers, most requests then come on a new connection (a proxy in
+front, such as nginx, keeps its own to the clients).
 """
 
 import errno

@@ -61,7 +61,7 @@ class Lister:
     ):
         self.stamped, self.unstatted, self.indexed, self.pages = stamped, unstatted, indexed, pages
         self._pool = ThreadPoolExecutor(AHEAD) if listing is not None else None
-        self._ahead: dict[str, Future] = {}
+        self._ahead: dict[tuple[str, str], Future] = {}  # by (named, key): whether to compare may differ
 
     def __enter__(self):
         return self
@@ -74,11 +74,11 @@ class Lister:
         """List these folders, (named, key), the next ones the walk takes, in order, before
         they are asked for."""
         for named, key in folders[:AHEAD]:
-            if self._pool is not None and key not in self._ahead:
-                self._ahead[key] = self._pool.submit(self._listing, key, self._indexed(named, key))
+            if self._pool is not None and (named, key) not in self._ahead:
+                self._ahead[named, key] = self._pool.submit(self._listing, key, self._indexed(named, key))
 
     def entries(self, named: str, key: str) -> Listing:
-        listed = self._ahead.pop(key, None)
+        listed = self._ahead.pop((named, key), None)
         return listed.result() if listed is not None else self._listing(key, self._indexed(named, key))
 
     def _indexed(self, named: str, key: str) -> bytes | None:
