@@ -93,3 +93,17 @@ def test_a_kept_alive_client_is_let_go_when_another_waits_for_its_worker(toy):
 def _get_response(connection: http.client.HTTPConnection) -> tuple[bytes, bool]:
     response = connection.getresponse()
     return response.read(), response.will_close
+
+
+def test_a_kept_alive_client_is_let_go_when_connections_wait_to_be_accepted(toy):
+    """A kept-alive client would pass the connections waiting for a free worker: with some
+    waiting, an answer is its connection's last, and the next request waits its turn."""
+    busy = [http.client.HTTPConnection(*toy, timeout=10) for _ in range(2)]
+    for client in busy:  # one slow request on each worker
+        client.request("GET", "/slow?1")
+        time.sleep(0.2)
+    waiting = http.client.HTTPConnection(*toy, timeout=10)
+    waiting.request("GET", "/pid")  # both workers busy: it waits in the listen queue
+    first = _get_response(busy[0])
+    assert first[1]  # "Connection: close": someone was waiting
+    assert _get_response(waiting)[0] in (first[0], _get_response(busy[1])[0])
