@@ -112,9 +112,10 @@ def build_index(
 
     `engine` is "whoosh" or "tantivy" (default: SEARCH_ENGINE, or whoosh). `on_file(path)` is
     called as each file is done (for a progress bar; a resumed build's unchanged files come a
-    folder's at a time, `on_file(folder, count)`), `say` with what the run is doing between files. Raises NothingIndexed, leaving any old index in place,
-    when no file held an article. Waits for another run writing the same index to finish.
-    A build of the same paths that stopped after a checkpoint is resumed instead.
+    folder's at a time, `on_file(folder, count)`), `say` with what the run is doing between
+    files. Raises NothingIndexed, leaving any old index in place, when no file held an article.
+    Waits for another run writing the same index to finish. A build of the same paths that
+    stopped after a checkpoint is resumed instead.
     """
     with WriterLock(index_dir, say):
         remove_stale(Path(index_dir))

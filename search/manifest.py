@@ -223,10 +223,10 @@ class Manifest:
         return dict(zip(items[::3], items[1::3]))
 
     def joined_files_in(self, folder: str) -> bytes | None:
-        """A folder's files as "name/stamp/crawl/..." (crawl "1" for a crawl file, else "0"), the
-        bytes an update's listing compares (sources/entries.py); None past SQLite's longest
-        string. Row by row, a million took 0.96 s beside the walk (joined: 0.28 s; 0.39 by content_hash)."""
-        joined = "CAST(group_concat(s.name || '/' || s.stamp || CASE s.doc_id WHEN '' THEN '/1' ELSE '/0' END, '/') AS BLOB)"
+        """A folder's files as "name/stamp/crawl/..." (crawl "1" where doc_id is '': a crawl file),
+        the bytes an update's listing compares (sources/entries.py); None past SQLite's longest
+        string. A million rows: 0.96 s row by row beside the walk, 0.28 s joined."""
+        joined = "CAST(group_concat(s.name||'/'||s.stamp||IIF(s.doc_id='','/1','/0'),'/') AS BLOB)"
         with contextlib.suppress(sqlite3.DataError):
             (data,) = self._db.execute(f"SELECT {joined} {_IN_FOLDER}", (_stored(folder),)).fetchone()
             return data or b""

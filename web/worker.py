@@ -107,7 +107,8 @@ class HeadFirstWorker(ThreadWorker):
     connection waits in the event loop, and is closed `keepalive` seconds after it connected
     or went quiet. Not for TLS (the head is read from the raw socket): serve() binds plain HTTP.
     A worker whose threads are all busy accepts nothing, and closes a connection after its
-    response when other requests wait for its threads (see the module's docstring).
+    response when other requests wait for its threads or connections wait to be accepted (see
+    the module's docstring).
     """
 
     def __init__(self, *args, **kwargs):
@@ -115,6 +116,9 @@ class HeadFirstWorker(ThreadWorker):
         self.in_hand = 0  # requests given to the thread pool and not yet answered
         self._counting = threading.Lock()  # (the event loop adds to in_hand, the threads take away)
         self._serving = threading.local()  # the request a thread serves
+        self._listening = select.poll()  # (poll, not select: any file descriptor number)
+        for listener in self.sockets:
+            self._listening.register(listener, select.POLLIN)
 
     def set_accept_enabled(self, enabled):
         super().set_accept_enabled(enabled and self.in_hand < self.cfg.threads)
@@ -153,7 +157,7 @@ class HeadFirstWorker(ThreadWorker):
 
     def _listen_queue_waits(self) -> bool:
         """Whether connections wait to be accepted: a client kept alive would pass them."""
-        return bool(select.select(self.sockets, [], [], 0)[0])
+        return bool(self._listening.poll(0))
 
     def handle_request(self, req, conn):
         self._serving.request = req
@@ -177,14 +181,7 @@ class HeadFirstWorker(ThreadWorker):
         conn = HeadFirstConn(self.cfg, client, address, listener.getsockname())  # non-blocking
         # A client mostly sends its request with the connection: read it now, not a turn of
         # the event loop later, while this worker's thread waits for work.
-        state = self._read_request(conn)
-        if state == _READY:
-            conn.data_ready = True
-            self.enqueue_req(conn)
-        elif state == _WAIT:
-            self._await_request(conn)
-        else:
-            self._drop(conn)
+        self._read_then_hand(conn)
 
     def _await_request(self, conn):
         # Every entry gets now + keepalive, so pending_conns stays sorted for murder_pending().
@@ -196,8 +193,14 @@ class HeadFirstWorker(ThreadWorker):
         """A kept-alive connection has sent something: the start of its next request?"""
         self.poller.unregister(client)
         self.keepalived_conns.remove(conn)
+        self._read_then_hand(conn)
+
+    def _read_then_hand(self, conn):
+        """Read what the connection has sent: a whole request goes to the thread pool, a part
+        of one waits in the event loop, a closed connection is dropped."""
         state = self._read_request(conn)
         if state == _READY:
+            conn.data_ready = True
             self.enqueue_req(conn)
         elif state == _WAIT:
             self._await_request(conn)

@@ -193,7 +193,9 @@ def _walk_folder(
                 continue
             subfolders, skipped = _subfolders(named, key, files, folders)
             pending.extend(reversed(subfolders))
-            lister.ahead([(named, key) for named, key in reversed(pending[-AHEAD:]) if key not in walked])
+            lister.ahead(
+                [(sub, sub_key) for sub, sub_key in reversed(pending[-AHEAD:]) if sub_key not in walked]
+            )
             folder = Folder(named, key, unchanged=listed.unchanged, known=listed.known, crawls=listed.crawls)
             yield from _take_files(folder, files, stamped, is_page, direct.get(key, set()))
             yield from skipped
