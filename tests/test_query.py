@@ -196,6 +196,29 @@ def test_a_prefix_stands_for_its_most_common_words(searcher, monkeypatch, engine
     assert 0 < narrow.total < wide.total
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hợp",  # one word and its accents: one union on tantivy
+        "hop",
+        "title:hợp",
+        "hợp -tác",
+        "vàng có không",  # question words: their bonus matches where the word does not
+        "hợp tác",
+        '"hòa bình thủy thủ"',
+        "hợ*",
+        "UBND OR Nga",
+    ],
+)
+def test_a_query_matches_the_same_articles_scored_or_by_date(searcher, text):
+    # Sorted by date, the engine matches without the bonuses; by relevance it scores them, and
+    # a cheaper shape of the scored query must not match more, or fewer.
+    scored = search(searcher, text, limit=100, collapse=False)
+    dated = search(searcher, text, limit=100, collapse=False, sort="date")
+    assert scored.total == dated.total
+    assert {hit.path for hit in scored.results} == {hit.path for hit in dated.results}
+
+
 def test_out_of_time_gives_what_was_found_marked_partial(searcher, monkeypatch, engine):
     monkeypatch.setattr("search.query.answer.QUERY_SECONDS", -1.0)  # out of time before it starts
     monkeypatch.setattr("search.engines.whoosh_searcher.MIN_COLLECT_SECONDS", 0.0)
