@@ -136,8 +136,8 @@ class Searcher(Protocol):
         """The copies in a story (its articles but the first), at most `limit`."""
 
     def story_articles(self, story: str, limit: int, besides: str = "") -> list[StoredArticle]:
-        """A story's articles (its first and its copies) but the one with id `besides`, at
-        most `limit`, the earliest first."""
+        """A story's articles (its first and its copies) but the one with id `besides` (an
+        article of the story), at most `limit`, the earliest first."""
 
     def stories_of(self, handles: list) -> list[str]:
         """The story of each hit (its article's `story`), without reading the whole article."""

@@ -4,9 +4,8 @@ plans -> hits.
 analysis.words is handed over as whitespace-joined streams (see analysis.term_streams): `text`
 the folded words of title, body and captions, `exact` those written with accents, as written,
 `title`/`title_exact` the title's, `pairs` the folded neighbour pairs. The folded stream holds
-every word once, so its field length counts syllables. The title
-weighs more through a boosted title clause beside each text clause. The article itself is
-stored as one JSON value, compressed (tantivy_store).
+every word once, so its field length counts syllables. The title weighs more through a
+boosted title clause beside each text clause. The article is stored zstd-packed JSON (tantivy_store).
 """
 
 import json
@@ -312,6 +311,9 @@ class Searcher:
         return sorted((self.stored(address) for _, address in found.hits), key=_newest_first)
 
     def story_articles(self, story: str, limit: int, besides: str = "") -> list[StoredArticle]:
+        # Most stories are one article: the term's count (with deleted ones) says so, unsearched.
+        if self._searcher.doc_freq("story", story) <= (1 if besides else 0):
+            return []
         query = tantivy.Query.boolean_query(
             [(_MUST, self._term("story", story)), (_NOT, self._term("doc_id", besides))]
         )
