@@ -278,9 +278,7 @@ def find_words(
     [(0, 3, 'hop'), (8, 11, 'hop'), (18, 24, 'zurich'), (26, 29, 'hop')]
     """
     finder = _finder(terms, prefixes)
-    found = (
-        [] if finder is None else [(m.start(), m.end(), _forms(m.group())[1]) for m in finder.finditer(text)]
-    )
+    found = [] if finder is None else [(*m.span(), _FOLDED[m.group()]) for m in finder.finditer(text)]
     if _has_other_letters(text):
         for match in _OTHER_WORD.finditer(text):
             folded = _forms(match.group())[1]
