@@ -518,6 +518,17 @@ def test_a_month_filter_holds_its_month_in_vietnam_time(build, tmp_path):
         spring = found(date_from=datetime(2025, 3, 1), date_to=datetime(2025, 4, 30))
         assert set(spring) == {"dau-thang", "dau-thang-utc", "cuoi-thang", "thang-sau-utc"}
         assert found(date_from=datetime(2025, 2, 1), date_to=datetime(2025, 2, 28)) == ["thang-truoc"]
+        # Sorted by date, page by page: the newest months read first (tantivy) lose none.
+        newest = ["thang-sau-utc", "cuoi-thang", "dau-thang-utc", "dau-thang", "thang-truoc"]
+        for size in (1, 2, 3):
+            pages = [
+                search(searcher, "phiên chợ quê", page=n, limit=size, sort="date", facets=True)
+                for n in range(1, 6)
+            ]
+            names = [
+                hit.path.rsplit("/", 1)[-1].removesuffix(".html") for page in pages for hit in page.results
+            ]
+            assert names[:5] == newest and pages[0].total == 5
         # Not whole months: a range of days.
         assert set(found(date_from=datetime(2025, 3, 1), date_to=datetime(2025, 3, 30))) == {
             "dau-thang",

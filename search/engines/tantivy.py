@@ -9,7 +9,6 @@ boosted title clause beside each text clause. The article is stored zstd-packed 
 """
 
 import json
-from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -17,7 +16,16 @@ import tantivy
 
 from search.analysis import holds_run, term_streams
 from search.engines import Results, StoredArticle, aware, earliest_first, month_of, ranked_facets
-from search.engines.tantivy_query import plan_query
+from search.engines.tantivy_query import (
+    ALL,
+    COPIES,
+    COPY,
+    aggregations,
+    facets_of,
+    newest_months,
+    plan_query,
+    within_months,
+)
 from search.engines.tantivy_store import TRAINING_ARTICLES, Packer, Unpacker
 from search.limits import MAX_PHRASE_CHECKS, WRITER_MEMORY_MB
 from search.query.plan import FACETS, Plan
@@ -244,37 +252,29 @@ class Searcher:
         return self._searcher.doc_freq("copy", 1)
 
     def search(self, plan: Plan) -> Results:
-        # tantivy counts every match at little cost; the total is capped all the same, so
-        # both engines say "at least" past the same point.
+        # Every match is counted (by the aggregation when there is one, else by the search);
+        # the total is capped all the same, so both engines say "at least" past one point.
         matches = plan_query(plan, self._schema, self._searcher, self._held_apart, counting=True)
-        if plan.sort == "date":
+        wanted = plan.count_originals or plan.facets
+        counted = self._searcher.aggregate(matches, aggregations(plan)) if wanted else None
+        count = counted[ALL]["doc_count"] if counted else None
+        if plan.sort == "date":  # only the newest months holding enough matches are read
+            months = newest_months(counted and counted["month"], plan.limit)
+            query = within_months(matches, self._schema, months) if months else matches
             found = self._searcher.search(
-                matches, plan.limit, count=True, order_by_field="date", order=tantivy.Order.Desc
+                query, plan.limit, count=count is None, order_by_field="date", order=tantivy.Order.Desc
             )
             hits = [(0.0, address) for _, address in found.hits]
         else:
             scored = plan_query(plan, self._schema, self._searcher, self._held_apart)
-            found = self._searcher.search(scored, plan.limit, count=True)
+            found = self._searcher.search(scored, plan.limit, count=count is None)
             hits = list(found.hits)
-        results = Results(min(found.count, plan.count_up_to), hits, exact=found.count <= plan.count_up_to)
-        if not (plan.count_originals or plan.facets):
-            return results
-        # The matching copies (cheap beside reading a story per match) and the facets, in one
-        # pass over the matches without scores: a scored count of the copies cost as much as
-        # the search itself.
-        wanted = {name: {"terms": {"field": name, "size": 1000}} for name in FACETS if plan.facets}
+        count = found.count if count is None else count
+        results = Results(min(count, plan.count_up_to), hits, exact=count <= plan.count_up_to)
         if plan.count_originals:
-            wanted[_COPIES] = {"filter": f"copy:{_COPY_VALUE}"}
-        counted = self._searcher.aggregate(matches, wanted) if found.count else None
-        if plan.count_originals:
-            results.originals = found.count - (counted[_COPIES]["doc_count"] if counted else 0)
-        if plan.facets and counted:
-            results.facets = ranked_facets(
-                {
-                    name: Counter({b["key"]: b["doc_count"] for b in counted[name]["buckets"]})
-                    for name in FACETS
-                }
-            )
+            results.originals = count - counted[COPIES]["doc_count"]
+        if plan.facets:
+            results.facets = ranked_facets(facets_of(counted))
         return results
 
     def _held_apart(self, words: tuple[str, ...], holders: tantivy.Query, scope: tuple) -> list[str]:
@@ -305,7 +305,7 @@ class Searcher:
 
     def copies(self, story: str, limit: int) -> list[StoredArticle]:
         query = tantivy.Query.boolean_query(
-            [(_MUST, self._term("story", story)), (_MUST, self._term("copy", _COPY_VALUE))]
+            [(_MUST, self._term("story", story)), (_MUST, self._term("copy", COPY))]
         )
         found = self._searcher.search(query, limit, count=False)
         return sorted((self.stored(address) for _, address in found.hits), key=_newest_first)
@@ -342,8 +342,6 @@ class Searcher:
 _MUST, _NOT = tantivy.Occur.Must, tantivy.Occur.MustNot
 _MAX_FREQUENCIES = 100_000  # document frequencies kept per snapshot, at most
 _MAX_PHRASES = 1_000  # phrases whose articles holding their pairs apart are kept, at most
-_COPY_VALUE = 1  # "copy" of a copy in its story, not its first article
-_COPIES = "copies"  # the aggregation counting them (not a facet's name)
 
 
 def _newest_first(article: StoredArticle) -> float:

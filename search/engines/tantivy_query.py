@@ -1,15 +1,16 @@
-"""A query plan -> a tantivy query (the tantivy engine's half that reads plans).
+"""A query plan -> a tantivy query and what to count (the tantivy engine's half that reads plans).
 
 Input: search/query/plan.py's Plan, the index's schema, its searcher (for the words a prefix
 stands for), and the articles that hold a long phrase's pairs apart (`Apart`). Output:
 tantivy.Query objects: groups intersected, bonuses as optional clauses, filters scoring 0; for
-counting, only what decides a match. What only makes a query cheaper keeps its matches, and
+counting, only what decides a match, and the aggregations that count it (all, copies, facets). What only makes a query cheaper keeps its matches, and
 each term's score; their sum may add up in another order (the last bit of a float apart).
 Flat is cheap: tantivy pays per match for each level of nesting, so a one-word query is one
 union of term queries, and a word's title clause is a bonus beside it, not a union under it
 (the text holds the title's words: twice as fast at a million articles).
 """
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -19,11 +20,13 @@ from search.analysis import fold_term, pair_term
 from search.engines import VIETNAM, aware, month_of
 from search.limits import MAX_PREFIX_EXPANSION
 from search.normalize import has_accents
-from search.query.plan import TITLE_WEIGHT, Plan, Terms
+from search.query.plan import FACETS, TITLE_WEIGHT, Plan, Terms
 
 _MUST, _SHOULD, _NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 _INSTANT = timedelta(microseconds=1)  # the precision of a datetime
 MAX_MONTHS = 120  # whole months a date filter is made of, at most, as month terms
+COPY = 1  # "copy" of a copy in its story, not its first article
+ALL, COPIES = "all", "copies"  # the aggregations counting every match and the copies (no facet's name)
 
 
 # The doc ids of the articles that hold a phrase's neighbour pairs but not its words in a row,
@@ -164,6 +167,49 @@ class _Queries:
 
     def term(self, field: str, value: str) -> tantivy.Query:
         return tantivy.Query.term_query(self.schema, field, value)
+
+
+def aggregations(plan: Plan) -> dict:
+    """What one pass over the matches counts, without scores: all of them, the copies (cheap
+    beside reading a story per match; a scored count cost as much as the search), and the
+    matches by site and by month (the facets; a date sort reads the months too)."""
+    wanted = {ALL: {"filter": "*"}}
+    for name in FACETS if plan.facets else ("month",) if plan.sort == "date" else ():
+        wanted[name] = {"terms": {"field": name, "size": 1000}}
+    if plan.count_originals:
+        wanted[COPIES] = {"filter": f"copy:{COPY}"}
+    return wanted
+
+
+def facets_of(counted: dict) -> dict[str, Counter]:
+    """The facets' counts of an aggregation made as `aggregations` asks."""
+    return {name: Counter({b["key"]: b["doc_count"] for b in counted[name]["buckets"]}) for name in FACETS}
+
+
+def newest_months(counted: dict | None, wanted: int) -> list[str]:
+    """The newest months (month_of's names) that hold `wanted` matches at least, from an
+    aggregation's buckets by month; [] when they cannot tell (a bucket left out, too few
+    dated). The newest matches are all in them: a month's dates all follow an older month's.
+
+    >>> months = {"buckets": [{"key": "2025-03", "doc_count": 5}, {"key": "2025-04", "doc_count": 2}]}
+    >>> newest_months(months, 2), newest_months(months, 3), newest_months(months, 8)
+    (['2025-04'], ['2025-04', '2025-03'], [])
+    """
+    if not counted or counted.get("sum_other_doc_count") or counted.get("doc_count_error_upper_bound"):
+        return []
+    months, held = [], 0
+    for bucket in sorted(counted["buckets"], key=lambda bucket: bucket["key"], reverse=True):
+        months.append(bucket["key"])
+        held += bucket["doc_count"]
+        if held >= wanted:
+            return months
+    return []
+
+
+def within_months(query: tantivy.Query, schema: tantivy.Schema, months: list[str]) -> tantivy.Query:
+    """The query's matches of those months (scored as by the query)."""
+    in_months = _zero(tantivy.Query.term_set_query(schema, "month", months))
+    return tantivy.Query.boolean_query([(_MUST, query), (_MUST, in_months)])
 
 
 def whole_months(start: datetime | None, end: datetime | None) -> list[str]:
