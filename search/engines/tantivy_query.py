@@ -3,11 +3,13 @@
 Input: search/query/plan.py's Plan, the index's schema, its searcher (for the words a prefix
 stands for), and the articles that hold a long phrase's pairs apart (`Apart`). Output:
 tantivy.Query objects: groups intersected, bonuses as optional clauses, filters scoring 0; for
-counting, only what decides a match, and the aggregations that count it (all, copies, facets). What only makes a query cheaper keeps its matches, and
-each term's score; their sum may add up in another order (the last bit of a float apart).
-Flat is cheap: tantivy pays per match for each level of nesting, so a one-word query is one
-union of term queries, and a word's title clause is a bonus beside it, not a union under it
-(the text holds the title's words: twice as fast at a million articles).
+counting, only what decides a match; the aggregations that count it (all, copies, facets, the
+months a date sort needs) and the newest months a date sort reads. What only makes a query
+cheaper keeps its matches, and each term's score; their sum may add up in another order (the
+last bit of a float apart). Flat is cheap: tantivy pays per match for each level of nesting,
+so a one-word query is one union of term queries, and a one-word group's title clause is a
+bonus beside it, not a union under it (the text holds the title's words: twice as fast at a
+million articles).
 """
 
 from collections import Counter
