@@ -176,8 +176,9 @@ def aggregations(plan: Plan) -> dict:
     beside reading a story per match; a scored count cost as much as the search), and the
     matches by site and by month (the facets; a date sort reads the months too)."""
     wanted = {ALL: {"filter": "*"}}
-    for name in FACETS if plan.facets else ("month",) if plan.sort == "date" else ():
-        wanted[name] = {"terms": {"field": name, "size": 1000}}
+    for name in FACETS:
+        if plan.facets or (name == "month" and plan.sort == "date"):
+            wanted[name] = {"terms": {"field": name, "size": 1000}}
     if plan.count_originals:
         wanted[COPIES] = {"filter": f"copy:{COPY}"}
     return wanted
