@@ -165,27 +165,25 @@ def term_streams(text: str) -> tuple[str, str, str]:
     """The folded words, the words written with accents (or other marks) and the folded pairs
     of a text, each joined by spaces: the cheapest hand-over to an engine that splits on
     whitespace. A plain word is only in the folded stream, as Whoosh indexes it: an exact
-    term is asked for only when typed with accents.
+    term is asked for only when typed with accents. Each pair comes once: the pairs keep no
+    frequencies, and a pair met again cost the index as much as a new one.
 
-    >>> term_streams("Hợp tác Nga")
-    ('hop tac nga', 'hợp tác', 'hop_tac tac_nga')
+    >>> term_streams("Hợp tác Nga, hợp tác")
+    ('hop tac nga hop tac', 'hợp tác hợp tác', 'hop_tac tac_nga nga_hop')
     """
-    exact, folded = exact_and_folded(text)
+    return split_streams(*exact_and_folded(text), PAIR_JOINER)
+
+
+def _joined_streams(exact: tuple[str, ...], folded: tuple[str, ...], joiner: str) -> tuple[str, str, str]:
     marked = [word for word, plain in zip(exact, folded) if word != plain]
-    return " ".join(folded), " ".join(marked), _pair_stream(folded)
+    pairs = dict.fromkeys(zip(folded, folded[1:]))  # (each once, first met first)
+    return " ".join(folded), " ".join(marked), " ".join(first + joiner + second for first, second in pairs)
 
 
-def _pair_stream(folded: tuple[str, ...]) -> str:
-    """The folded pairs joined by spaces, made as one join of the words and separators laid
-    out by slice assignment (in C; a join per pair costs twice as much)."""
-    count = len(folded) - 1
-    if count < 1:
-        return ""
-    parts = [" "] * (4 * count - 1)  # first word, joiner, second word, space; and the next pair
-    parts[0::4] = folded[:-1]
-    parts[1::4] = [PAIR_JOINER] * count
-    parts[2::4] = folded[1:]
-    return "".join(parts)
+try:  # the same in C, a pair's string written straight into the stream (word_split.pyx)
+    from search.word_split import split_streams
+except ImportError:
+    split_streams = _joined_streams
 
 
 def syllables(text: str) -> list[str]:

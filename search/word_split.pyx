@@ -10,10 +10,12 @@ analysis.py uses the regular expression, as before.
 """
 
 from cpython.dict cimport PyDict_GetItemWithError
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF
 from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
 from cpython.unicode cimport PyUnicode_Substring
+from libc.string cimport memcpy
 
 cdef extern from "Python.h":
     int PyUnicode_KIND(object text)
@@ -21,6 +23,10 @@ cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object text)
     Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index)
     bint Py_UNICODE_ISALNUM(Py_UCS4 ch)
+    unsigned int PyUnicode_MAX_CHAR_VALUE(object text)
+    object PyUnicode_New(Py_ssize_t size, unsigned int maxchar)
+    int PyUnicode_WriteChar(object text, Py_ssize_t index, Py_UCS4 ch) except -1
+    Py_ssize_t PyUnicode_CopyCharacters(object to, Py_ssize_t to_start, object source, Py_ssize_t start, Py_ssize_t count) except -1
 
 cdef unsigned char ASCII_WORD[128]
 for _code in range(128):
@@ -82,3 +88,86 @@ cdef inline object _looked_up(object forms, object word):
     if found is not NULL:
         return <object>found
     return forms[word]  # (a subclass's __missing__ makes it; an error raised on the way stays raised)
+
+
+def split_streams(tuple exact, tuple folded, str joiner) -> tuple:
+    """analysis.term_streams of a text's exact and folded words: (the folded words, the words
+    whose exact form differs, each distinct pair of folded neighbours joined by `joiner`, in
+    the order first met), each joined by spaces."""
+    cdef Py_ssize_t n = len(folded), i
+    if len(exact) != n:
+        raise ValueError("as many exact forms as folded ones")
+    cdef str written, plain
+    marked = []
+    for i in range(n):
+        written, plain = exact[i], folded[i]
+        if written is not plain and written != plain:
+            marked.append(written)
+    return " ".join(folded), " ".join(marked), _distinct_pairs(folded, joiner)
+
+
+cdef str _distinct_pairs(tuple words, str joiner):
+    """Each distinct pair of neighbours once, first met first, written straight into the
+    string: a hash table of the pairs' first indexes (a word's hash is cached in its str)."""
+    cdef Py_ssize_t count = len(words) - 1, size = 1, i, j, slot, kept = 0, length = 0
+    if count < 1:
+        return ""
+    while size < 2 * count:
+        size <<= 1
+    cdef Py_ssize_t *table = <Py_ssize_t *> PyMem_Malloc(size * sizeof(Py_ssize_t))
+    cdef Py_ssize_t *firsts = <Py_ssize_t *> PyMem_Malloc(count * sizeof(Py_ssize_t))
+    cdef size_t hashed
+    cdef unsigned int widest = PyUnicode_MAX_CHAR_VALUE(joiner) | 0x7F  # (the spaces)
+    cdef str first, second, out
+    if table is NULL or firsts is NULL:
+        PyMem_Free(table)
+        PyMem_Free(firsts)
+        raise MemoryError()
+    try:
+        for slot in range(size):
+            table[slot] = -1
+        for i in range(count):
+            first, second = words[i], words[i + 1]
+            hashed = (<size_t> hash(first)) * 1000003 ^ <size_t> hash(second)
+            slot = hashed & (size - 1)
+            while table[slot] != -1:
+                j = table[slot]
+                if _same(words[j], first) and _same(words[j + 1], second):
+                    break
+                slot = (slot + 1) & (size - 1)
+            if table[slot] != -1:
+                continue  # met before
+            table[slot] = i
+            firsts[kept] = i
+            kept += 1
+            length += len(first) + len(joiner) + len(second)
+            # (each word is stored in the narrowest kind its characters allow, so the widest
+            # of the kept words' kinds is the kind the string must have)
+            widest |= PyUnicode_MAX_CHAR_VALUE(first) | PyUnicode_MAX_CHAR_VALUE(second)
+        out = PyUnicode_New(length + kept - 1, widest)
+        length = 0
+        for j in range(kept):
+            i = firsts[j]
+            if j:
+                length = _copied(out, length, " ")
+            length = _copied(out, length, words[i])
+            length = _copied(out, length, joiner)
+            length = _copied(out, length, words[i + 1])
+        return out
+    finally:
+        PyMem_Free(table)
+        PyMem_Free(firsts)
+
+
+cdef inline bint _same(str word, str other):
+    return word is other or word == other
+
+
+cdef inline Py_ssize_t _copied(str out, Py_ssize_t at, str word) except -1:
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(word)
+    cdef int kind = PyUnicode_KIND(out)
+    if PyUnicode_KIND(word) == kind:  # (almost always: ASCII into ASCII)
+        memcpy(<char *> PyUnicode_DATA(out) + at * kind, PyUnicode_DATA(word), length * kind)
+    else:
+        PyUnicode_CopyCharacters(out, at, word, 0, length)
+    return at + length

@@ -1,4 +1,5 @@
-"""A text's words found in C (search/word_split.pyx) as analysis.WORD finds them.
+"""A text's words, their forms and its term streams made in C (search/word_split.pyx) as
+analysis.py makes them in Python.
 
 The build compiles it (setup.py); the suite checks it was, and that it agrees with the regular
 expression on every code point alone and on texts mixing the scripts and marks that make words
@@ -8,13 +9,14 @@ awkward: Vietnamese in NFC and NFD, digits of other scripts, underscores, apostr
 import pytest
 
 from search import analysis
-from search.analysis import _EXACT, _FOLDED, WORD, _found_forms, _word_pattern
+from search.analysis import _EXACT, _FOLDED, PAIR_JOINER, WORD, _found_forms, _joined_streams, _word_pattern
 
 compiled = pytest.importorskip("search.word_split")
 split_words = compiled.split_words
 
 
 def test_the_build_compiled_the_word_split():
+    assert analysis.split_streams is compiled.split_streams
     assert analysis.split_forms is compiled.split_forms, (
         "search/word_split.pyx was not compiled (a C compiler is needed)"
     )
@@ -43,7 +45,29 @@ def test_every_character_alone_is_a_word_or_not_as_the_regular_expression_says()
 )
 def test_awkward_texts_give_the_same_words_and_forms(text):
     assert split_words(text) == WORD.findall(text) == _word_pattern(text).findall(text)
-    assert compiled.split_forms(text, _EXACT, _FOLDED) == _found_forms(text, _EXACT, _FOLDED)
+    forms = compiled.split_forms(text, _EXACT, _FOLDED)
+    assert forms == _found_forms(text, _EXACT, _FOLDED)
+    assert compiled.split_streams(*forms, PAIR_JOINER) == _joined_streams(*forms, PAIR_JOINER)
+
+
+def test_each_pair_comes_once_first_met_first():
+    words = ("hop", "tac", "hop", "tac", "nga", "hop", "tac", "tac", "tac")
+    streams = compiled.split_streams(words, words, "_")
+    assert streams == (" ".join(words), "", "hop_tac tac_hop tac_nga nga_hop tac_tac")
+    assert streams == _joined_streams(words, words, "_")
+
+
+def test_pair_streams_are_strings_like_any_other():
+    # each stream's kind is the narrowest its characters allow: equal to the same text made
+    # in Python, and hashed alike
+    for words in [("a", "b"), ("é", "b"), ("đa", "b"), ("😀", "b", "😀"), ("a", "é", "đ", "😀", "a")]:
+        made = compiled.split_streams(words, words, "_")[2]
+        expected = _joined_streams(words, words, "_")[2]
+        assert made == expected and hash(made) == hash(expected) and {made: 1}[expected] == 1
+    with pytest.raises(ValueError):
+        compiled.split_streams(("a",), ("a", "b"), "_")
+    with pytest.raises(TypeError):
+        compiled.split_streams((1, 2), (1, 2), "_")
 
 
 def test_a_form_not_held_yet_is_made_and_a_missing_one_raises():
@@ -73,5 +97,7 @@ def test_any_text_gives_the_same_words():
     @given(st.text(alphabet=st.one_of(letters, st.characters()), max_size=40))
     def check(text):
         assert split_words(text) == WORD.findall(text)
+        forms = compiled.split_forms(text, _EXACT, _FOLDED)
+        assert compiled.split_streams(*forms, PAIR_JOINER) == _joined_streams(*forms, PAIR_JOINER)
 
     check()
