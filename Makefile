@@ -69,5 +69,5 @@ bench-real: install
 	$(BIN)/python -m bench.real_pages $(if $(TRAFILATURA_PYTHON),--trafilatura-python $(TRAFILATURA_PYTHON))
 
 clean:
-	rm -rf $(VENV) index *.egg-info .pytest_cache build search/utf8.c search/word_split.c search/extract/tree_walk.c search/sources/listing.c \
+	rm -rf $(VENV) index *.egg-info .pytest_cache build search/utf8.c search/word_split.c search/minhash.c search/extract/tree_walk.c search/sources/listing.c \
 	  search/*.so search/extract/*.so search/sources/*.so

@@ -27,6 +27,11 @@ from search.analysis import Remembered, exact_and_folded
 from search.saved_arrays import mapped_arrays, write_arrays
 from search.story_bands import BandTable
 
+try:  # the same signature in C, a tenth of numpy's time on a few hundred values (minhash.pyx)
+    from search.minhash import fill_signature
+except ImportError:
+    fill_signature = None
+
 LOGGER = logging.getLogger(__name__)
 
 SHINGLE = 3  # syllables per shingle
@@ -60,6 +65,13 @@ def signature(text: str) -> np.ndarray | None:
     it is too short to be told apart from another by its wording. Its words are the index's
     (analysis.exact_and_folded, cached: indexing the same text reads them again for free)."""
     words = exact_and_folded(text)[0]
+    if fill_signature is None:
+        return _numpy_signature(words)
+    made = np.empty(PERMUTATIONS, dtype=np.uint32)
+    return made if fill_signature(words, _HASHES, _MULTIPLIERS, SAMPLE, MIN_SHINGLES, _A, _B, made) else None
+
+
+def _numpy_signature(words: tuple[str, ...]) -> np.ndarray | None:
     if len(words) < SHINGLE:
         return None
     syllables = np.fromiter(map(_HASHES.__getitem__, words), dtype=np.uint64, count=len(words))
