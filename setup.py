@@ -5,8 +5,8 @@ search/minhash.pyx, an article's MinHash signature (stories.py); and
 search/sources/listing.pyx, a folder's entries listed and stat'ed without the interpreter's
 lock (sources/entries.py). All are optional: where they cannot be compiled (no C compiler or
 no Python headers), the install goes on and the same work is done in Python, slower (the tree
-walk 2.3 times, the words 2.3 times, the signature 3 times, an update's walk of a million files twice). Everything
-else is in setup.cfg."""
+walk 2.3 times, the words 2.3 times, the signature 3 times, an update's walk of a million
+files twice). Everything else is in setup.cfg."""
 
 from setuptools import Extension, setup
 
