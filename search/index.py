@@ -62,7 +62,7 @@ LOGGER = logging.getLogger(__name__)
 
 DEFAULT_CORPUS = "seeds"
 # Bumped when what is indexed changes: an index of another version is rebuilt, not updated.
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 MAX_FAILED_RESUMPTIONS = 2  # resumptions of a stopped build that fail (not Ctrl-C) before it is dropped
 
 
