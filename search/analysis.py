@@ -99,7 +99,7 @@ def _found_forms(text: str, exact: dict, folded: dict) -> tuple[tuple[str, ...],
     return tuple(map(exact.__getitem__, written)), tuple(map(folded.__getitem__, written))
 
 
-try:  # the same, in C: an article's words in a third of the time (word_split.pyx; setup.py)
+try:  # the same in C, in less than half the time (word_split.pyx; setup.py)
     from search.word_split import split_forms
 except ImportError:
     split_forms = _found_forms

@@ -173,7 +173,7 @@ class Intake:
         self._pages = set(pages) if crawls else None  # (which item is a page file's)
         self._crawls = iter(crawls)
         due = time.monotonic() + limits.CHECKPOINT_SECONDS
-        held = len(self.stories)  # (near enough the manifest's count for a rate, and no 80 ms scan)
+        held = len(self.stories) or self.manifest.documents  # (a rate's count: no 80 ms scan)
         for item in extraction.extract(template, prepare, pages, crawls, known, held):
             self.take(item)
             if self.checkpoint_in is not None and time.monotonic() >= due:

@@ -27,7 +27,7 @@ from search.analysis import Remembered, exact_and_folded
 from search.saved_arrays import mapped_arrays, write_arrays
 from search.story_bands import BandTable
 
-try:  # the same signature in C, a tenth of numpy's time on a few hundred values (minhash.pyx)
+try:  # the same signature in C, a quarter of numpy's time on a few hundred values (minhash.pyx)
     from search.minhash import fill_signature
 except ImportError:
     fill_signature = None
